@@ -1,0 +1,60 @@
+// swift-tools-version:6.1
+//===----------------------------------------------------------------------===//
+// ParetoPilot: multi-objective Bayesian optimisation of expensive simulations.
+//===----------------------------------------------------------------------===//
+
+import PackageDescription
+
+let package = Package(
+    name: "ParetoPilot",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "paretopilot", targets: ["paretopilot"]),
+        .library(name: "LinearAlgebra", targets: ["LinearAlgebra"]),
+        .library(name: "Optimization", targets: ["Optimization"]),
+        .library(name: "Sampling", targets: ["Sampling"]),
+        .library(name: "GaussianProcess", targets: ["GaussianProcess"]),
+        .library(name: "Problems", targets: ["Problems"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+    ],
+    targets: [
+        // MARK: Numerical core (no I/O, no global state)
+        .systemLibrary(
+            name: "CLinearAlgebra",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]
+        ),
+        .target(name: "LinearAlgebra", dependencies: ["CLinearAlgebra"]),
+        .target(name: "Optimization"),
+        .target(name: "Sampling"),
+        .target(
+            name: "GaussianProcess",
+            dependencies: ["LinearAlgebra", "Optimization", "Sampling"]
+        ),
+        .target(name: "Problems", dependencies: ["LinearAlgebra", "Sampling"]),
+
+        // MARK: Command line
+        .target(
+            name: "ParetoPilotCommands",
+            dependencies: [
+                "LinearAlgebra",
+                "GaussianProcess",
+                "Problems",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(name: "paretopilot", dependencies: ["ParetoPilotCommands"]),
+
+        // MARK: Tests
+        .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
+        .testTarget(name: "OptimizationTests", dependencies: ["Optimization"]),
+        .testTarget(name: "SamplingTests", dependencies: ["Sampling"]),
+        .testTarget(
+            name: "GaussianProcessTests",
+            dependencies: ["GaussianProcess", "LinearAlgebra", "Sampling"]
+        ),
+        .testTarget(name: "ParetoPilotCommandsTests", dependencies: ["ParetoPilotCommands"]),
+    ]
+)

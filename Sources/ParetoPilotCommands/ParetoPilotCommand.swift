@@ -1,0 +1,19 @@
+import ArgumentParser
+
+/// The `paretopilot` command: multi-objective Bayesian optimisation of expensive simulations.
+public struct ParetoPilotCommand: AsyncParsableCommand {
+    public static let version = "0.1.0"
+
+    public static let configuration = CommandConfiguration(
+        commandName: "paretopilot",
+        abstract: "Multi-objective Bayesian optimisation of expensive simulations.",
+        discussion: """
+            ParetoPilot proposes the next designs to simulate, folds results back in as they arrive, \
+            and converges on the Pareto front with as few simulations as possible.
+            """,
+        version: version,
+        subcommands: [BenchCommand.self]
+    )
+
+    public init() {}
+}

@@ -1,0 +1,88 @@
+import GaussianProcess
+import LinearAlgebra
+import Sampling
+import Testing
+
+@testable import GaussianProcess
+
+@Suite("Analytic gradients against finite differences")
+struct ExactGPGradientTests {
+    static func data(n: Int, d: Int, seed: UInt64) -> (Matrix, [Double]) {
+        var g = SeededGenerator(seed: seed)
+        var x = Matrix(rows: n, columns: d)
+        for i in 0..<n {
+            for j in 0..<d { x[i, j] = g.nextUniform() }
+        }
+        let y = (0..<n).map { i in (0..<d).reduce(0.0) { $0 + sin(3 * x[i, $1] + Double($1)) } + 0.05 * g.nextNormal() }
+        return (x, y)
+    }
+
+    @Test(
+        "Log-posterior gradient matches central differences",
+        arguments: KernelRegistry.names,
+        [true, false]
+    )
+    func marginalLikelihoodGradient(kernelName: String, inferNoise: Bool) {
+        let (x, y) = Self.data(n: 25, d: 3, seed: 5)
+        let objective = MarginalLikelihoodObjective(
+            kernel: KernelRegistry.kernel(named: kernelName)!,
+            normalizedInputs: x,
+            outputs: y,
+            fixedNoise: inferNoise ? nil : (0..<25).map { 0.01 + 0.001 * Double($0) },
+            priors: .botorch(dimension: 3),
+            jitter: .default
+        )
+        let theta = inferNoise ? [-1.0, -0.5, 0.2, 0.3, -3.0] : [-1.0, -0.5, 0.2, 0.3]
+        var gradient = [Double](repeating: 0, count: theta.count)
+        _ = objective.evaluate(theta, gradient: &gradient)
+        var scratch = gradient
+        for k in theta.indices {
+            let h = 1e-5
+            var plus = theta
+            plus[k] += h
+            var minus = theta
+            minus[k] -= h
+            let numeric =
+                (objective.evaluate(plus, gradient: &scratch) - objective.evaluate(minus, gradient: &scratch)) / (2 * h)
+            #expect(
+                abs(numeric - gradient[k]) <= 1e-6 * max(1, abs(numeric)),
+                "parameter \(k): \(numeric) vs \(gradient[k])"
+            )
+        }
+    }
+
+    @Test("Posterior mean and variance gradients match central differences", arguments: KernelRegistry.names)
+    func posteriorGradient(kernelName: String) throws {
+        let (x, y) = Self.data(n: 30, d: 3, seed: 9)
+        let scaledX = 2 * x  // user box [0, 2]^3, to exercise the input transform
+        let gp = try ExactGP(
+            kernel: KernelRegistry.kernel(named: kernelName)!,
+            hyperparameters: KernelHyperparameters(lengthscales: [0.3, 0.5, 0.8], outputscale: 1.3),
+            noiseVariances: [1e-3],
+            inputs: scaledX,
+            outputs: y,
+            inputTransform: InputNormalization(lower: [0, 0, 0], upper: [2, 2, 2]),
+            outcomeTransform: .fitted(to: y)
+        )
+        for point in [[0.3, 1.1, 1.7], [1.5, 0.2, 0.9]] {
+            let p = gp.posteriorWithGradients(at: point)
+            for j in 0..<3 {
+                let h = 1e-6
+                var plus = point
+                plus[j] += h
+                var minus = point
+                minus[j] -= h
+                let up = gp.posterior(at: Matrix(rowArrays: [plus]))
+                let down = gp.posterior(at: Matrix(rowArrays: [minus]))
+                let dm = (up.mean[0] - down.mean[0]) / (2 * h)
+                let dv = (up.variance[0] - down.variance[0]) / (2 * h)
+                #expect(abs(dm - p.meanGradient[j]) <= 1e-5 * max(1, abs(dm)))
+                #expect(abs(dv - p.varianceGradient[j]) <= 1e-5 * max(1, abs(dv)))
+            }
+        }
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif
