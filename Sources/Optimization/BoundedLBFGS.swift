@@ -5,7 +5,8 @@
 /// gives a quasi-Newton step in the free variables, and a backtracking Armijo search runs along the
 /// projected path `P(x + t d)`. It stops when the projected gradient's largest component is below
 /// ``gradientTolerance``, when one iteration lowers `f` by less than
-/// ``functionTolerance`` `* max(|f|, 1)` (as SciPy's `ftol`), or at the iteration/evaluation caps.
+/// ``functionTolerance`` `* max(|f|, 1)` (as SciPy's `ftol`) or the quasi-Newton model predicts that
+/// the next step would (the Newton decrement `-gᵀd/2`), or at the iteration/evaluation caps.
 ///
 /// Non-finite objective values are treated as "too far": the line search backs off.
 public struct BoundedLBFGS: Sendable {
@@ -135,6 +136,12 @@ public struct BoundedLBFGS: Sendable {
                 for i in 0..<n { direction[i] = free[i] ? -g[i] : 0 }
                 slope = 0
                 for i in 0..<n where free[i] { slope -= g[i] * g[i] }
+            }
+            // Quasi-Newton decrement: with curvature information, a full step is predicted to lower
+            // f by about -slope/2; when that is below the tolerance, another evaluation is not worth it.
+            if !memory.steps.isEmpty && -0.5 * slope <= functionTolerance * max(abs(f), 1) {
+                termination = .functionTolerance
+                break
             }
             // The first step without curvature information is scaled to move about one unit.
             var step = 1.0

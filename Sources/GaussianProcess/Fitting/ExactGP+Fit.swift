@@ -89,38 +89,53 @@ extension ExactGP {
         var subsetEvaluations = 0
         let useSubset = n > options.subsetThreshold && options.subsetSize < n && options.restarts > 1
         if useSubset {
+            // Nested random subsets: restarts on the smallest, then polish on ever larger ones
+            // (growing by `subsetGrowth`), each warm-started from the last with its curvature pairs.
             var generator = SeededGenerator(seed: seed ^ 0x5EED_5B5E)
-            var indices = Array(0..<n)
-            for i in 0..<options.subsetSize {
+            var permutation = Array(0..<n)
+            for i in 0..<(n - 1) {
                 let j = i + Int(generator.next() % UInt64(n - i))
-                indices.swapAt(i, j)
+                permutation.swapAt(i, j)
             }
-            let chosen = Array(indices[0..<options.subsetSize]).sorted()
-            let subset = MarginalLikelihoodObjective(
-                kernel: kernel,
-                normalizedInputs: normalized.selectingRows(chosen),
-                outputs: chosen.map { y[$0] },
-                fixedNoise: fixedNoise.map { noise in chosen.map { noise[$0] } },
-                priors: priors,
-                jitter: options.jitter
-            )
-            var bestSubset: BoundedLBFGS.Result? = nil
-            for start in starts {
-                let result = options.optimizer.minimize(subset.evaluate, start: start, lower: lower, upper: upper)
-                if result.value.isFinite, result.value < (bestSubset?.value ?? .infinity) { bestSubset = result }
+            var sizes = [options.subsetSize]
+            while Double(sizes.last!) * options.subsetGrowth < Double(n) {
+                sizes.append(Int(Double(sizes.last!) * options.subsetGrowth))
             }
-            subsetEvaluations = subset.evaluations
-            if let bestSubset {
-                // The data term grows about linearly in n, so the curvature pairs scale by n / subset size.
-                let factor = Double(n) / Double(options.subsetSize)
-                best = options.polish.minimize(
-                    full.evaluate,
-                    start: bestSubset.x,
-                    lower: lower,
-                    upper: upper,
-                    initialMemory: bestSubset.memory.scalingCurvature(by: factor)
+            func objective(size: Int) -> MarginalLikelihoodObjective {
+                if size == n { return full }
+                let chosen = Array(permutation[0..<size]).sorted()
+                return MarginalLikelihoodObjective(
+                    kernel: kernel,
+                    normalizedInputs: normalized.selectingRows(chosen),
+                    outputs: chosen.map { y[$0] },
+                    fixedNoise: fixedNoise.map { noise in chosen.map { noise[$0] } },
+                    priors: priors,
+                    jitter: options.jitter
                 )
             }
+            let first = objective(size: sizes[0])
+            var current: BoundedLBFGS.Result? = nil
+            for start in starts {
+                let result = options.polish.minimize(first.evaluate, start: start, lower: lower, upper: upper)
+                if result.value.isFinite, result.value < (current?.value ?? .infinity) { current = result }
+            }
+            subsetEvaluations += first.evaluations
+            var previousSize = sizes[0]
+            for size in sizes.dropFirst() + [n] {
+                guard let warm = current else { break }
+                let level = objective(size: size)
+                // The data term grows about linearly in n, so curvature pairs scale by the size ratio.
+                current = options.polish.minimize(
+                    level.evaluate,
+                    start: warm.x,
+                    lower: lower,
+                    upper: upper,
+                    initialMemory: warm.memory.scalingCurvature(by: Double(size) / Double(previousSize))
+                )
+                if size != n { subsetEvaluations += level.evaluations }
+                previousSize = size
+            }
+            best = current
         }
         if best == nil || !(best!.value.isFinite) {
             best = nil

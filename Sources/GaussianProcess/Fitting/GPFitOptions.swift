@@ -18,10 +18,12 @@ public struct GPFitOptions: Sendable {
     public var subsetThreshold: Int = 300
     /// Size of that subset.
     public var subsetSize: Int = 200
+    /// Ratio between the sizes of successive nested subsets on the way to all the data.
+    public var subsetGrowth: Double = 2.5
     /// The quasi-Newton settings.
     public var optimizer = BoundedLBFGS(maxIterations: 200, maxEvaluations: 300, functionTolerance: 1e-9)
     /// Settings of the final polish on all the data when a subset was used.
-    public var polish = BoundedLBFGS(maxIterations: 60, maxEvaluations: 80, functionTolerance: 1e-8)
+    public var polish = BoundedLBFGS(maxIterations: 60, maxEvaluations: 80, functionTolerance: 1e-6)
     /// Priors; nil means BoTorch's for the data's dimension.
     public var priors: GPPriors? = nil
     /// Lengthscale bounds (unit-cube units).

@@ -26,6 +26,13 @@ final class MarginalLikelihoodObjective {
     /// Evaluations so far (for diagnostics and tests).
     private(set) var evaluations = 0
 
+    // Workspaces reused by every evaluation (n x n each): no allocation in the loop.
+    private var correlation: Matrix
+    private var derivative: Matrix
+    private var covariance: Matrix
+    private var inverse: Matrix
+    private var factor: CholeskyFactor?
+
     init(
         kernel: any Kernel,
         normalizedInputs: Matrix,
@@ -46,6 +53,10 @@ final class MarginalLikelihoodObjective {
         self.fixedNoise = fixedNoise
         self.priors = priors
         self.jitter = jitter
+        self.correlation = Matrix(rows: n, columns: n)
+        self.derivative = Matrix(rows: n, columns: n)
+        self.covariance = Matrix(rows: n, columns: n)
+        self.inverse = Matrix(rows: n, columns: n)
     }
 
     /// The negative log posterior at `theta`; writes its gradient into `gradient`.
@@ -59,33 +70,48 @@ final class MarginalLikelihoodObjective {
         let sharedNoise = fixedNoise == nil ? naturalExp(theta[d + 1]) : 0
 
         let scaled = ScaledInputs(centered, center: [Double](repeating: 0, count: d), lengthscales: lengthscales)
-        var correlation = Matrix(rows: n, columns: n)
         scaled.squaredDistancesLower(into: &correlation)
-        var derivative = Matrix(rows: n, columns: n)
         correlation.elements.withUnsafeMutableBufferPointer { c in
             derivative.elements.withUnsafeMutableBufferPointer { dc in
-                // Only the lower triangle is meaningful; the rest is left as computed from zeros.
-                kernel.correlationsWithDerivatives(fromSquaredDistances: c, derivatives: dc)
+                covariance.elements.withUnsafeMutableBufferPointer { k in
+                    // Lower triangle only, one column segment at a time.
+                    for j in 0..<n {
+                        let offset = j * (n + 1)
+                        let count = n - j
+                        kernel.correlationsWithDerivatives(
+                            fromSquaredDistances: UnsafeMutableBufferPointer(rebasing: c[offset..<(offset + count)]),
+                            derivatives: UnsafeMutableBufferPointer(rebasing: dc[offset..<(offset + count)])
+                        )
+                        for i in offset..<(offset + count) { k[i] = s * c[i] }
+                        k[offset] += fixedNoise?[j] ?? sharedNoise
+                    }
+                }
             }
         }
-        var covariance = s * correlation
-        for i in 0..<n { covariance.elements[i * (n + 1)] += fixedNoise?[i] ?? sharedNoise }
 
-        guard let factor = try? CholeskyFactor(factoring: covariance, policy: jitter) else {
+        do {
+            if factor == nil {
+                factor = try CholeskyFactor(factoring: covariance, policy: jitter)
+            } else {
+                try factor!.refactor(covariance, policy: jitter)
+            }
+        } catch {
+            factor = nil
             for i in gradient.indices { gradient[i] = 0 }
             return .infinity
         }
+        let factor = self.factor!
         let alpha = factor.solve(outputs)
         var quadratic = 0.0
         for i in 0..<n { quadratic += outputs[i] * alpha[i] }
         let logLikelihood = -0.5 * quadratic - 0.5 * factor.logDeterminant - 0.5 * Double(n) * naturalLog(2 * Double.pi)
 
         // W = ααᵀ - K⁻¹ (lower triangle), then the trace terms.
-        var w = factor.inverse()
+        factor.inverse(into: &inverse, fillingUpper: false)
         var traceOutputscale = 0.0
         var traceNoise = 0.0
         var rowSums = [Double](repeating: 0, count: n)
-        w.elements.withUnsafeMutableBufferPointer { pw in
+        inverse.elements.withUnsafeBufferPointer { pw in
             correlation.elements.withUnsafeBufferPointer { pc in
                 derivative.elements.withUnsafeMutableBufferPointer { pm in
                     for k in 0..<n {
@@ -108,7 +134,6 @@ final class MarginalLikelihoodObjective {
                 }
             }
         }
-        _ = w
         // MZ with M symmetric (lower triangle stored in `derivative`).
         var mz = Matrix(rows: n, columns: d)
         Matrix.symmLower(derivative, scaled.z, into: &mz)

@@ -70,19 +70,37 @@ public struct CholeskyFactor: Sendable {
         self.jitter = jitter
     }
 
-    /// Factors in place with jitter escalation; returns the factor with a zeroed upper triangle.
+    /// Factors `a` with jitter escalation; returns the factor with a zeroed upper triangle.
     static func factorLower(_ a: Matrix, policy: JitterPolicy) throws(LinearAlgebraError) -> (Matrix, Double) {
+        var work = Matrix(rows: a.rows, columns: a.columns)
+        let jitter = try factorLower(a, into: &work, policy: policy)
+        return (work, jitter)
+    }
+
+    /// Factors `a` into `work` (same shape, overwritten) with jitter escalation; returns the jitter.
+    static func factorLower(
+        _ a: Matrix,
+        into work: inout Matrix,
+        policy: JitterPolicy
+    ) throws(LinearAlgebraError) -> Double {
         let n = a.rows
-        if n == 0 { return (a, 0) }
+        if n == 0 { return 0 }
         var meanDiagonal = 0.0
-        for i in 0..<n {
-            for j in 0...i where !a[i, j].isFinite {
-                throw LinearAlgebraError(
-                    code: .nonFiniteInput,
-                    message: "Matrix element (\(i), \(j)) is \(a[i, j]); Cholesky needs finite values"
-                )
+        var firstBad: (Int, Int)? = nil
+        a.elements.withUnsafeBufferPointer { p in
+            for j in 0..<n {
+                meanDiagonal += abs(p[j * (n + 1)])
+                for i in j..<n where !p[i + j * n].isFinite {
+                    firstBad = (i, j)
+                    return
+                }
             }
-            meanDiagonal += abs(a[i, i])
+        }
+        if let (i, j) = firstBad {
+            throw LinearAlgebraError(
+                code: .nonFiniteInput,
+                message: "Matrix element (\(i), \(j)) is \(a[i, j]); Cholesky needs finite values"
+            )
         }
         meanDiagonal /= Double(n)
         if meanDiagonal == 0 { meanDiagonal = 1 }
@@ -90,21 +108,25 @@ public struct CholeskyFactor: Sendable {
         var jitter = 0.0
         var lastInfo: Int32 = 0
         while true {
-            var work = a
-            if jitter > 0 {
-                for i in 0..<n { work.elements[i * (n + 1)] += jitter }
-            }
             let info = work.elements.withUnsafeMutableBufferPointer { p in
-                LAPACKE_dpotrf_work(LAPACK_COL_MAJOR, CChar(UInt8(ascii: "L")), Int32(n), p.baseAddress, Int32(n))
-            }
-            if info == 0 {
-                work.elements.withUnsafeMutableBufferPointer { p in
-                    for j in 1..<Swift.max(1, n) {
-                        for i in 0..<j { p[i + j * n] = 0 }
+                a.elements.withUnsafeBufferPointer { source in
+                    // Copy the lower triangle (column segments), zero the strict upper one.
+                    for j in 0..<n {
+                        let column = p.baseAddress! + j * n
+                        column.initialize(repeating: 0, count: j)
+                        (column + j).update(from: source.baseAddress! + j * n + j, count: n - j)
+                        column[j] += jitter
                     }
                 }
-                return (work, jitter)
+                return LAPACKE_dpotrf_work(
+                    LAPACK_COL_MAJOR,
+                    CChar(UInt8(ascii: "L")),
+                    Int32(n),
+                    p.baseAddress,
+                    Int32(n)
+                )
             }
+            if info == 0 { return jitter }
             lastInfo = info
             let next = jitter == 0 ? policy.initialRelative * meanDiagonal : jitter * policy.growth
             if next > policy.maximumRelative * meanDiagonal * (1 + 1e-12) || next <= jitter {
@@ -118,6 +140,21 @@ public struct CholeskyFactor: Sendable {
                 + "even with diagonal jitter up to \(policy.maximumRelative) times the mean diagonal",
             lapackInfo: lastInfo
         )
+    }
+
+    /// Refactors for a new matrix of the same order, reusing this factor's storage.
+    ///
+    /// For loops that factor many matrices of one size (hyperparameter fitting): no allocation.
+    /// - Throws: as ``init(factoring:policy:)``; the factor is then unusable.
+    public mutating func refactor(_ a: Matrix, policy: JitterPolicy = .default) throws(LinearAlgebraError) {
+        guard a.rows == a.columns else {
+            throw LinearAlgebraError(
+                code: .dimensionMismatch,
+                message: "Cholesky needs a square matrix, got \(a.rows)x\(a.columns)"
+            )
+        }
+        if lower.rows != a.rows { lower = Matrix(rows: a.rows, columns: a.rows) }
+        jitter = try Self.factorLower(a, into: &lower, policy: policy)
     }
 
     /// Solves `A X = B` (`dpotrs`).
@@ -194,18 +231,29 @@ public struct CholeskyFactor: Sendable {
         return 2 * sum
     }
 
-    /// The inverse `(A + jitter I)⁻¹`, both triangles filled (`dpotri`).
+    /// The inverse `(A + jitter I)⁻¹` (`dpotri`).
     ///
+    /// - Parameter fillingUpper: copy the lower triangle into the upper one (default); pass false
+    ///   when only the lower triangle will be read.
     /// - Complexity: `2 n³/3` flops.
-    public func inverse() -> Matrix {
-        var inv = lower
+    public func inverse(fillingUpper: Bool = true) -> Matrix {
+        var inv = Matrix(rows: dimension, columns: dimension)
+        inverse(into: &inv, fillingUpper: fillingUpper)
+        return inv
+    }
+
+    /// Writes the inverse into `result` (`n x n`, overwritten), reusing its storage.
+    public func inverse(into result: inout Matrix, fillingUpper: Bool = true) {
         let n = dimension
-        if n == 0 { return inv }
-        inv.elements.withUnsafeMutableBufferPointer { p in
+        precondition(result.rows == n && result.columns == n, "inverse: result must be \(n)x\(n)")
+        if n == 0 { return }
+        result.elements.withUnsafeMutableBufferPointer { p in
+            lower.elements.withUnsafeBufferPointer { l in
+                p.baseAddress!.update(from: l.baseAddress!, count: n * n)
+            }
             _ = LAPACKE_dpotri_work(LAPACK_COL_MAJOR, CChar(UInt8(ascii: "L")), Int32(n), p.baseAddress, Int32(n))
         }
-        inv.symmetrizeFromLower()
-        return inv
+        if fillingUpper { result.symmetrizeFromLower() }
     }
 
     /// The factor of the bordered matrix `[[A, C], [Cᵀ, B]]`, computed from this factor in

@@ -61,17 +61,11 @@ struct BenchGPCommand: AsyncParsableCommand {
             if json {
                 print(result.jsonLine)
             } else {
+                let seconds = String(format: "fit %.4f s, predict %.4f s", result.fitSeconds, result.predictSeconds)
                 print(
-                    String(
-                        format: "%@  n=%d dim=%d  fit %.4f s  predict %.4f s (%d points)  mll/n %.6f",
-                        result.kernel,
-                        result.n,
-                        result.dim,
-                        result.fitSeconds,
-                        result.predictSeconds,
-                        predictionCount,
-                        result.mll
-                    )
+                    "\(result.kernel)  n=\(result.n) dim=\(result.dim)  \(seconds) (\(predictionCount) points)  "
+                        + "evaluations \(result.evaluations.full) full + \(result.evaluations.subset) subset  "
+                        + "mll/n \(result.mll)"
                 )
             }
         }

@@ -19,7 +19,7 @@ public struct GPBenchmark: Sendable {
     }
 
     /// One measurement.
-    public struct Result: Sendable, Codable, Equatable {
+    public struct Result: Sendable, Encodable {
         public var kernel: String
         public var n: Int
         public var dim: Int
@@ -27,6 +27,8 @@ public struct GPBenchmark: Sendable {
         public var predictSeconds: Double
         /// (log marginal likelihood + log prior) / n at the optimum.
         public var mll: Double
+        /// Objective evaluations on all the data and on the restart subset (not in the JSON).
+        public var evaluations: (full: Int, subset: Int) = (0, 0)
 
         enum CodingKeys: String, CodingKey {
             case kernel, n, dim
@@ -74,7 +76,8 @@ public struct GPBenchmark: Sendable {
             dim: dimension,
             fitSeconds: fitDuration.seconds,
             predictSeconds: predictDuration.seconds,
-            mll: -fitted.report.negativeLogPosterior / Double(count)
+            mll: -fitted.report.negativeLogPosterior / Double(count),
+            evaluations: (fitted.report.fullEvaluations, fitted.report.subsetEvaluations)
         )
     }
 }
