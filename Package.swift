@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "Optimization", targets: ["Optimization"]),
         .library(name: "Sampling", targets: ["Sampling"]),
         .library(name: "GaussianProcess", targets: ["GaussianProcess"]),
+        .library(name: "Pareto", targets: ["Pareto"]),
         .library(name: "Problems", targets: ["Problems"]),
     ],
     dependencies: [
@@ -33,6 +34,7 @@ let package = Package(
             name: "GaussianProcess",
             dependencies: ["LinearAlgebra", "Optimization", "Sampling"]
         ),
+        .target(name: "Pareto", dependencies: ["LinearAlgebra"]),
         .target(name: "Problems", dependencies: ["LinearAlgebra", "Sampling"]),
 
         // MARK: Command line
@@ -41,6 +43,7 @@ let package = Package(
             dependencies: [
                 "LinearAlgebra",
                 "GaussianProcess",
+                "Pareto",
                 "Problems",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -55,6 +58,7 @@ let package = Package(
             name: "GaussianProcessTests",
             dependencies: ["GaussianProcess", "LinearAlgebra", "Sampling"]
         ),
-        .testTarget(name: "ParetoPilotCommandsTests", dependencies: ["ParetoPilotCommands"]),
+        .testTarget(name: "ParetoTests", dependencies: ["Pareto", "Sampling"]),
+        .testTarget(name: "ParetoPilotCommandsTests", dependencies: ["ParetoPilotCommands", "Pareto"]),
     ]
 )
