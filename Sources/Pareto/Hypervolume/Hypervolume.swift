@@ -23,6 +23,7 @@ public enum Hypervolume {
     public static let algorithms: [any HypervolumeAlgorithm] = [
         Hypervolume2D(),
         Hypervolume3D(),
+        Hypervolume4D(),
         HypervolumeWFG(),
     ]
 
