@@ -46,7 +46,7 @@ public enum NondominatedSorting {
                     }
                 }
             case 3:
-                var staircase = Staircase(capacity: n)
+                let staircase = Staircase(capacity: n)
                 for i in order {
                     let y = base[i * 3 + 1]
                     let z = base[i * 3 + 2]

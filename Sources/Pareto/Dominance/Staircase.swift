@@ -4,23 +4,37 @@
 /// Entries are kept with strictly increasing `x` and strictly decreasing `y` (a "staircase"), as
 /// the dimension-sweep algorithms need: HV3D-class hypervolume and non-dominated filtering in three
 /// objectives sweep the third objective and keep the two-dimensional front of what they have seen.
-struct Staircase {
-    private var xs: [Double] = []
-    private var ys: [Double] = []
-    private var ids: [Int] = []
-    private var left: [Int32] = []
-    private var right: [Int32] = []
-    private var priorities: [UInt64] = []
+final class Staircase {
+    // Flat node storage, allocated once for the capacity (no copy-on-write checks in the hot loop).
+    private let capacity: Int
+    private let xs: UnsafeMutablePointer<Double>
+    private let ys: UnsafeMutablePointer<Double>
+    private let ids: UnsafeMutablePointer<Int>
+    private let left: UnsafeMutablePointer<Int32>
+    private let right: UnsafeMutablePointer<Int32>
+    private let priorities: UnsafeMutablePointer<UInt64>
+    private var nodeCount = 0
     private var root: Int32 = -1
     private var random: UInt64 = 0x9E37_79B9_7F4A_7C15
 
-    init(capacity: Int = 0) {
-        xs.reserveCapacity(capacity)
-        ys.reserveCapacity(capacity)
-        ids.reserveCapacity(capacity)
-        left.reserveCapacity(capacity)
-        right.reserveCapacity(capacity)
-        priorities.reserveCapacity(capacity)
+    /// A staircase for at most `capacity` insertions.
+    init(capacity: Int) {
+        self.capacity = max(capacity, 1)
+        xs = .allocate(capacity: self.capacity)
+        ys = .allocate(capacity: self.capacity)
+        ids = .allocate(capacity: self.capacity)
+        left = .allocate(capacity: self.capacity)
+        right = .allocate(capacity: self.capacity)
+        priorities = .allocate(capacity: self.capacity)
+    }
+
+    deinit {
+        xs.deallocate()
+        ys.deallocate()
+        ids.deallocate()
+        left.deallocate()
+        right.deallocate()
+        priorities.deallocate()
     }
 
     /// An entry of the staircase.
@@ -74,7 +88,7 @@ struct Staircase {
     /// - Returns: nil when the point was weakly dominated (nothing changes); otherwise the entries
     ///   around it after insertion: the predecessor (largest `x` below) and successor (smallest `x` above).
     @discardableResult
-    mutating func insert(
+    func insert(
         x: Double,
         y: Double,
         id: Int,
@@ -107,17 +121,20 @@ struct Staircase {
         Entry(x: xs[Int(node)], y: ys[Int(node)], id: ids[Int(node)])
     }
 
-    private mutating func makeNode(x: Double, y: Double, id: Int) -> Int32 {
+    private func makeNode(x: Double, y: Double, id: Int) -> Int32 {
+        precondition(nodeCount < capacity, "Staircase: more insertions than its capacity")
         random ^= random << 13
         random ^= random >> 7
         random ^= random << 17
-        xs.append(x)
-        ys.append(y)
-        ids.append(id)
-        left.append(-1)
-        right.append(-1)
-        priorities.append(random)
-        return Int32(xs.count - 1)
+        let node = nodeCount
+        xs[node] = x
+        ys[node] = y
+        ids[node] = id
+        left[node] = -1
+        right[node] = -1
+        priorities[node] = random
+        nodeCount += 1
+        return Int32(node)
     }
 
     /// A predicate that holds on a prefix of the in-order sequence.
@@ -127,7 +144,7 @@ struct Staircase {
     }
 
     /// Splits into the prefix where `rule` holds and the rest.
-    private mutating func split(_ node: Int32, _ rule: Prefix) -> (Int32, Int32) {
+    private func split(_ node: Int32, _ rule: Prefix) -> (Int32, Int32) {
         if node < 0 { return (-1, -1) }
         let inPrefix: Bool
         switch rule {
@@ -145,7 +162,7 @@ struct Staircase {
         }
     }
 
-    private mutating func merge(_ a: Int32, _ b: Int32) -> Int32 {
+    private func merge(_ a: Int32, _ b: Int32) -> Int32 {
         if a < 0 { return b }
         if b < 0 { return a }
         if priorities[Int(a)] > priorities[Int(b)] {

@@ -20,12 +20,13 @@ public struct Hypervolume3D: HypervolumeAlgorithm {
 
     /// The 3-D hypervolume of `count` points whose first three coordinates start every `stride`.
     static func hypervolume(_ p: UnsafePointer<Double>, count n: Int, stride: Int, reference: [Double]) -> Double {
-        var order = Array(0..<n)
-        order.sort { p[$0 * stride + 2] < p[$1 * stride + 2] }
+        var keyed = (0..<n).map { (p[$0 * stride + 2], Int32($0)) }
+        keyed.sort { $0.0 < $1.0 }
+        let order = keyed.map { Int($0.1) }
         let refX = reference[0]
         let refY = reference[1]
         let refZ = reference[2]
-        var staircase = Staircase(capacity: n)
+        let staircase = Staircase(capacity: n)
         var area = 0.0
         var volume = 0.0
         for (k, i) in order.enumerated() {
