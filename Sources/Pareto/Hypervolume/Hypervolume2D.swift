@@ -21,20 +21,13 @@ public struct Hypervolume2D: HypervolumeAlgorithm {
         referenceX: Double,
         referenceY: Double
     ) -> Double {
-        var order = Array(0..<n)
-        order.sort { a, b in
-            let xa = p[a * stride]
-            let xb = p[b * stride]
-            return xa < xb || (xa == xb && p[a * stride + 1] < p[b * stride + 1])
-        }
+        var sorted = (0..<n).map { SIMD2(p[$0 * stride], p[$0 * stride + 1]) }
+        sorted.sort { $0.x < $1.x || ($0.x == $1.x && $0.y < $1.y) }
         var volume = 0.0
         var level = referenceY
-        for i in order {
-            let y = p[i * stride + 1]
-            if y < level {
-                volume += (referenceX - p[i * stride]) * (level - y)
-                level = y
-            }
+        for point in sorted where point.y < level {
+            volume += (referenceX - point.x) * (level - point.y)
+            level = point.y
         }
         return volume
     }

@@ -63,7 +63,9 @@ public struct Hypervolume4D: HypervolumeAlgorithm {
 
         var order = (0..<n).map { Int32($0 + 3) }
         if !sortedByW {
-            order.sort { nodes[Int($0)].w < nodes[Int($1)].w || (nodes[Int($0)].w == nodes[Int($1)].w && $0 < $1) }
+            var keyed = (0..<n).map { (p[$0 * stride + 3], Int32($0 + 3)) }
+            keyed.sort { $0.0 < $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }
+            order = keyed.map(\.1)
         }
 
         var volume = 0.0

@@ -78,89 +78,105 @@ public struct HypervolumeWFG: HypervolumeAlgorithm {
     /// limit points come out in the order HV4D+ sweeps; and each limit set is filtered before HV4D+.
     static func fiveObjectives(_ points: [Double], order: [Int], reference: [Double]) -> Double {
         let d = 5
-        var suffixFront: [SIMD4<Double>] = []  // sorted by the fourth coordinate
-        var limit: [SIMD4<Double>] = []
+        let n = order.count
+        // Suffix front sorted by the fourth coordinate, and the limit-set buffer: allocated once.
+        let front = UnsafeMutablePointer<SIMD4<Double>>.allocate(capacity: n)
+        let limit = UnsafeMutablePointer<SIMD4<Double>>.allocate(capacity: n + 1)
+        defer {
+            front.deallocate()
+            limit.deallocate()
+        }
+        var frontCount = 0
+        let ref4 = SIMD4(reference[0], reference[1], reference[2], reference[3])
         var total = 0.0
         for i in order.reversed() {
             let pi = i * d
             let p = SIMD4(points[pi], points[pi + 1], points[pi + 2], points[pi + 3])
-            let extent = SIMD4(reference[0], reference[1], reference[2], reference[3]) - p
+            let extent = ref4 - p
             var sliceVolume = extent[0] * extent[1] * extent[2] * extent[3]
-            if !suffixFront.isEmpty {
+            if frontCount > 0 {
                 // A suffix point no worse than p in the first three objectives gives the limit point
-                // (p0, p1, p2, f3), which dominates every limit point from f3 on: the sweep stops there.
-                let head = SIMD3(p[0], p[1], p[2])
+                // (p0, p1, p2, f3), which dominates every limit point from f3 on: the limit set stops there.
+                let head = SIMD4(p[0], p[1], p[2], .infinity)
                 var cut = Double.infinity
-                for f in suffixFront where f[3] < cut && all(SIMD3(f[0], f[1], f[2]) .<= head) { cut = f[3] }
-                limit.removeAll(keepingCapacity: true)
-                for f in suffixFront {
-                    if f[3] >= cut { break }
-                    limit.append(pointwiseMax(p, f))
+                for k in 0..<frontCount where front[k][3] < cut && all(front[k] .<= head) { cut = front[k][3] }
+                var m = 0
+                for k in 0..<frontCount {
+                    if front[k][3] >= cut { break }
+                    limit[m] = pointwiseMax(p, front[k])
+                    m += 1
                 }
-                if cut < .infinity { limit.append(SIMD4(p[0], p[1], p[2], max(p[3], cut))) }
-                let kept = filterSortedByFourth(&limit)
-                sliceVolume -= limit.withUnsafeBufferPointer { buffer in
-                    UnsafeRawPointer(buffer.baseAddress!).withMemoryRebound(to: Double.self, capacity: kept * 4) {
-                        Hypervolume4D.hypervolume($0, count: kept, stride: 4, reference: reference, sortedByW: true)
-                    }
+                if cut < .infinity {
+                    limit[m] = SIMD4(p[0], p[1], p[2], max(p[3], cut))
+                    m += 1
+                }
+                let kept = filterSortedByFourth(limit, count: m)
+                sliceVolume -= UnsafeRawPointer(limit).withMemoryRebound(to: Double.self, capacity: kept * 4) {
+                    Hypervolume4D.hypervolume($0, count: kept, stride: 4, reference: reference, sortedByW: true)
                 }
             }
             total += (reference[4] - points[pi + 4]) * sliceVolume
-            // Add p to the suffix front.
-            if !suffixFront.contains(where: { all($0 .<= p) }) {
-                suffixFront.removeAll { all(p .<= $0) }
-                var low = 0
-                var high = suffixFront.count
-                while low < high {
-                    let mid = (low + high) / 2
-                    if suffixFront[mid][3] <= p[3] { low = mid + 1 } else { high = mid }
+            // Add p to the suffix front unless a front point weakly dominates it.
+            var dominated = false
+            for k in 0..<frontCount where all(front[k] .<= p) {
+                dominated = true
+                break
+            }
+            if !dominated {
+                // Drop the front points p dominates, then insert p in order of the fourth coordinate.
+                var write = 0
+                for k in 0..<frontCount where !all(p .<= front[k]) {
+                    front[write] = front[k]
+                    write += 1
                 }
-                suffixFront.insert(p, at: low)
+                var position = write
+                while position > 0 && front[position - 1][3] > p[3] {
+                    front[position] = front[position - 1]
+                    position -= 1
+                }
+                front[position] = p
+                frontCount = write + 1
             }
         }
         return total
     }
 
     /// Compacts 4-D points sorted by their fourth coordinate to their non-dominated ones, in the
-    /// same order, in place; returns how many remain at the front of `points`.
+    /// same order, in place; returns how many remain at the front of the buffer.
     ///
     /// In that order a point can only be dominated by an earlier one or by a later one with the same
-    /// fourth coordinate, so each point is checked against the front kept so far (in an order that
-    /// moves successful dominators forward: a few kept points dominate most limit points), and a kept
-    /// point removes the kept points of equal fourth coordinate that it dominates.
-    static func filterSortedByFourth(_ points: inout [SIMD4<Double>]) -> Int {
-        var probe: [Int32] = []  // kept indices in checking order (move-to-front on a hit)
-        probe.reserveCapacity(64)
-        return points.withUnsafeMutableBufferPointer { p in
-            var kept = 0
-            for i in 0..<p.count {
-                let a = p[i]
-                var dominated = false
-                for t in 0..<probe.count where all(p[Int(probe[t])] .<= a) {
+    /// fourth coordinate, so each point is checked against the front kept so far (newest first, one
+    /// SIMD compare per test), and a kept point removes the kept points of equal fourth coordinate it dominates.
+    static func filterSortedByFourth(_ p: UnsafeMutablePointer<SIMD4<Double>>, count n: Int) -> Int {
+        var kept = 0
+        var lastDominator = 0
+        for i in 0..<n {
+            let a = p[i]
+            if lastDominator < kept && all(p[lastDominator] .<= a) { continue }
+            // Newest first: the latest kept points dominate most often.
+            var dominated = false
+            var k = kept - 1
+            while k >= 0 {
+                if all(p[k] .<= a) {
                     dominated = true
-                    if t > 0 { probe.swapAt(t, t / 2) }
+                    lastDominator = k
                     break
                 }
-                if dominated { continue }
-                // Kept points with the same fourth coordinate sit at the end; drop those a dominates.
-                var start = kept
-                while start > 0 && p[start - 1][3] == a[3] { start -= 1 }
-                var write = start
-                for k in start..<kept where !all(a .<= p[k]) {
-                    p[write] = p[k]
-                    write += 1
-                }
-                p[write] = a
-                let removed = write < kept
-                kept = write + 1
-                if removed {
-                    probe = (0..<Int32(kept)).map { $0 }
-                } else {
-                    probe.append(Int32(kept - 1))
-                }
+                k -= 1
             }
-            return kept
+            if dominated { continue }
+            // Kept points with the same fourth coordinate sit at the end; drop those a dominates.
+            var start = kept
+            while start > 0 && p[start - 1][3] == a[3] { start -= 1 }
+            var write = start
+            for k in start..<kept where !all(a .<= p[k]) {
+                p[write] = p[k]
+                write += 1
+            }
+            p[write] = a
+            kept = write + 1
         }
+        return kept
     }
 
     /// The non-dominated points (first copies) among `count` row-major points.
