@@ -46,15 +46,37 @@ public enum NondominatedSorting {
                     }
                 }
             case 3:
-                let staircase = Staircase(capacity: n)
+                // Lexicographic sweep; the (y, z) front of the points seen is a RankSet over ranks in
+                // (y, z, sweep position) order, so an earlier point that weakly dominates in (y, z)
+                // (and so in all three) is the predecessor of the new point's rank.
+                var sweepPosition = [Int](repeating: 0, count: n)
+                for (k, i) in order.enumerated() { sweepPosition[i] = k }
+                let byY = (0..<n).sorted { a, b in
+                    let ya = base[a * 3 + 1]
+                    let yb = base[b * 3 + 1]
+                    if ya != yb { return ya < yb }
+                    let za = base[a * 3 + 2]
+                    let zb = base[b * 3 + 2]
+                    if za != zb { return za < zb }
+                    return sweepPosition[a] < sweepPosition[b]
+                }
+                var rankOf = [Int](repeating: 0, count: n)
+                for (r, i) in byY.enumerated() { rankOf[i] = r }
+                var front = RankSet(capacity: n)
                 for i in order {
-                    let y = base[i * 3 + 1]
+                    let r = rankOf[i]
                     let z = base[i * 3 + 2]
-                    if staircase.insert(x: y, y: z, id: i) != nil {
-                        mask[i] = true
-                    } else if let p = staircase.predecessor(ofX: y), mask[p.id], isDuplicate(p.id, i) {
-                        mask[i] = keepingDuplicates
+                    if let left = front.predecessor(r), base[byY[left] * 3 + 2] <= z {
+                        if mask[byY[left]] && isDuplicate(byY[left], i) { mask[i] = keepingDuplicates }
+                        continue
                     }
+                    var right = front.successor(r + 1)
+                    while let s = right, base[byY[s] * 3 + 2] >= z {
+                        front.remove(s)
+                        right = front.successor(s + 1)
+                    }
+                    front.insert(r)
+                    mask[i] = true
                 }
             default:
                 var front: [Int] = []

@@ -34,18 +34,22 @@ public struct Hypervolume4D: HypervolumeAlgorithm {
 
     /// The 4-D hypervolume of `count` points whose four coordinates start every `stride` doubles.
     ///
-    /// - Parameter sortedByW: the points are already in ascending order of the fourth coordinate.
+    /// - Parameters:
+    ///   - sortedByW: the points are already in ascending order of the fourth coordinate.
+    ///   - workspace: room for at least `count + 3` nodes, reused across calls (allocated if nil).
     static func hypervolume(
         _ p: UnsafePointer<Double>,
         count n: Int,
         stride: Int,
         reference: [Double],
-        sortedByW: Bool = false
+        sortedByW: Bool = false,
+        workspace: UnsafeMutableBufferPointer<Node>? = nil
     ) -> Double {
         if n == 0 { return 0 }
         let big = Double.greatestFiniteMagnitude
-        let nodes = UnsafeMutableBufferPointer<Node>.allocate(capacity: n + 3)
-        defer { nodes.deallocate() }
+        let nodes = workspace ?? UnsafeMutableBufferPointer<Node>.allocate(capacity: n + 3)
+        defer { if workspace == nil { nodes.deallocate() } }
+        precondition(nodes.count >= n + 3, "Hypervolume4D: workspace too small")
         // Sentinels: 0 = S1 (top-left), 1 = S2 (bottom-right), 2 = S3 (end of the z-list).
         nodes[0] = Node(x: -big, y: reference[1], z: -big, w: -big)
         nodes[1] = Node(x: reference[0], y: -big, z: -big, w: -big)
@@ -61,7 +65,7 @@ public struct Hypervolume4D: HypervolumeAlgorithm {
         nodes[2].next = 0
         nodes[0].previous = 2
 
-        var order = (0..<n).map { Int32($0 + 3) }
+        var order: [Int32] = []
         if !sortedByW {
             var keyed = (0..<n).map { (p[$0 * stride + 3], Int32($0 + 3)) }
             keyed.sort { $0.0 < $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }
@@ -70,7 +74,8 @@ public struct Hypervolume4D: HypervolumeAlgorithm {
 
         var volume = 0.0
         var total = 0.0
-        for (k, index) in order.enumerated() {
+        for k in 0..<n {
+            let index = sortedByW ? Int32(k + 3) : order[k]
             if restartBaseSetup(nodes, index) {
                 volume += oneContribution3D(nodes, index)
                 // Link into the z-list where restartBaseSetup found its place.
@@ -80,7 +85,7 @@ public struct Hypervolume4D: HypervolumeAlgorithm {
                 nodes[Int(next)].previous = index
                 updateLinks(nodes, index)
             }
-            let nextW = k + 1 < n ? nodes[Int(order[k + 1])].w : reference[3]
+            let nextW = k + 1 < n ? nodes[Int(sortedByW ? Int32(k + 4) : order[k + 1])].w : reference[3]
             total += volume * (nextW - nodes[Int(index)].w)
         }
         return total

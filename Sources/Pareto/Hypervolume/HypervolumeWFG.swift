@@ -81,10 +81,12 @@ public struct HypervolumeWFG: HypervolumeAlgorithm {
         let n = order.count
         // Suffix front sorted by the fourth coordinate, and the limit-set buffer: allocated once.
         let front = UnsafeMutablePointer<SIMD4<Double>>.allocate(capacity: n)
-        let limit = UnsafeMutablePointer<SIMD4<Double>>.allocate(capacity: n + 1)
+        let limit = UnsafeMutablePointer<SIMD4<Double>>.allocate(capacity: n + 4)
+        let nodes = UnsafeMutableBufferPointer<Hypervolume4D.Node>.allocate(capacity: n + 7)
         defer {
             front.deallocate()
             limit.deallocate()
+            nodes.deallocate()
         }
         var frontCount = 0
         let ref4 = SIMD4(reference[0], reference[1], reference[2], reference[3])
@@ -95,24 +97,51 @@ public struct HypervolumeWFG: HypervolumeAlgorithm {
             let extent = ref4 - p
             var sliceVolume = extent[0] * extent[1] * extent[2] * extent[3]
             if frontCount > 0 {
-                // A suffix point no worse than p in the first three objectives gives the limit point
-                // (p0, p1, p2, f3), which dominates every limit point from f3 on: the limit set stops there.
-                let head = SIMD4(p[0], p[1], p[2], .infinity)
-                var cut = Double.infinity
-                for k in 0..<frontCount where front[k][3] < cut && all(front[k] .<= head) { cut = front[k][3] }
-                var m = 0
+                // A suffix point g no worse than p in three of the four objectives gives the limit
+                // point c_j = p with p_j raised to max(p_j, g_j) =: t_j, which dominates every limit
+                // point a with a_j >= t_j. The four thresholds screen most limit points with four
+                // comparisons; the c_j join the limit set (c_0..c_2 at height p_3, first; c_3 last).
+                var threshold = SIMD4<Double>(repeating: .infinity)
                 for k in 0..<frontCount {
-                    if front[k][3] >= cut { break }
-                    limit[m] = pointwiseMax(p, front[k])
+                    let f = front[k]
+                    let noWorse = f .<= p
+                    for j in 0..<4 {
+                        var others = true
+                        for l in 0..<4 where l != j && !noWorse[l] { others = false }
+                        if others { threshold[j] = min(threshold[j], max(p[j], f[j])) }
+                    }
+                }
+                var m = 0
+                for j in 0..<3 where threshold[j] < .infinity {
+                    var c = p
+                    c[j] = threshold[j]
+                    limit[m] = c
                     m += 1
                 }
-                if cut < .infinity {
-                    limit[m] = SIMD4(p[0], p[1], p[2], max(p[3], cut))
+                for k in 0..<frontCount {
+                    let f = front[k]
+                    if f[3] >= threshold[3] { break }
+                    let a = pointwiseMax(p, f)
+                    if any(a .>= threshold) { continue }
+                    limit[m] = a
+                    m += 1
+                }
+                if threshold[3] < .infinity {
+                    var c = p
+                    c[3] = threshold[3]
+                    limit[m] = c
                     m += 1
                 }
                 let kept = filterSortedByFourth(limit, count: m)
                 sliceVolume -= UnsafeRawPointer(limit).withMemoryRebound(to: Double.self, capacity: kept * 4) {
-                    Hypervolume4D.hypervolume($0, count: kept, stride: 4, reference: reference, sortedByW: true)
+                    Hypervolume4D.hypervolume(
+                        $0,
+                        count: kept,
+                        stride: 4,
+                        reference: reference,
+                        sortedByW: true,
+                        workspace: nodes
+                    )
                 }
             }
             total += (reference[4] - points[pi + 4]) * sliceVolume
