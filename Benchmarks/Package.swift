@@ -26,6 +26,16 @@ let package = Package(
             ],
             path: "Benchmarks/GaussianProcessBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        )
+        ),
+        .executableTarget(
+            name: "ParetoBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "Pareto", package: "ParetoPilot"),
+                .product(name: "Sampling", package: "ParetoPilot"),
+            ],
+            path: "Benchmarks/ParetoBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ]
 )

@@ -77,3 +77,51 @@ struct HypervolumeTests {
         #expect(value > exact * (d == 4 ? 0.85 : 0.97))
     }
 }
+
+@Suite("Hypervolume against inclusion-exclusion on tied integer grids")
+struct HypervolumeBruteForceTests {
+    /// Σ over non-empty subsets of (-1)^{|T|+1} vol(box(join(T))), join = coordinate-wise max.
+    static func inclusionExclusion(_ rows: [[Double]], reference: [Double]) -> Double {
+        let inside = rows.filter { zip($0, reference).allSatisfy { $0 < $1 } }
+        let n = inside.count
+        var total = 0.0
+        for mask in 1..<(1 << n) {
+            var join = [Double](repeating: -.infinity, count: reference.count)
+            var size = 0
+            for i in 0..<n where mask & (1 << i) != 0 {
+                size += 1
+                for j in join.indices { join[j] = max(join[j], inside[i][j]) }
+            }
+            let volume = zip(join, reference).reduce(1.0) { $0 * ($1.1 - $1.0) }
+            total += size % 2 == 1 ? volume : -volume
+        }
+        return total
+    }
+
+    @Test("Exact on random grid sets with duplicates and ties", arguments: [2, 3, 4, 5, 6, 7])
+    func grid(d: Int) throws {
+        var generator = SeededGenerator(seed: UInt64(100 + d))
+        for trial in 0..<40 {
+            let n = 1 + trial % 11
+            let rows = (0..<n).map { _ in (0..<d).map { _ in Double(generator.next() % 5) } }
+            let reference = [Double](repeating: 4, count: d)
+            let expected = Self.inclusionExclusion(rows, reference: reference)
+            let value = try Hypervolume.of(PointSet(rows: rows), reference: reference)
+            #expect(abs(value - expected) <= 1e-9 * max(1, expected), "d=\(d) trial \(trial): \(value) vs \(expected)")
+        }
+    }
+
+    @Test("Five and more objectives agree with the generic recursion on larger random sets", arguments: [5, 6])
+    func larger(d: Int) throws {
+        var generator = SeededGenerator(seed: UInt64(7 * d))
+        let rows = (0..<60).map { _ in (0..<d).map { _ in (generator.nextUniform() * 8).rounded() / 8 } }
+        let reference = [Double](repeating: 1.05, count: d)
+        let points = try PointSet(rows: rows)
+        let value = try Hypervolume.of(points, reference: reference)
+        // Leave-one-dimension-out identity: HV_d = Σ over slices, computed independently through
+        // contributions: HV(S) = HV(S \ {p}) + hvc(p) for the first point.
+        let contributions = try HypervolumeContributions.exclusive(points, reference: reference)
+        let without = try Hypervolume.of(points.selecting(1..<rows.count), reference: reference)
+        #expect(abs(value - without - contributions[0]) <= 1e-12 * value)
+    }
+}
