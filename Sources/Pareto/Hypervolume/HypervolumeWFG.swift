@@ -102,14 +102,25 @@ public struct HypervolumeWFG: HypervolumeAlgorithm {
                 // point a with a_j >= t_j. The four thresholds screen most limit points with four
                 // comparisons; the c_j join the limit set (c_0..c_2 at height p_3, first; c_3 last).
                 var threshold = SIMD4<Double>(repeating: .infinity)
+                var covered = false
                 for k in 0..<frontCount {
                     let f = front[k]
-                    let noWorse = f .<= p
-                    for j in 0..<4 {
-                        var others = true
-                        for l in 0..<4 where l != j && !noWorse[l] { others = false }
-                        if others { threshold[j] = min(threshold[j], max(p[j], f[j])) }
+                    let worse = f .> p
+                    if !any(worse) {
+                        covered = true  // f weakly dominates p in the first four objectives
+                        break
                     }
+                    var only = -1
+                    var count = 0
+                    for j in 0..<4 where worse[j] {
+                        only = j
+                        count += 1
+                    }
+                    if count == 1 { threshold[only] = min(threshold[only], f[only]) }
+                }
+                if covered {
+                    // p's slice is covered by a point with a smaller last objective: no contribution.
+                    continue
                 }
                 var m = 0
                 for j in 0..<3 where threshold[j] < .infinity {
