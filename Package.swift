@@ -59,6 +59,7 @@ let package = Package(
             dependencies: ["GaussianProcess", "LinearAlgebra", "Sampling"]
         ),
         .testTarget(name: "ParetoTests", dependencies: ["Pareto", "Sampling"]),
+        .testTarget(name: "ProblemsTests", dependencies: ["Problems"]),
         .testTarget(name: "ParetoPilotCommandsTests", dependencies: ["ParetoPilotCommands", "Pareto"]),
     ]
 )

@@ -86,3 +86,43 @@ struct ExactGPGradientTests {
 #if canImport(Glibc)
 import Glibc
 #endif
+
+@Suite("Cross posterior with reference points")
+struct CrossPosteriorTests {
+    @Test("Values match the joint posterior and gradients match central differences")
+    func crossPosterior() throws {
+        let (x, y) = ExactGPGradientTests.data(n: 25, d: 2, seed: 31)
+        let gp = try ExactGP(
+            kernel: Matern52Kernel(),
+            hyperparameters: KernelHyperparameters(lengthscales: [0.4, 0.7], outputscale: 1.2),
+            noiseVariances: [1e-3],
+            inputs: 3 * x,
+            outputs: y,
+            inputTransform: InputNormalization(lower: [0, 0], upper: [3, 3]),
+            outcomeTransform: .fitted(to: y)
+        )
+        let references = Matrix(rowArrays: [[0.3, 2.1], [1.5, 1.5], [2.8, 0.2]])
+        let set = gp.referenceSet(references)
+        let point = [1.1, 0.7]
+        let cross = gp.crossPosterior(at: point, reference: set)
+        let joint = gp.jointPosterior(at: Matrix(rowArrays: [point] + references.rowArrays))
+        #expect(abs(cross.mean - joint.mean[0]) < 1e-10)
+        #expect(abs(cross.variance - joint.covariance[0, 0]) < 1e-10)
+        for b in 0..<3 { #expect(abs(cross.covariance[b] - joint.covariance[0, b + 1]) < 1e-10) }
+        for j in 0..<2 {
+            let h = 1e-6
+            var plus = point
+            plus[j] += h
+            var minus = point
+            minus[j] -= h
+            let up = gp.crossPosterior(at: plus, reference: set)
+            let down = gp.crossPosterior(at: minus, reference: set)
+            #expect(abs((up.mean - down.mean) / (2 * h) - cross.meanGradient[j]) < 1e-6)
+            #expect(abs((up.variance - down.variance) / (2 * h) - cross.varianceGradient[j]) < 1e-6)
+            for b in 0..<3 {
+                let numeric = (up.covariance[b] - down.covariance[b]) / (2 * h)
+                #expect(abs(numeric - cross.covarianceGradient[b + j * 3]) < 1e-6)
+            }
+        }
+    }
+}

@@ -54,7 +54,10 @@ struct SobolSequenceTests {
         }
     }
 
-    @Test("The normal quantile inverts the distribution function", arguments: [1e-12, 1e-5, 0.02, 0.3, 0.5, 0.8, 0.975, 1 - 1e-9])
+    @Test(
+        "The normal quantile inverts the distribution function",
+        arguments: [1e-12, 1e-5, 0.02, 0.3, 0.5, 0.8, 0.975, 1 - 1e-9]
+    )
     func quantile(p: Double) {
         let x = NormalDistribution.quantile(p)
         #expect(abs(NormalDistribution.cdf(x) - p) <= 1e-14 * max(p, 1e-300) + 1e-16)
