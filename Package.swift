@@ -15,6 +15,8 @@ let package = Package(
         .library(name: "Sampling", targets: ["Sampling"]),
         .library(name: "GaussianProcess", targets: ["GaussianProcess"]),
         .library(name: "Pareto", targets: ["Pareto"]),
+        .library(name: "Acquisition", targets: ["Acquisition"]),
+        .library(name: "BayesianOptimization", targets: ["BayesianOptimization"]),
         .library(name: "Problems", targets: ["Problems"]),
     ],
     dependencies: [
@@ -35,7 +37,15 @@ let package = Package(
             dependencies: ["LinearAlgebra", "Optimization", "Sampling"]
         ),
         .target(name: "Pareto", dependencies: ["LinearAlgebra"]),
+        .target(
+            name: "Acquisition",
+            dependencies: ["LinearAlgebra", "GaussianProcess", "Pareto", "Sampling", "Optimization"]
+        ),
         .target(name: "Problems", dependencies: ["LinearAlgebra", "Sampling"]),
+        .target(
+            name: "BayesianOptimization",
+            dependencies: ["Acquisition", "GaussianProcess", "LinearAlgebra", "Pareto", "Problems", "Sampling"]
+        ),
 
         // MARK: Command line
         .target(
@@ -45,6 +55,7 @@ let package = Package(
                 "GaussianProcess",
                 "Pareto",
                 "Problems",
+                "BayesianOptimization",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -94,7 +94,7 @@ Part C, qnehvi_case (same model, ref point and x_test as Part B, q = 1)
   qnehvi_reference (6): qNEHVI with 2^15 Sobol samples (seed 0), a
       low-error estimate of the noisy EHVI.
 
-How to run (from the package root, /work/main; takes about a minute on CPU):
+How to run (from the package root, /work/main; takes about 15 seconds on CPU):
 
     pip install botorch==0.18.1   # pulls gpytorch and torch
     python3 Tests/Fixtures/generate_acquisition_fixtures.py

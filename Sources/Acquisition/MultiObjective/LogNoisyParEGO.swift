@@ -1,0 +1,204 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import GaussianProcess
+import LinearAlgebra
+import Sampling
+
+/// qNParEGO (Daulton et al. 2020): the log noisy expected improvement of a random augmented
+/// Chebyshev scalarisation of the objectives (Knowles 2006), for many objectives.
+///
+/// Objectives are normalised to `[0, 1]` by the observed bounds; with weights `w` on the simplex,
+/// `s(y) = max_m w_m ŷ_m + 0.05 Σ_m w_m ŷ_m` (minimised). Per Monte-Carlo sample, the improvement is
+/// `max(0, min_b s(F_b) - s(y))` over the feasible baseline; the value is the log of its
+/// feasibility-weighted mean, continued by `-1000 - mean(shortfall² + violation²)` where no sample improves.
+/// With one objective it is the log noisy expected improvement.
+public struct LogNoisyParEGO: AcquisitionFunction {
+    let map: UnitCubeMap
+    let objectives: [JointPosteriorSampler]
+    let constraints: [JointPosteriorSampler]
+    let weights: [Double]
+    let offsets: [Double]
+    let ranges: [Double]
+    let constraintScales: [Double]
+    let incumbents: [Double]
+    let eta: Double
+    static let augmentation = 0.05
+
+    public var dimension: Int { map.dimension }
+
+    /// - Parameters:
+    ///   - weights: scalarisation weights (on the simplex); nil draws them from `seed`.
+    public init(
+        objectiveModels: [ExactGP],
+        constraintModels: [ExactGP] = [],
+        baseline: Matrix,
+        map: UnitCubeMap,
+        weights: [Double]? = nil,
+        samples: Int = 128,
+        eta: Double = 1e-3,
+        seed: UInt64 = 0
+    ) {
+        let m = objectiveModels.count
+        var generator = SeededGenerator(seed: seed ^ 0x9A2E_60)
+        let w: [Double]
+        if let weights {
+            w = weights
+        } else {
+            // Uniform on the simplex: normalised exponentials.
+            let e = (0..<m).map { _ in -log(max(generator.nextUniform(), 1e-300)) }
+            let total = e.reduce(0, +)
+            w = e.map { $0 / total }
+        }
+        self.weights = w
+        offsets = objectiveModels.map { $0.trainingOutputs.min() ?? 0 }
+        ranges = objectiveModels.map {
+            let spread = ($0.trainingOutputs.max() ?? 1) - ($0.trainingOutputs.min() ?? 0)
+            return spread > 0 ? spread : 1
+        }
+        constraintScales = constraintModels.map { max($0.outcomeTransform.scale, 1e-12) }
+        let n = baseline.rows
+        let outputs = m + constraintModels.count
+        let base = NormalDistribution.quasiRandomSamples(count: samples, dimension: (n + 1) * outputs, seed: seed)
+        func sampler(_ model: ExactGP, output k: Int) -> JointPosteriorSampler {
+            var baselineBase = Matrix(rows: samples, columns: n)
+            var candidateBase = [Double](repeating: 0, count: samples)
+            let stride = (n + 1) * outputs
+            for s in 0..<samples {
+                for b in 0..<n { baselineBase[s, b] = base[s * stride + k * (n + 1) + b] }
+                candidateBase[s] = base[s * stride + k * (n + 1) + n]
+            }
+            return JointPosteriorSampler(model: model, baseline: baseline, baselineBase: baselineBase, candidateBase: candidateBase)
+        }
+        let objectiveSamplers = objectiveModels.enumerated().map { sampler($0.element, output: $0.offset) }
+        let constraintSamplers = constraintModels.enumerated().map { sampler($0.element, output: m + $0.offset) }
+        objectives = objectiveSamplers
+        constraints = constraintSamplers
+        self.map = map
+        self.eta = eta
+        var incumbents = [Double](repeating: .infinity, count: samples)
+        let offsets = self.offsets
+        let ranges = self.ranges
+        for s in 0..<samples {
+            for b in 0..<n {
+                if constraintSamplers.contains(where: { $0.baselineValues[s, b] > 0 }) { continue }
+                let y = (0..<m).map { (objectiveSamplers[$0].baselineValues[s, b] - offsets[$0]) / ranges[$0] }
+                incumbents[s] = min(incumbents[s], Self.scalarize(y, weights: w).value)
+            }
+        }
+        // With no feasible baseline point, improvement is measured from the worst normalised value.
+        self.incumbents = incumbents.map { $0.isFinite ? $0 : 1 + Self.augmentation }
+    }
+
+    /// The augmented Chebyshev value and the index of the maximising objective.
+    static func scalarize(_ y: [Double], weights: [Double]) -> (value: Double, argmax: Int) {
+        var largest = -Double.infinity
+        var argmax = 0
+        var sum = 0.0
+        for j in y.indices {
+            let t = weights[j] * y[j]
+            if t > largest {
+                largest = t
+                argmax = j
+            }
+            sum += t
+        }
+        return (largest + augmentation * sum, argmax)
+    }
+
+    public func value(at u: [Double]) -> Double {
+        var unused: [Double] = []
+        return evaluate(u, gradient: &unused, wantGradient: false)
+    }
+
+    public func value(at u: [Double], gradient: inout [Double]) -> Double {
+        evaluate(u, gradient: &gradient, wantGradient: true)
+    }
+
+    private func evaluate(_ u: [Double], gradient: inout [Double], wantGradient: Bool) -> Double {
+        let x = map.point(u)
+        let d = dimension
+        let m = objectives.count
+        let s = incumbents.count
+        let objectiveSamples = objectives.map { $0.candidateSamples(at: x, withGradient: wantGradient) }
+        let constraintSamples = constraints.map { $0.candidateSamples(at: x, withGradient: wantGradient) }
+        var total = 0.0
+        var gains = [Double](repeating: 0, count: s)
+        var weightsPerSample = [Double](repeating: 1, count: s)
+        var argmaxes = [Int](repeating: 0, count: s)
+        var shortfalls = [Double](repeating: 0, count: s)
+        var y = [Double](repeating: 0, count: m)
+        for k in 0..<s {
+            for j in 0..<m { y[j] = (objectiveSamples[j].values[k] - offsets[j]) / ranges[j] }
+            let (value, argmax) = Self.scalarize(y, weights: weights)
+            argmaxes[k] = argmax
+            var weight = 1.0
+            for (c, samples) in constraintSamples.enumerated() {
+                weight *= 1 / (1 + exp(samples.values[k] / (eta * constraintScales[c])))
+            }
+            weightsPerSample[k] = weight
+            let gain = incumbents[k] - value
+            gains[k] = max(gain, 0)
+            shortfalls[k] = max(-gain, 0)
+            total += weight * gains[k]
+        }
+        let mean = total / Double(s)
+        // ∂s/∂y_j = w_j [j == argmax] + 0.05 w_j, divided by the range.
+        func dScalar(_ k: Int, _ j: Int) -> Double {
+            weights[j] * ((argmaxes[k] == j ? 1 : 0) + Self.augmentation) / ranges[j]
+        }
+        if wantGradient { for l in 0..<d { gradient[l] = 0 } }
+        if mean > 0 && mean.isFinite {
+            guard wantGradient else { return log(mean) }
+            let factor = 1 / (Double(s) * mean)
+            for (j, samples) in objectiveSamples.enumerated() {
+                guard let dy = samples.gradient else { continue }
+                for k in 0..<s where gains[k] > 0 {
+                    let coefficient = -factor * weightsPerSample[k] * dScalar(k, j)
+                    for l in 0..<d { gradient[l] += coefficient * dy.elements[k + l * s] }
+                }
+            }
+            for (c, samples) in constraintSamples.enumerated() {
+                guard let dg = samples.gradient else { continue }
+                let width = eta * constraintScales[c]
+                for k in 0..<s where gains[k] > 0 {
+                    let sigma = 1 / (1 + exp(samples.values[k] / width))
+                    let coefficient = -factor * gains[k] * weightsPerSample[k] * (1 - sigma) / width
+                    for l in 0..<d { gradient[l] += coefficient * dg.elements[k + l * s] }
+                }
+            }
+            for l in 0..<d { gradient[l] *= map.widths[l] }
+            return log(mean)
+        }
+        var penalty = 0.0
+        for k in 0..<s {
+            penalty += shortfalls[k] * shortfalls[k]
+            for (c, samples) in constraintSamples.enumerated() {
+                let violation = max(samples.values[k] / constraintScales[c], 0)
+                penalty += violation * violation
+            }
+        }
+        let value = LogNoisyExpectedHypervolumeImprovement.continuationOffset - penalty / Double(s)
+        guard wantGradient else { return value }
+        for (j, samples) in objectiveSamples.enumerated() {
+            guard let dy = samples.gradient else { continue }
+            for k in 0..<s where shortfalls[k] > 0 {
+                let coefficient = -2 * shortfalls[k] * dScalar(k, j) / Double(s)
+                for l in 0..<d { gradient[l] += coefficient * dy.elements[k + l * s] }
+            }
+        }
+        for (c, samples) in constraintSamples.enumerated() {
+            guard let dg = samples.gradient else { continue }
+            for k in 0..<s {
+                let violation = max(samples.values[k] / constraintScales[c], 0)
+                if violation == 0 { continue }
+                let coefficient = -2 * violation / (constraintScales[c] * Double(s))
+                for l in 0..<d { gradient[l] += coefficient * dg.elements[k + l * s] }
+            }
+        }
+        for l in 0..<d { gradient[l] *= map.widths[l] }
+        return value
+    }
+}

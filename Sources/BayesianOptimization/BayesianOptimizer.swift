@@ -1,0 +1,279 @@
+import Acquisition
+import GaussianProcess
+import LinearAlgebra
+import Pareto
+import Problems
+import Sampling
+
+/// Evaluated designs: inputs, objective values (minimised) and outcome-constraint values (feasible when `<= 0`).
+public struct Observations: Sendable {
+    public var inputs: [[Double]]
+    public var objectives: [[Double]]
+    public var constraints: [[Double]]
+
+    public init(inputs: [[Double]] = [], objectives: [[Double]] = [], constraints: [[Double]] = []) {
+        self.inputs = inputs
+        self.objectives = objectives
+        self.constraints = constraints
+    }
+
+    public var count: Int { inputs.count }
+
+    /// Whether observation `i` satisfies every constraint.
+    public func isFeasible(_ i: Int) -> Bool { constraints.isEmpty || constraints[i].allSatisfy { $0 <= 0 } }
+}
+
+/// Which acquisition function proposes candidates.
+public enum AcquisitionChoice: String, Sendable, CaseIterable {
+    /// qLogNEHVI for two to four objectives, qNParEGO above, LogEI for one (NEI with constraints).
+    case auto
+    case qlognehvi
+    case qnparego
+    case logei
+    case ucb
+    /// Quasi-random search only (a baseline).
+    case sobol
+}
+
+/// Proposes the next designs to evaluate: a space-filling design first, then Bayesian optimisation
+/// with one GP per objective and constraint, with the designs still running treated as pending.
+///
+/// Stateless: every call looks at the observations and the pending designs it is given, so the
+/// study engine can ask at any moment, with any number of evaluations in flight.
+public struct BayesianOptimizer: Sendable {
+    public var space: SearchSpace
+    public var objectiveCount: Int
+    public var constraintCount: Int
+    /// Reference point (minimisation); inferred from the observed front when nil.
+    public var referencePoint: [Double]?
+    public var acquisition: AcquisitionChoice = .auto
+    /// Number of initial quasi-random designs; `2 (d + 1)` when nil.
+    public var initialDesignSize: Int?
+    public var monteCarloSamples = 128
+    public var optimizer = AcquisitionOptimizer()
+    public var kernel: any Kernel = Matern52Kernel()
+    public var fitOptions = GPFitOptions()
+
+    public init(space: SearchSpace, objectiveCount: Int, constraintCount: Int = 0, referencePoint: [Double]? = nil) {
+        self.space = space
+        self.objectiveCount = objectiveCount
+        self.constraintCount = constraintCount
+        self.referencePoint = referencePoint
+    }
+
+    /// The acquisition actually used for this many objectives.
+    public var resolvedAcquisition: AcquisitionChoice {
+        guard acquisition == .auto else { return acquisition }
+        switch objectiveCount {
+        case 1: return constraintCount > 0 ? .qnparego : .logei
+        case 2...4: return .qlognehvi
+        default: return .qnparego
+        }
+    }
+
+    var initialCount: Int { initialDesignSize ?? 2 * (space.dimension + 1) }
+
+    /// The next `count` designs (user units, integers rounded), given what is observed and pending.
+    ///
+    /// - Throws: ``OptimizerError`` for inconsistent observations or a model that cannot be fitted.
+    public func suggest(count: Int, observations: Observations, pending: [[Double]] = [], seed: UInt64 = 0) throws(OptimizerError) -> [[Double]] {
+        try validate(observations, pending: pending)
+        if count <= 0 { return [] }
+        let n = observations.count
+        if resolvedAcquisition == .sobol || n < max(initialCount, 2) {
+            return sobolDesigns(count: count, skip: n + pending.count, seed: seed)
+        }
+        let inputs = Matrix(rowArrays: observations.inputs)
+        let bounds = InputNormalization(lower: space.lower, upper: space.upper)
+        func fit(_ column: [Double], offset: Int) throws(OptimizerError) -> ExactGP {
+            do {
+                return try ExactGP.fit(
+                    inputs: inputs,
+                    outputs: column,
+                    kernel: kernel,
+                    bounds: bounds,
+                    options: fitOptions,
+                    seed: seed &+ UInt64(offset) &* 7919
+                ).model
+            } catch {
+                throw OptimizerError("fitting the model of output \(offset) failed: \(error)")
+            }
+        }
+        var objectiveModels: [ExactGP] = []
+        for m in 0..<objectiveCount { objectiveModels.append(try fit(observations.objectives.map { $0[m] }, offset: m)) }
+        var constraintModels: [ExactGP] = []
+        for k in 0..<constraintCount {
+            constraintModels.append(try fit(observations.constraints.map { $0[k] }, offset: objectiveCount + k))
+        }
+        let map = UnitCubeMap(lower: space.lower, upper: space.upper)
+        let feasible = (0..<n).filter { observations.isFeasible($0) }
+        let reference = referencePoint ?? ReferencePoint.inferred(
+            from: (feasible.isEmpty ? Array(0..<n) : feasible).map { observations.objectives[$0] }
+        ) ?? [Double](repeating: 0, count: objectiveCount)
+
+        var baseline = try prunedBaseline(
+            objectiveModels: objectiveModels,
+            constraintModels: constraintModels,
+            observations: observations,
+            reference: reference,
+            seed: seed
+        )
+        var taken = observations.inputs + pending
+        baseline += pending
+        var chosen: [[Double]] = []
+        for k in 0..<count {
+            let stepSeed = seed &+ UInt64(k) &* 0x9E37_79B9
+            let candidates: [AcquisitionOptimizer.Candidate]
+            switch resolvedAcquisition {
+            case .qlognehvi, .auto:
+                let function = LogNoisyExpectedHypervolumeImprovement(
+                    objectiveModels: objectiveModels,
+                    constraintModels: constraintModels,
+                    baseline: Matrix(rowArrays: baseline),
+                    reference: reference,
+                    map: map,
+                    samples: monteCarloSamples,
+                    seed: stepSeed
+                )
+                candidates = optimizer.maximize(function, seed: stepSeed)
+            case .qnparego:
+                let function = LogNoisyParEGO(
+                    objectiveModels: objectiveModels,
+                    constraintModels: constraintModels,
+                    baseline: Matrix(rowArrays: baseline),
+                    map: map,
+                    samples: monteCarloSamples,
+                    seed: stepSeed
+                )
+                candidates = optimizer.maximize(function, seed: stepSeed)
+            case .logei, .ucb:
+                // Pending designs enter as fantasies at the posterior mean (kriging believer).
+                var model = objectiveModels[0]
+                let extra = Array(baseline.suffix(from: baseline.count - pending.count - chosen.count))
+                if !extra.isEmpty {
+                    let fantasyInputs = Matrix(rowArrays: extra)
+                    let fantasy = model.posterior(at: fantasyInputs).mean
+                    if let conditioned = try? model.conditioned(on: fantasyInputs, outputs: fantasy) { model = conditioned }
+                }
+                if resolvedAcquisition == .logei {
+                    let best = feasible.map { observations.objectives[$0][0] }.min()
+                        ?? observations.objectives.map { $0[0] }.min()!
+                    candidates = optimizer.maximize(LogExpectedImprovement(model: model, best: best, map: map), seed: stepSeed)
+                } else {
+                    candidates = optimizer.maximize(LowerConfidenceBound(model: model, map: map), seed: stepSeed)
+                }
+            case .sobol:
+                candidates = []
+            }
+            let design = pickDistinct(candidates, taken: taken, seed: stepSeed)
+            chosen.append(design)
+            taken.append(design)
+            baseline.append(design)
+        }
+        return chosen
+    }
+
+    /// Scrambled Sobol designs `skip ..< skip + count` of the seeded sequence.
+    public func sobolDesigns(count: Int, skip: Int, seed: UInt64) -> [[Double]] {
+        var sobol = SobolSequence(dimension: space.dimension, scrambled: true, seed: seed)
+        sobol.skip(skip)
+        return (0..<count).map { _ in space.point(fromUnit: sobol.next()) }
+    }
+
+    /// The best candidate whose rounded design is not already observed, pending or chosen.
+    func pickDistinct(_ candidates: [AcquisitionOptimizer.Candidate], taken: [[Double]], seed: UInt64) -> [Double] {
+        let widths = zip(space.lower, space.upper).map { $1 - $0 }
+        func isTaken(_ x: [Double]) -> Bool {
+            taken.contains { t in (0..<x.count).allSatisfy { abs(t[$0] - x[$0]) <= 1e-9 * widths[$0] } }
+        }
+        for candidate in candidates {
+            let x = space.point(fromUnit: candidate.point)
+            if !isTaken(x) { return x }
+        }
+        // Everything proposed is taken: fall back to quasi-random designs.
+        var sobol = SobolSequence(dimension: space.dimension, scrambled: true, seed: seed ^ 0xD15_7111C7)
+        for _ in 0..<1024 {
+            let x = space.point(fromUnit: sobol.next())
+            if !isTaken(x) { return x }
+        }
+        return space.point(fromUnit: sobol.next())
+    }
+
+    /// Observed designs with a positive probability of being on the (feasible) front, estimated
+    /// from joint posterior samples (BoTorch's `prune_inferior_points_multi_objective`), at most 100.
+    func prunedBaseline(
+        objectiveModels: [ExactGP],
+        constraintModels: [ExactGP],
+        observations: Observations,
+        reference: [Double],
+        seed: UInt64
+    ) throws(OptimizerError) -> [[Double]] {
+        let n = observations.count
+        guard resolvedAcquisition == .qlognehvi, n > 1 else { return observations.inputs }
+        let samples = 256
+        let inputs = Matrix(rowArrays: observations.inputs)
+        let outputs = objectiveModels.count + constraintModels.count
+        let base = NormalDistribution.quasiRandomSamples(count: samples, dimension: n * outputs, seed: seed ^ 0x9B0E)
+        func values(_ model: ExactGP, _ k: Int) -> Matrix {
+            let (mean, covariance) = model.jointPosterior(at: inputs)
+            var z = Matrix(rows: samples, columns: n)
+            for s in 0..<samples {
+                for b in 0..<n { z[s, b] = base[s * n * outputs + k * n + b] }
+            }
+            var result = Matrix(rows: samples, columns: n)
+            if let factor = try? CholeskyFactor(factoring: covariance, policy: JitterPolicy(initialRelative: 1e-8, maximumRelative: 1e-1)) {
+                Matrix.gemm(z, .none, factor.lower, .transpose, into: &result)
+            }
+            for b in 0..<n {
+                for s in 0..<samples { result[s, b] += mean[b] }
+            }
+            return result
+        }
+        let objectiveValues = objectiveModels.enumerated().map { values($0.element, $0.offset) }
+        let constraintValues = constraintModels.enumerated().map { values($0.element, objectiveModels.count + $0.offset) }
+        var hits = [Int](repeating: 0, count: n)
+        let m = objectiveModels.count
+        for s in 0..<samples {
+            var indices: [Int] = []
+            var coordinates: [Double] = []
+            for b in 0..<n where !constraintValues.contains(where: { $0[s, b] > 0 }) {
+                indices.append(b)
+                for j in 0..<m { coordinates.append(objectiveValues[j][s, b]) }
+            }
+            guard !indices.isEmpty else { continue }
+            let mask = NondominatedSorting.nondominatedMask(PointSet(dimension: m, coordinates: coordinates))
+            for (k, b) in indices.enumerated() where mask[k] { hits[b] += 1 }
+        }
+        var kept = (0..<n).filter { hits[$0] > 0 }
+        if kept.isEmpty { return observations.inputs }
+        if kept.count > 100 { kept = Array(kept.sorted { hits[$0] > hits[$1] }.prefix(100)) }
+        return kept.map { observations.inputs[$0] }
+    }
+
+    func validate(_ observations: Observations, pending: [[Double]]) throws(OptimizerError) {
+        let d = space.dimension
+        guard observations.objectives.count == observations.count else {
+            throw OptimizerError("observations: \(observations.count) designs but \(observations.objectives.count) objective rows", field: "objectives")
+        }
+        if constraintCount > 0 && observations.constraints.count != observations.count {
+            throw OptimizerError("observations: \(constraintCount) constraints declared but \(observations.constraints.count) constraint rows", field: "constraints")
+        }
+        for (i, x) in observations.inputs.enumerated() where x.count != d {
+            throw OptimizerError("observation \(i) has \(x.count) parameters, expected \(d)", field: "inputs")
+        }
+        for (i, y) in observations.objectives.enumerated() {
+            guard y.count == objectiveCount, y.allSatisfy(\.isFinite) else {
+                throw OptimizerError("observation \(i) needs \(objectiveCount) finite objective values, got \(y)", field: "objectives")
+            }
+        }
+        for (i, c) in observations.constraints.enumerated() where c.count != constraintCount || !c.allSatisfy(\.isFinite) {
+            throw OptimizerError("observation \(i) needs \(constraintCount) finite constraint values", field: "constraints")
+        }
+        for (i, x) in pending.enumerated() where x.count != d {
+            throw OptimizerError("pending design \(i) has \(x.count) parameters, expected \(d)", field: "pending")
+        }
+        if let referencePoint, referencePoint.count != objectiveCount {
+            throw OptimizerError("the reference point has \(referencePoint.count) values for \(objectiveCount) objectives", field: "reference")
+        }
+    }
+}

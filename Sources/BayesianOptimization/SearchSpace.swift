@@ -1,0 +1,78 @@
+import Problems
+
+/// A box of parameters, each continuous or integer (integers are optimised relaxed, then rounded).
+public struct SearchSpace: Sendable, Equatable {
+    public var names: [String]
+    public var lower: [Double]
+    public var upper: [Double]
+    public var kinds: [ParameterKind]
+
+    /// A search space; throws if a bound is empty or inverted.
+    public init(names: [String], lower: [Double], upper: [Double], kinds: [ParameterKind]? = nil) throws(OptimizerError) {
+        guard names.count == lower.count, lower.count == upper.count else {
+            throw OptimizerError("parameters: names and bounds differ in length", field: "parameters")
+        }
+        for j in names.indices where !(lower[j] < upper[j]) || !lower[j].isFinite || !upper[j].isFinite {
+            throw OptimizerError(
+                "parameter '\(names[j])': lower bound \(lower[j]) must be finite and below the upper bound \(upper[j])",
+                field: names[j]
+            )
+        }
+        self.names = names
+        self.lower = lower
+        self.upper = upper
+        self.kinds = kinds ?? .init(repeating: .continuous, count: names.count)
+    }
+
+    /// The search space of a test problem.
+    public init(problem: some TestProblem) {
+        names = problem.parameterNames
+        lower = problem.lowerBounds
+        upper = problem.upperBounds
+        kinds = problem.parameterKinds
+    }
+
+    public var dimension: Int { lower.count }
+
+    /// Maps a unit-cube point into the box, rounding integer parameters.
+    public func point(fromUnit u: [Double]) -> [Double] {
+        (0..<dimension).map { j in
+            let x = lower[j] + u[j] * (upper[j] - lower[j])
+            return kinds[j] == .integer ? min(max(x.rounded(), lower[j].rounded(.up)), upper[j].rounded(.down)) : x
+        }
+    }
+
+    /// Rounds integer parameters and clamps every coordinate into the box.
+    public func snapped(_ x: [Double]) -> [Double] {
+        (0..<dimension).map { j in
+            let clamped = min(max(x[j], lower[j]), upper[j])
+            return kinds[j] == .integer ? min(max(clamped.rounded(), lower[j].rounded(.up)), upper[j].rounded(.down)) : clamped
+        }
+    }
+
+    /// Checks that `x` lies in the box and integers are whole; returns a message naming the parameter otherwise.
+    public func violation(of x: [Double]) -> String? {
+        guard x.count == dimension else { return "expected \(dimension) parameters, got \(x.count)" }
+        for j in 0..<dimension {
+            if !x[j].isFinite { return "parameter '\(names[j])' is \(x[j])" }
+            if x[j] < lower[j] || x[j] > upper[j] {
+                return "parameter '\(names[j])' = \(x[j]) is outside [\(lower[j]), \(upper[j])]"
+            }
+            if kinds[j] == .integer && x[j] != x[j].rounded() { return "parameter '\(names[j])' = \(x[j]) is not an integer" }
+        }
+        return nil
+    }
+}
+
+/// An error of the optimiser: bad settings or data, named by field.
+public struct OptimizerError: Error, Sendable, CustomStringConvertible {
+    public var message: String
+    public var field: String?
+
+    public init(_ message: String, field: String? = nil) {
+        self.message = message
+        self.field = field
+    }
+
+    public var description: String { message }
+}

@@ -1,0 +1,80 @@
+import ArgumentParser
+import BayesianOptimization
+import Foundation
+import Problems
+
+/// `paretopilot bench mobo`: run a strategy on a test problem for several seeds.
+struct BenchMOBOCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mobo",
+        abstract: "Run a multi-objective strategy on a test problem and report the final hypervolume.",
+        discussion: """
+            For each seed 0..S-1: an initial Sobol design of 2(d+1) points, then batches of Q until the \
+            budget (which counts every evaluation). With --json prints one line per seed: \
+            {"problem", "strategy", "seed", "budget", "batch", "hv", "max_hv", "log10_hv_diff", \
+            "median_ask_s", "hv_trace", "n_trace"}; median_ask_s is the median wall time of one ask \
+            (model fits plus acquisition optimisation for a batch).
+            """
+    )
+
+    @Option(help: "Problem (\(ProblemRegistry.names.joined(separator: ", "))).")
+    var problem: String
+
+    @Option(name: .customLong("dim"), help: "Input dimension (DTLZ, ZDT).")
+    var dimension: Int?
+
+    @Option(name: .customLong("num-objectives"), help: "Number of objectives (DTLZ, ToyTracker).")
+    var objectives: Int?
+
+    @Option(help: "Total number of evaluations, initial design included.")
+    var budget: Int
+
+    @Option(help: "Batch size after the initial design.")
+    var batch: Int = 4
+
+    @Option(help: "Number of seeds (0..S-1).")
+    var seeds: Int = 1
+
+    @Option(help: "Strategy (\(AcquisitionChoice.allCases.map(\.rawValue).joined(separator: ", "))).")
+    var strategy: String = "auto"
+
+    @Flag(help: "Print JSON lines.")
+    var json = false
+
+    func validate() throws {
+        guard budget >= 1 else { throw ValidationError("--budget must be at least 1") }
+        guard batch >= 1 else { throw ValidationError("--batch must be at least 1") }
+        guard seeds >= 1 else { throw ValidationError("--seeds must be at least 1") }
+        guard AcquisitionChoice(rawValue: strategy.lowercased()) != nil else {
+            throw ValidationError("--strategy: unknown strategy '\(strategy)'")
+        }
+        do {
+            guard try ProblemRegistry.problem(named: problem, dimension: dimension, objectives: objectives) != nil else {
+                throw ValidationError("--problem: unknown problem '\(problem)'; known: \(ProblemRegistry.names.joined(separator: ", "))")
+            }
+        } catch let error as ProblemError {
+            throw ValidationError("--problem: \(error.message)")
+        }
+    }
+
+    func run() async throws {
+        guard let testProblem = try ProblemRegistry.problem(named: problem, dimension: dimension, objectives: objectives),
+            let choice = AcquisitionChoice(rawValue: strategy.lowercased())
+        else { throw ExitCode(2) }
+        let benchmark = MOBOBenchmark(problem: testProblem, acquisition: choice, budget: budget, batch: batch)
+        for seed in 0..<UInt64(seeds) {
+            let result = try benchmark.run(seed: seed) { count, hv in
+                if !json { print("  seed \(seed): \(count) evaluations, hypervolume \(hv)") }
+            }
+            if json {
+                print(result.jsonLine)
+            } else {
+                let gap = result.log10HVDifference.map { String(format: "%.3f", $0) } ?? "n/a"
+                print(
+                    "\(result.problem) \(result.strategy) seed \(seed): hv \(result.hv) (max \(result.maxHV.map { "\($0)" } ?? "unknown"), "
+                        + "log10 gap \(gap)), median ask \(String(format: "%.3f", result.medianAskSeconds)) s"
+                )
+            }
+        }
+    }
+}
