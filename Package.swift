@@ -56,6 +56,7 @@ let package = Package(
                 "Pareto",
                 "Problems",
                 "BayesianOptimization",
+                "Acquisition",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

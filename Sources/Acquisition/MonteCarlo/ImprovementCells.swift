@@ -54,32 +54,35 @@ struct ImprovementCells {
     @inline(__always)
     func improvement(_ y: UnsafePointer<Double>, gradient: UnsafeMutablePointer<Double>?) -> Double {
         let m = objectives
-        var total = 0.0
-        var widths = [Double](repeating: 0, count: m)
-        lower.withUnsafeBufferPointer { lo in
-            upper.withUnsafeBufferPointer { up in
-                for c in 0..<count {
-                    var volume = 1.0
-                    var positive = true
-                    for j in 0..<m {
-                        let l = lo[c * m + j]
-                        let width = up[c * m + j] - (y[j] > l ? y[j] : l)
-                        if !(width > 0) {
-                            positive = false
-                            break
+        return withUnsafeTemporaryAllocation(of: Double.self, capacity: m) { widths in
+            var total = 0.0
+            lower.withUnsafeBufferPointer { lo in
+                upper.withUnsafeBufferPointer { up in
+                    var offset = 0
+                    for _ in 0..<count {
+                        defer { offset += m }
+                        var volume = 1.0
+                        var positive = true
+                        for j in 0..<m {
+                            let l = lo[offset + j]
+                            let width = up[offset + j] - (y[j] > l ? y[j] : l)
+                            if !(width > 0) {
+                                positive = false
+                                break
+                            }
+                            widths[j] = width
+                            volume *= width
                         }
-                        widths[j] = width
-                        volume *= width
-                    }
-                    guard positive else { continue }
-                    total += volume
-                    if let gradient {
-                        for j in 0..<m where y[j] > lo[c * m + j] { gradient[j] -= volume / widths[j] }
+                        guard positive else { continue }
+                        total += volume
+                        if let gradient {
+                            for j in 0..<m where y[j] > lo[offset + j] { gradient[j] -= volume / widths[j] }
+                        }
                     }
                 }
             }
+            return total
         }
-        return total
     }
 
     /// The squared distance from `y` to the improvement region (0 inside); adds its gradient.
@@ -97,6 +100,7 @@ struct ImprovementCells {
                 if gap < best {
                     best = gap
                     bestCell = c
+                    if gap == 0 { break }
                 }
             }
         }

@@ -20,11 +20,14 @@ import Sampling
 /// new ask while others run is pushed away from designs already being evaluated.
 ///
 /// Where no sample improves (far from the front), the value continues as
-/// `-1000 - mean_s(gap_s + violation_s)`, the squared distance to the improvement region, so the
+/// `-1000 - mean_s(gap_s + violation_s)` over the first 16 samples (the squared distance to the
+/// improvement region and the squared constraint violations), so the
 /// optimiser still gets a gradient; every improving point ranks above every non-improving one.
 public struct LogNoisyExpectedHypervolumeImprovement: AcquisitionFunction {
     /// Below this value, the acquisition is in its "no improvement" continuation.
     public static let continuationOffset = -1000.0
+    /// Samples used by the continuation below the improvement region.
+    static let continuationSamples = 16
 
     let map: UnitCubeMap
     let objectives: [JointPosteriorSampler]
@@ -174,9 +177,11 @@ public struct LogNoisyExpectedHypervolumeImprovement: AcquisitionFunction {
         }
         // Continuation: mean over samples of the squared gap to the improvement region plus the
         // squared constraint violations.
+        // The continuation only guides the search towards improvement: a subset of the samples suffices.
+        let guideSamples = min(s, Self.continuationSamples)
         var penalty = 0.0
         var dPenalty = [Double](repeating: 0, count: wantGradient ? s * m : 0)
-        for k in 0..<s {
+        for k in 0..<guideSamples {
             for j in 0..<m { y[j] = objectiveSamples[j].values[k] / scales[j] }
             penalty += y.withUnsafeBufferPointer { py in
                 if wantGradient {
@@ -191,23 +196,23 @@ public struct LogNoisyExpectedHypervolumeImprovement: AcquisitionFunction {
                 penalty += violation * violation
             }
         }
-        let value = Self.continuationOffset - penalty / Double(s)
+        let value = Self.continuationOffset - penalty / Double(guideSamples)
         guard wantGradient else { return value }
         for j in 0..<d { gradient[j] = 0 }
         for (j, samples) in objectiveSamples.enumerated() {
             guard let dy = samples.gradient else { continue }
-            for k in 0..<s {
-                let coefficient = -dPenalty[k * m + j] / (scales[j] * Double(s))
+            for k in 0..<guideSamples {
+                let coefficient = -dPenalty[k * m + j] / (scales[j] * Double(guideSamples))
                 if coefficient == 0 { continue }
                 for l in 0..<d { gradient[l] += coefficient * dy.elements[k + l * s] }
             }
         }
         for (c, samples) in constraintSamples.enumerated() {
             guard let dg = samples.gradient else { continue }
-            for k in 0..<s {
+            for k in 0..<guideSamples {
                 let violation = max(samples.values[k] / constraintScales[c], 0)
                 if violation == 0 { continue }
-                let coefficient = -2 * violation / (constraintScales[c] * Double(s))
+                let coefficient = -2 * violation / (constraintScales[c] * Double(guideSamples))
                 for l in 0..<d { gradient[l] += coefficient * dg.elements[k + l * s] }
             }
         }

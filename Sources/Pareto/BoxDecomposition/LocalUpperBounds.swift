@@ -30,40 +30,47 @@ struct LocalUpperBounds: Sendable {
     /// - Complexity: `O(|U| m)` to find the bounds above `z`, `O(|A| m²)` to replace them.
     mutating func insert(_ z: [Double]) {
         let m = dimension
-        var keptBounds: [Double] = []
-        var keptDefiners: [Double] = []
-        var newBounds: [Double] = []
-        var newDefiners: [Double] = []
-        keptBounds.reserveCapacity(bounds.count)
-        keptDefiners.reserveCapacity(definers.count)
-        var changed = false
-        for b in 0..<count {
-            let u = bounds[(b * m)..<((b + 1) * m)]
-            var below = true
-            for j in 0..<m where !(z[j] < u[b * m + j]) {
-                below = false
-                break
-            }
-            if !below {
-                keptBounds += u
-                keptDefiners += definers[(b * m * m)..<((b + 1) * m * m)]
-                continue
-            }
-            changed = true
-            for j in 0..<m {
-                var largest = -Double.infinity
-                for k in 0..<m where k != j { largest = max(largest, definers[(b * m + k) * m + j]) }
-                guard z[j] >= largest else { continue }
-                newBounds += u
-                newBounds[newBounds.count - m + j] = z[j]
-                let start = newDefiners.count
-                newDefiners += definers[(b * m * m)..<((b + 1) * m * m)]
-                for l in 0..<m { newDefiners[start + j * m + l] = z[l] }
+        let mm = m * m
+        let oldCount = count
+        // The bounds z lies strictly below are replaced: copy them out, compact the rest in place.
+        var replacedBounds: [Double] = []
+        var replacedDefiners: [Double] = []
+        var write = 0
+        bounds.withUnsafeMutableBufferPointer { u in
+            definers.withUnsafeMutableBufferPointer { zs in
+                for b in 0..<oldCount {
+                    var below = true
+                    for j in 0..<m where !(z[j] < u[b * m + j]) {
+                        below = false
+                        break
+                    }
+                    if below {
+                        replacedBounds.append(contentsOf: u[(b * m)..<((b + 1) * m)])
+                        replacedDefiners.append(contentsOf: zs[(b * mm)..<((b + 1) * mm)])
+                        continue
+                    }
+                    if write != b {
+                        for j in 0..<m { u[write * m + j] = u[b * m + j] }
+                        for l in 0..<mm { zs[write * mm + l] = zs[b * mm + l] }
+                    }
+                    write += 1
+                }
             }
         }
-        guard changed else { return }
-        bounds = keptBounds + newBounds
-        definers = keptDefiners + newDefiners
+        guard !replacedBounds.isEmpty else { return }
+        bounds.removeSubrange((write * m)...)
+        definers.removeSubrange((write * mm)...)
+        for r in 0..<(replacedBounds.count / m) {
+            for j in 0..<m {
+                var largest = -Double.infinity
+                for k in 0..<m where k != j { largest = max(largest, replacedDefiners[r * mm + k * m + j]) }
+                guard z[j] >= largest else { continue }
+                for l in 0..<m { bounds.append(l == j ? z[j] : replacedBounds[r * m + l]) }
+                for k in 0..<m {
+                    for l in 0..<m { definers.append(k == j ? z[l] : replacedDefiners[r * mm + k * m + l]) }
+                }
+            }
+        }
     }
 
     /// Boxes `[lower, upper]` that partition the region dominated by the inserted points and bounded

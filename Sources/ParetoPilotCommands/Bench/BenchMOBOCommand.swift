@@ -1,6 +1,7 @@
 import ArgumentParser
 import BayesianOptimization
 import Foundation
+import GaussianProcess
 import Problems
 
 /// `paretopilot bench mobo`: run a strategy on a test problem for several seeds.
@@ -38,6 +39,18 @@ struct BenchMOBOCommand: AsyncParsableCommand {
     @Option(help: "Strategy (\(AcquisitionChoice.allCases.map(\.rawValue).joined(separator: ", "))).")
     var strategy: String = "auto"
 
+    @Option(help: "GP kernel (\(KernelRegistry.names.joined(separator: ", "))).")
+    var kernel: String = KernelRegistry.defaultKernel.name
+
+    @Option(name: .customLong("mc-samples"), help: "Monte-Carlo samples of the acquisition.")
+    var monteCarloSamples: Int = 128
+
+    @Option(help: "Quasi-Newton starts of the acquisition optimisation.")
+    var restarts: Int = 10
+
+    @Option(name: .customLong("raw-samples"), help: "Quasi-random raw samples of the acquisition optimisation.")
+    var rawSamples: Int = 512
+
     @Flag(help: "Print JSON lines.")
     var json = false
 
@@ -45,6 +58,12 @@ struct BenchMOBOCommand: AsyncParsableCommand {
         guard budget >= 1 else { throw ValidationError("--budget must be at least 1") }
         guard batch >= 1 else { throw ValidationError("--batch must be at least 1") }
         guard seeds >= 1 else { throw ValidationError("--seeds must be at least 1") }
+        guard KernelRegistry.kernel(named: kernel) != nil else {
+            throw ValidationError("--kernel: unknown kernel '\(kernel)'; known: \(KernelRegistry.names.joined(separator: ", "))")
+        }
+        guard monteCarloSamples >= 1, restarts >= 1, rawSamples >= 1 else {
+            throw ValidationError("--mc-samples, --restarts and --raw-samples must be at least 1")
+        }
         guard AcquisitionChoice(rawValue: strategy.lowercased()) != nil else {
             throw ValidationError("--strategy: unknown strategy '\(strategy)'")
         }
@@ -61,7 +80,11 @@ struct BenchMOBOCommand: AsyncParsableCommand {
         guard let testProblem = try ProblemRegistry.problem(named: problem, dimension: dimension, objectives: objectives),
             let choice = AcquisitionChoice(rawValue: strategy.lowercased())
         else { throw ExitCode(2) }
-        let benchmark = MOBOBenchmark(problem: testProblem, acquisition: choice, budget: budget, batch: batch)
+        var benchmark = MOBOBenchmark(problem: testProblem, acquisition: choice, budget: budget, batch: batch)
+        benchmark.kernel = KernelRegistry.kernel(named: kernel)!
+        benchmark.monteCarloSamples = monteCarloSamples
+        benchmark.restarts = restarts
+        benchmark.rawSamples = rawSamples
         for seed in 0..<UInt64(seeds) {
             let result = try benchmark.run(seed: seed) { count, hv in
                 if !json { print("  seed \(seed): \(count) evaluations, hypervolume \(hv)") }

@@ -1,5 +1,7 @@
+import Acquisition
 import BayesianOptimization
 import Foundation
+import GaussianProcess
 import Pareto
 import Problems
 
@@ -16,6 +18,10 @@ public struct MOBOBenchmark: Sendable {
     public var budget: Int
     public var batch: Int
     public var initialDesignSize: Int?
+    public var kernel: any Kernel = Matern52Kernel()
+    public var monteCarloSamples = 128
+    public var restarts = 10
+    public var rawSamples = 512
 
     public init(problem: any TestProblem, acquisition: AcquisitionChoice, budget: Int, batch: Int, initialDesignSize: Int? = nil) {
         self.problem = problem
@@ -68,6 +74,9 @@ public struct MOBOBenchmark: Sendable {
         )
         optimizer.acquisition = acquisition
         optimizer.initialDesignSize = initialDesignSize
+        optimizer.kernel = kernel
+        optimizer.monteCarloSamples = monteCarloSamples
+        optimizer.optimizer = AcquisitionOptimizer(rawSamples: rawSamples, restarts: restarts)
         var observations = Observations()
         var askTimes: [Double] = []
         var hvTrace: [Double] = []
