@@ -23,6 +23,15 @@ public struct Observations: Sendable {
     public func isFeasible(_ i: Int) -> Bool { constraints.isEmpty || constraints[i].allSatisfy { $0 <= 0 } }
 }
 
+/// What the optimiser assumes about the noise of the evaluations.
+public enum ObservationNoise: String, Sendable, CaseIterable {
+    /// One noise variance per output, learned with the GP (BoTorch's default; for stochastic simulations).
+    case inferred
+    /// Evaluations are exact (a deterministic simulator): the GP interpolates, with a noise floor of
+    /// 1e-6 of the output variance for numerical stability.
+    case deterministic
+}
+
 /// Which acquisition function proposes candidates.
 public enum AcquisitionChoice: String, Sendable, CaseIterable {
     /// qLogNEHVI for two to four objectives, qNParEGO above, LogEI for one (NEI with constraints).
@@ -52,7 +61,15 @@ public struct BayesianOptimizer: Sendable {
     public var monteCarloSamples = 128
     public var optimizer = AcquisitionOptimizer()
     public var kernel: any Kernel = Matern52Kernel()
-    public var fitOptions = GPFitOptions()
+    /// GP fitting settings; more restarts than a one-off fit, since small-data fits in the loop are
+    /// cheap and a poor local optimum of the likelihood misleads every later ask.
+    public var fitOptions: GPFitOptions = {
+        var options = GPFitOptions()
+        options.restarts = 8
+        return options
+    }()
+    /// Noise model of the evaluations.
+    public var observationNoise: ObservationNoise = .inferred
 
     public init(space: SearchSpace, objectiveCount: Int, constraintCount: Int = 0, referencePoint: [Double]? = nil) {
         self.space = space
@@ -76,7 +93,12 @@ public struct BayesianOptimizer: Sendable {
     /// The next `count` designs (user units, integers rounded), given what is observed and pending.
     ///
     /// - Throws: ``OptimizerError`` for inconsistent observations or a model that cannot be fitted.
-    public func suggest(count: Int, observations: Observations, pending: [[Double]] = [], seed: UInt64 = 0) throws(OptimizerError) -> [[Double]] {
+    public func suggest(
+        count: Int,
+        observations: Observations,
+        pending: [[Double]] = [],
+        seed: UInt64 = 0
+    ) throws(OptimizerError) -> [[Double]] {
         try validate(observations, pending: pending)
         if count <= 0 { return [] }
         let n = observations.count
@@ -85,6 +107,8 @@ public struct BayesianOptimizer: Sendable {
         }
         let inputs = Matrix(rowArrays: observations.inputs)
         let bounds = InputNormalization(lower: space.lower, upper: space.upper)
+        var fitOptions = self.fitOptions
+        if observationNoise == .deterministic { fitOptions.noiseBounds = 1e-6...1e-6 }
         func fit(_ column: [Double], offset: Int) throws(OptimizerError) -> ExactGP {
             do {
                 return try ExactGP.fit(
@@ -100,16 +124,19 @@ public struct BayesianOptimizer: Sendable {
             }
         }
         var objectiveModels: [ExactGP] = []
-        for m in 0..<objectiveCount { objectiveModels.append(try fit(observations.objectives.map { $0[m] }, offset: m)) }
+        for m in 0..<objectiveCount {
+            objectiveModels.append(try fit(observations.objectives.map { $0[m] }, offset: m))
+        }
         var constraintModels: [ExactGP] = []
         for k in 0..<constraintCount {
             constraintModels.append(try fit(observations.constraints.map { $0[k] }, offset: objectiveCount + k))
         }
         let map = UnitCubeMap(lower: space.lower, upper: space.upper)
         let feasible = (0..<n).filter { observations.isFeasible($0) }
-        let reference = referencePoint ?? ReferencePoint.inferred(
-            from: (feasible.isEmpty ? Array(0..<n) : feasible).map { observations.objectives[$0] }
-        ) ?? [Double](repeating: 0, count: objectiveCount)
+        let reference =
+            referencePoint ?? ReferencePoint.inferred(
+                from: (feasible.isEmpty ? Array(0..<n) : feasible).map { observations.objectives[$0] }
+            ) ?? [Double](repeating: 0, count: objectiveCount)
 
         var baseline = try prunedBaseline(
             objectiveModels: objectiveModels,
@@ -153,12 +180,18 @@ public struct BayesianOptimizer: Sendable {
                 if !extra.isEmpty {
                     let fantasyInputs = Matrix(rowArrays: extra)
                     let fantasy = model.posterior(at: fantasyInputs).mean
-                    if let conditioned = try? model.conditioned(on: fantasyInputs, outputs: fantasy) { model = conditioned }
+                    if let conditioned = try? model.conditioned(on: fantasyInputs, outputs: fantasy) {
+                        model = conditioned
+                    }
                 }
                 if resolvedAcquisition == .logei {
-                    let best = feasible.map { observations.objectives[$0][0] }.min()
+                    let best =
+                        feasible.map { observations.objectives[$0][0] }.min()
                         ?? observations.objectives.map { $0[0] }.min()!
-                    candidates = optimizer.maximize(LogExpectedImprovement(model: model, best: best, map: map), seed: stepSeed)
+                    candidates = optimizer.maximize(
+                        LogExpectedImprovement(model: model, best: best, map: map),
+                        seed: stepSeed
+                    )
                 } else {
                     candidates = optimizer.maximize(LowerConfidenceBound(model: model, map: map), seed: stepSeed)
                 }
@@ -221,7 +254,10 @@ public struct BayesianOptimizer: Sendable {
                 for b in 0..<n { z[s, b] = base[s * n * outputs + k * n + b] }
             }
             var result = Matrix(rows: samples, columns: n)
-            if let factor = try? CholeskyFactor(factoring: covariance, policy: JitterPolicy(initialRelative: 1e-8, maximumRelative: 1e-1)) {
+            if let factor = try? CholeskyFactor(
+                factoring: covariance,
+                policy: JitterPolicy(initialRelative: 1e-8, maximumRelative: 1e-1)
+            ) {
                 Matrix.gemm(z, .none, factor.lower, .transpose, into: &result)
             }
             for b in 0..<n {
@@ -230,7 +266,9 @@ public struct BayesianOptimizer: Sendable {
             return result
         }
         let objectiveValues = objectiveModels.enumerated().map { values($0.element, $0.offset) }
-        let constraintValues = constraintModels.enumerated().map { values($0.element, objectiveModels.count + $0.offset) }
+        let constraintValues = constraintModels.enumerated().map {
+            values($0.element, objectiveModels.count + $0.offset)
+        }
         var hits = [Int](repeating: 0, count: n)
         let m = objectiveModels.count
         for s in 0..<samples {
@@ -253,27 +291,43 @@ public struct BayesianOptimizer: Sendable {
     func validate(_ observations: Observations, pending: [[Double]]) throws(OptimizerError) {
         let d = space.dimension
         guard observations.objectives.count == observations.count else {
-            throw OptimizerError("observations: \(observations.count) designs but \(observations.objectives.count) objective rows", field: "objectives")
+            throw OptimizerError(
+                "observations: \(observations.count) designs but \(observations.objectives.count) objective rows",
+                field: "objectives"
+            )
         }
         if constraintCount > 0 && observations.constraints.count != observations.count {
-            throw OptimizerError("observations: \(constraintCount) constraints declared but \(observations.constraints.count) constraint rows", field: "constraints")
+            throw OptimizerError(
+                "observations: \(constraintCount) constraints declared but \(observations.constraints.count) constraint rows",
+                field: "constraints"
+            )
         }
         for (i, x) in observations.inputs.enumerated() where x.count != d {
             throw OptimizerError("observation \(i) has \(x.count) parameters, expected \(d)", field: "inputs")
         }
         for (i, y) in observations.objectives.enumerated() {
             guard y.count == objectiveCount, y.allSatisfy(\.isFinite) else {
-                throw OptimizerError("observation \(i) needs \(objectiveCount) finite objective values, got \(y)", field: "objectives")
+                throw OptimizerError(
+                    "observation \(i) needs \(objectiveCount) finite objective values, got \(y)",
+                    field: "objectives"
+                )
             }
         }
-        for (i, c) in observations.constraints.enumerated() where c.count != constraintCount || !c.allSatisfy(\.isFinite) {
-            throw OptimizerError("observation \(i) needs \(constraintCount) finite constraint values", field: "constraints")
+        for (i, c) in observations.constraints.enumerated()
+        where c.count != constraintCount || !c.allSatisfy(\.isFinite) {
+            throw OptimizerError(
+                "observation \(i) needs \(constraintCount) finite constraint values",
+                field: "constraints"
+            )
         }
         for (i, x) in pending.enumerated() where x.count != d {
             throw OptimizerError("pending design \(i) has \(x.count) parameters, expected \(d)", field: "pending")
         }
         if let referencePoint, referencePoint.count != objectiveCount {
-            throw OptimizerError("the reference point has \(referencePoint.count) values for \(objectiveCount) objectives", field: "reference")
+            throw OptimizerError(
+                "the reference point has \(referencePoint.count) values for \(objectiveCount) objectives",
+                field: "reference"
+            )
         }
     }
 }

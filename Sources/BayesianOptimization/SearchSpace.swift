@@ -8,7 +8,8 @@ public struct SearchSpace: Sendable, Equatable {
     public var kinds: [ParameterKind]
 
     /// A search space; throws if a bound is empty or inverted.
-    public init(names: [String], lower: [Double], upper: [Double], kinds: [ParameterKind]? = nil) throws(OptimizerError) {
+    public init(names: [String], lower: [Double], upper: [Double], kinds: [ParameterKind]? = nil) throws(OptimizerError)
+    {
         guard names.count == lower.count, lower.count == upper.count else {
             throw OptimizerError("parameters: names and bounds differ in length", field: "parameters")
         }
@@ -46,7 +47,8 @@ public struct SearchSpace: Sendable, Equatable {
     public func snapped(_ x: [Double]) -> [Double] {
         (0..<dimension).map { j in
             let clamped = min(max(x[j], lower[j]), upper[j])
-            return kinds[j] == .integer ? min(max(clamped.rounded(), lower[j].rounded(.up)), upper[j].rounded(.down)) : clamped
+            return kinds[j] == .integer
+                ? min(max(clamped.rounded(), lower[j].rounded(.up)), upper[j].rounded(.down)) : clamped
         }
     }
 
@@ -58,7 +60,9 @@ public struct SearchSpace: Sendable, Equatable {
             if x[j] < lower[j] || x[j] > upper[j] {
                 return "parameter '\(names[j])' = \(x[j]) is outside [\(lower[j]), \(upper[j])]"
             }
-            if kinds[j] == .integer && x[j] != x[j].rounded() { return "parameter '\(names[j])' = \(x[j]) is not an integer" }
+            if kinds[j] == .integer && x[j] != x[j].rounded() {
+                return "parameter '\(names[j])' = \(x[j]) is not an integer"
+            }
         }
         return nil
     }

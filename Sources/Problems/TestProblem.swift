@@ -31,6 +31,8 @@ public protocol TestProblem: Sendable {
     var maximumHypervolume: Double? { get }
     /// Number of outcome constraints.
     var constraintCount: Int { get }
+    /// Whether repeated evaluations at one point give the same values (true for every built-in problem).
+    var isDeterministic: Bool { get }
     /// The objective values at `x` (all minimised).
     func evaluate(_ x: [Double]) -> [Double]
     /// The constraint values at `x`; the point is feasible when every value is `<= 0`.
@@ -43,6 +45,7 @@ extension TestProblem {
     public var parameterKinds: [ParameterKind] { .init(repeating: .continuous, count: dimension) }
     public var parameterNames: [String] { (0..<dimension).map { "x\($0)" } }
     public var constraintCount: Int { 0 }
+    public var isDeterministic: Bool { true }
     public func constraints(_ x: [Double]) -> [Double] { [] }
 
     /// Whether `x` satisfies every constraint.

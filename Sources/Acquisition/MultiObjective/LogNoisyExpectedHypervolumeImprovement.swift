@@ -1,12 +1,13 @@
+import GaussianProcess
+import LinearAlgebra
+import Pareto
+import Sampling
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import GaussianProcess
-import LinearAlgebra
-import Pareto
-import Sampling
 
 /// Logarithm of the noisy expected hypervolume improvement (qLogNEHVI, Daulton et al. 2021;
 /// Ament et al. 2023), for one candidate at a time against a baseline of observed and pending
@@ -74,7 +75,12 @@ public struct LogNoisyExpectedHypervolumeImprovement: AcquisitionFunction {
                 for b in 0..<n { baselineBase[s, b] = base[s * stride + k * (n + 1) + b] }
                 candidateBase[s] = base[s * stride + k * (n + 1) + n]
             }
-            return JointPosteriorSampler(model: model, baseline: baseline, baselineBase: baselineBase, candidateBase: candidateBase)
+            return JointPosteriorSampler(
+                model: model,
+                baseline: baseline,
+                baselineBase: baselineBase,
+                candidateBase: candidateBase
+            )
         }
         let objectiveSamplers = objectiveModels.enumerated().map { sampler($0.element, output: $0.offset) }
         let constraintSamplers = constraintModels.enumerated().map {

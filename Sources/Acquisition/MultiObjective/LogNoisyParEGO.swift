@@ -1,11 +1,12 @@
+import GaussianProcess
+import LinearAlgebra
+import Sampling
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import GaussianProcess
-import LinearAlgebra
-import Sampling
 
 /// qNParEGO (Daulton et al. 2020): the log noisy expected improvement of a random augmented
 /// Chebyshev scalarisation of the objectives (Knowles 2006), for many objectives.
@@ -70,7 +71,12 @@ public struct LogNoisyParEGO: AcquisitionFunction {
                 for b in 0..<n { baselineBase[s, b] = base[s * stride + k * (n + 1) + b] }
                 candidateBase[s] = base[s * stride + k * (n + 1) + n]
             }
-            return JointPosteriorSampler(model: model, baseline: baseline, baselineBase: baselineBase, candidateBase: candidateBase)
+            return JointPosteriorSampler(
+                model: model,
+                baseline: baseline,
+                baselineBase: baselineBase,
+                candidateBase: candidateBase
+            )
         }
         let objectiveSamplers = objectiveModels.enumerated().map { sampler($0.element, output: $0.offset) }
         let constraintSamplers = constraintModels.enumerated().map { sampler($0.element, output: m + $0.offset) }

@@ -1,19 +1,20 @@
+import Optimization
+import Sampling
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Optimization
-import Sampling
 
 /// Maximises an acquisition function over the unit cube as BoTorch's `optimize_acqf` does:
 /// quasi-random raw samples, a Boltzmann-weighted choice of starting points among them (the best
 /// always included), and a bounded quasi-Newton search with the analytic gradient from each start.
 public struct AcquisitionOptimizer: Sendable {
-    /// Number of scrambled Sobol raw samples.
-    public var rawSamples: Int = 512
-    /// Number of quasi-Newton starts.
-    public var restarts: Int = 10
+    /// Number of scrambled Sobol raw samples (BoTorch's tutorials use 512).
+    public var rawSamples: Int = 1024
+    /// Number of quasi-Newton starts (BoTorch's tutorials use 10).
+    public var restarts: Int = 20
     /// The local optimiser (minimising the negated acquisition).
     public var localSearch = BoundedLBFGS(
         memory: 10,
@@ -23,7 +24,7 @@ public struct AcquisitionOptimizer: Sendable {
         gradientTolerance: 1e-7
     )
 
-    public init(rawSamples: Int = 512, restarts: Int = 10) {
+    public init(rawSamples: Int = 1024, restarts: Int = 20) {
         self.rawSamples = rawSamples
         self.restarts = restarts
     }

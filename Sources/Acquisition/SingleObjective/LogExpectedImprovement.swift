@@ -1,10 +1,11 @@
+import GaussianProcess
+import Sampling
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import GaussianProcess
-import Sampling
 
 /// Logarithm of the analytic expected improvement below `best` (minimisation), computed stably in
 /// both tails (Ament et al. 2023, "Unexpected improvements to expected improvement").

@@ -46,10 +46,13 @@ struct BenchMOBOCommand: AsyncParsableCommand {
     var monteCarloSamples: Int = 128
 
     @Option(help: "Quasi-Newton starts of the acquisition optimisation.")
-    var restarts: Int = 10
+    var restarts: Int = 20
 
     @Option(name: .customLong("raw-samples"), help: "Quasi-random raw samples of the acquisition optimisation.")
-    var rawSamples: Int = 512
+    var rawSamples: Int = 1024
+
+    @Option(help: "Noise model: inferred or deterministic (default: deterministic, as every test problem is).")
+    var noise: String?
 
     @Flag(help: "Print JSON lines.")
     var json = false
@@ -59,7 +62,12 @@ struct BenchMOBOCommand: AsyncParsableCommand {
         guard batch >= 1 else { throw ValidationError("--batch must be at least 1") }
         guard seeds >= 1 else { throw ValidationError("--seeds must be at least 1") }
         guard KernelRegistry.kernel(named: kernel) != nil else {
-            throw ValidationError("--kernel: unknown kernel '\(kernel)'; known: \(KernelRegistry.names.joined(separator: ", "))")
+            throw ValidationError(
+                "--kernel: unknown kernel '\(kernel)'; known: \(KernelRegistry.names.joined(separator: ", "))"
+            )
+        }
+        if let noise, ObservationNoise(rawValue: noise) == nil {
+            throw ValidationError("--noise: expected inferred or deterministic, got '\(noise)'")
         }
         guard monteCarloSamples >= 1, restarts >= 1, rawSamples >= 1 else {
             throw ValidationError("--mc-samples, --restarts and --raw-samples must be at least 1")
@@ -68,8 +76,11 @@ struct BenchMOBOCommand: AsyncParsableCommand {
             throw ValidationError("--strategy: unknown strategy '\(strategy)'")
         }
         do {
-            guard try ProblemRegistry.problem(named: problem, dimension: dimension, objectives: objectives) != nil else {
-                throw ValidationError("--problem: unknown problem '\(problem)'; known: \(ProblemRegistry.names.joined(separator: ", "))")
+            guard try ProblemRegistry.problem(named: problem, dimension: dimension, objectives: objectives) != nil
+            else {
+                throw ValidationError(
+                    "--problem: unknown problem '\(problem)'; known: \(ProblemRegistry.names.joined(separator: ", "))"
+                )
             }
         } catch let error as ProblemError {
             throw ValidationError("--problem: \(error.message)")
@@ -77,7 +88,8 @@ struct BenchMOBOCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        guard let testProblem = try ProblemRegistry.problem(named: problem, dimension: dimension, objectives: objectives),
+        guard
+            let testProblem = try ProblemRegistry.problem(named: problem, dimension: dimension, objectives: objectives),
             let choice = AcquisitionChoice(rawValue: strategy.lowercased())
         else { throw ExitCode(2) }
         var benchmark = MOBOBenchmark(problem: testProblem, acquisition: choice, budget: budget, batch: batch)
@@ -85,6 +97,7 @@ struct BenchMOBOCommand: AsyncParsableCommand {
         benchmark.monteCarloSamples = monteCarloSamples
         benchmark.restarts = restarts
         benchmark.rawSamples = rawSamples
+        benchmark.noise = noise.flatMap(ObservationNoise.init(rawValue:))
         for seed in 0..<UInt64(seeds) {
             let result = try benchmark.run(seed: seed) { count, hv in
                 if !json { print("  seed \(seed): \(count) evaluations, hypervolume \(hv)") }

@@ -20,10 +20,17 @@ public struct MOBOBenchmark: Sendable {
     public var initialDesignSize: Int?
     public var kernel: any Kernel = Matern52Kernel()
     public var monteCarloSamples = 128
-    public var restarts = 10
-    public var rawSamples = 512
+    public var restarts = 20
+    public var rawSamples = 1024
+    public var noise: ObservationNoise? = nil
 
-    public init(problem: any TestProblem, acquisition: AcquisitionChoice, budget: Int, batch: Int, initialDesignSize: Int? = nil) {
+    public init(
+        problem: any TestProblem,
+        acquisition: AcquisitionChoice,
+        budget: Int,
+        batch: Int,
+        initialDesignSize: Int? = nil
+    ) {
         self.problem = problem
         self.acquisition = acquisition
         self.budget = budget
@@ -59,7 +66,11 @@ public struct MOBOBenchmark: Sendable {
         public var jsonLine: String {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
-            encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+            encoder.nonConformingFloatEncodingStrategy = .convertToString(
+                positiveInfinity: "inf",
+                negativeInfinity: "-inf",
+                nan: "nan"
+            )
             return String(decoding: (try? encoder.encode(self)) ?? Data(), as: UTF8.self)
         }
     }
@@ -77,6 +88,7 @@ public struct MOBOBenchmark: Sendable {
         optimizer.kernel = kernel
         optimizer.monteCarloSamples = monteCarloSamples
         optimizer.optimizer = AcquisitionOptimizer(rawSamples: rawSamples, restarts: restarts)
+        optimizer.observationNoise = noise ?? (problem.isDeterministic ? .deterministic : .inferred)
         var observations = Observations()
         var askTimes: [Double] = []
         var hvTrace: [Double] = []
@@ -104,8 +116,11 @@ public struct MOBOBenchmark: Sendable {
         }
         let hv = hvTrace.last ?? 0
         askTimes.sort()
-        let median = askTimes.isEmpty ? 0 : askTimes.count % 2 == 1
-            ? askTimes[askTimes.count / 2] : 0.5 * (askTimes[askTimes.count / 2 - 1] + askTimes[askTimes.count / 2])
+        let median =
+            askTimes.isEmpty
+            ? 0
+            : askTimes.count % 2 == 1
+                ? askTimes[askTimes.count / 2] : 0.5 * (askTimes[askTimes.count / 2 - 1] + askTimes[askTimes.count / 2])
         let difference = problem.maximumHypervolume.flatMap { $0 > hv ? log10($0 - hv) : nil }
         return Result(
             problem: problem.name,
