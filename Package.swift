@@ -72,6 +72,14 @@ let package = Package(
         ),
         .testTarget(name: "ParetoTests", dependencies: ["Pareto", "Sampling"]),
         .testTarget(name: "ProblemsTests", dependencies: ["Problems"]),
+        .testTarget(
+            name: "AcquisitionTests",
+            dependencies: ["Acquisition", "GaussianProcess", "LinearAlgebra", "Pareto", "Sampling"]
+        ),
+        .testTarget(
+            name: "BayesianOptimizationTests",
+            dependencies: ["BayesianOptimization", "Problems", "Pareto"]
+        ),
         .testTarget(name: "ParetoPilotCommandsTests", dependencies: ["ParetoPilotCommands", "Pareto"]),
     ]
 )

@@ -1,0 +1,117 @@
+import BayesianOptimization
+import Pareto
+import Problems
+import Testing
+
+@Suite("Bayesian optimiser")
+struct BayesianOptimizerTests {
+    /// A small, fast configuration for debug-built tests.
+    static func optimizer(for problem: some TestProblem, acquisition: AcquisitionChoice = .auto) -> BayesianOptimizer {
+        var optimizer = BayesianOptimizer(
+            space: SearchSpace(problem: problem),
+            objectiveCount: problem.objectiveCount,
+            constraintCount: problem.constraintCount,
+            referencePoint: problem.referencePoint
+        )
+        optimizer.acquisition = acquisition
+        optimizer.monteCarloSamples = 16
+        optimizer.optimizer = .init(rawSamples: 64, restarts: 2)
+        optimizer.fitOptions.restarts = 2
+        optimizer.observationNoise = .deterministic
+        return optimizer
+    }
+
+    static func observe(_ problem: some TestProblem, _ designs: [[Double]], into observations: inout Observations) {
+        for x in designs {
+            observations.inputs.append(x)
+            observations.objectives.append(problem.evaluate(x))
+            if problem.constraintCount > 0 { observations.constraints.append(problem.constraints(x)) }
+        }
+    }
+
+    @Test("The initial design is quasi-random, seeded, inside the box, and continues past pending designs")
+    func initialDesign() throws {
+        let problem = BraninCurrin()
+        let optimizer = Self.optimizer(for: problem)
+        let first = try optimizer.suggest(count: 6, observations: Observations(), seed: 3)
+        #expect(first == (try optimizer.suggest(count: 6, observations: Observations(), seed: 3)))
+        #expect(first.allSatisfy { x in x.indices.allSatisfy { x[$0] >= 0 && x[$0] <= 1 } })
+        let next = try optimizer.suggest(count: 2, observations: Observations(), pending: first, seed: 3)
+        #expect(next == optimizer.sobolDesigns(count: 2, skip: 6, seed: 3))
+        #expect(Set(first.map { $0.description }).isDisjoint(with: next.map { $0.description }))
+    }
+
+    @Test(
+        "A batch has distinct designs that improve on the initial front",
+        arguments: [AcquisitionChoice.qlognehvi, .qnparego]
+    )
+    func batch(acquisition: AcquisitionChoice) throws {
+        let problem = BraninCurrin()
+        let optimizer = Self.optimizer(for: problem, acquisition: acquisition)
+        var observations = Observations()
+        Self.observe(problem, try optimizer.suggest(count: 6, observations: observations, seed: 1), into: &observations)
+        let batch = try optimizer.suggest(count: 3, observations: observations, seed: 2)
+        #expect(batch.count == 3)
+        #expect(Set(batch.map { $0.description }).count == 3)
+        for x in batch { #expect(!observations.inputs.contains(x)) }
+    }
+
+    @Test("Integer parameters come back whole and constraints are modelled (ToyTracker)")
+    func integersAndConstraints() throws {
+        let problem = ToyTracker(objectives: ["resolution", "cost"])
+        let optimizer = Self.optimizer(for: problem)
+        var observations = Observations()
+        Self.observe(
+            problem,
+            try optimizer.suggest(count: 12, observations: observations, seed: 4),
+            into: &observations
+        )
+        let batch = try optimizer.suggest(count: 2, observations: observations, seed: 5)
+        for x in batch {
+            #expect(x[0] == x[0].rounded() && x[0] >= 3 && x[0] <= 10)
+            #expect(SearchSpace(problem: problem).violation(of: x) == nil)
+        }
+    }
+
+    @Test("One objective uses LogEI; many use qNParEGO")
+    func resolvedAcquisition() throws {
+        let space = try SearchSpace(names: ["a"], lower: [0], upper: [1])
+        #expect(BayesianOptimizer(space: space, objectiveCount: 1).resolvedAcquisition == .logei)
+        #expect(BayesianOptimizer(space: space, objectiveCount: 3).resolvedAcquisition == .qlognehvi)
+        #expect(BayesianOptimizer(space: space, objectiveCount: 5).resolvedAcquisition == .qnparego)
+        var optimizer = BayesianOptimizer(space: space, objectiveCount: 1)
+        optimizer.optimizer = .init(rawSamples: 32, restarts: 2)
+        optimizer.fitOptions.restarts = 2
+        let observations = Observations(
+            inputs: [[0.1], [0.4], [0.6], [0.9]],
+            objectives: [[1.0], [0.2], [0.3], [1.2]]
+        )
+        let next = try optimizer.suggest(count: 2, observations: observations, seed: 1)
+        #expect(next.count == 2 && next[0] != next[1])
+        #expect(next.allSatisfy { $0[0] > 0.15 && $0[0] < 0.85 })
+    }
+
+    @Test("Bad observations and bounds are rejected with the field named")
+    func badInput() throws {
+        #expect { try SearchSpace(names: ["a"], lower: [1], upper: [1]) } throws: {
+            ($0 as? OptimizerError)?.field == "a"
+        }
+        let space = try SearchSpace(names: ["a", "b"], lower: [0, 0], upper: [1, 1])
+        let optimizer = BayesianOptimizer(space: space, objectiveCount: 2)
+        let ragged = Observations(inputs: [[0.1]], objectives: [[1, 2]])
+        #expect { try optimizer.suggest(count: 1, observations: ragged) } throws: {
+            ($0 as? OptimizerError)?.field == "inputs"
+        }
+        let nan = Observations(inputs: [[0.1, 0.2]], objectives: [[1, .nan]])
+        #expect { try optimizer.suggest(count: 1, observations: nan) } throws: {
+            ($0 as? OptimizerError)?.field == "objectives"
+        }
+        #expect(space.violation(of: [0.5, 2]) != nil)
+    }
+
+    @Test("The inferred reference point is the nadir moved out by 10% of the front's range")
+    func referencePoint() {
+        let reference = ReferencePoint.inferred(from: [[0, 1], [1, 0], [2, 2]])
+        #expect(reference == [1.1, 1.1])
+    }
+}
