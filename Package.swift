@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "Acquisition", targets: ["Acquisition"]),
         .library(name: "BayesianOptimization", targets: ["BayesianOptimization"]),
         .library(name: "Problems", targets: ["Problems"]),
+        .library(name: "Store", targets: ["Store"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
@@ -47,6 +48,10 @@ let package = Package(
             dependencies: ["Acquisition", "GaussianProcess", "LinearAlgebra", "Pareto", "Problems", "Sampling"]
         ),
 
+        // MARK: Persistence
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .target(name: "Store", dependencies: ["CSQLite"]),
+
         // MARK: Command line
         .target(
             name: "ParetoPilotCommands",
@@ -72,6 +77,7 @@ let package = Package(
         ),
         .testTarget(name: "ParetoTests", dependencies: ["Pareto", "Sampling"]),
         .testTarget(name: "ProblemsTests", dependencies: ["Problems"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store"]),
         .testTarget(
             name: "AcquisitionTests",
             dependencies: ["Acquisition", "GaussianProcess", "LinearAlgebra", "Pareto", "Sampling"]

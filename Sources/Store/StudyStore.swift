@@ -1,0 +1,343 @@
+import Foundation
+
+/// The state of a trial. A trial only moves forward: `pending -> running -> completed | failed`;
+/// a retry is a new attempt of the same (still running) trial.
+public enum TrialState: String, Sendable, Codable, CaseIterable {
+    case pending, running, completed, failed
+
+    /// Whether `next` may follow this state.
+    public func canMove(to next: TrialState) -> Bool {
+        switch (self, next) {
+        case (.pending, .running), (.running, .completed), (.running, .failed), (.pending, .failed): true
+        default: false
+        }
+    }
+}
+
+/// The state of one attempt at evaluating a trial: `running -> completed | failed`.
+public enum AttemptState: String, Sendable, Codable {
+    case running, completed, failed
+}
+
+/// A trial as stored, with its latest observation.
+public struct TrialRecord: Sendable, Equatable {
+    public var id: Int64
+    public var number: Int
+    public var parameters: [Double]
+    public var state: TrialState
+    public var attempts: Int
+    /// Outputs of the completed attempt, by name (objectives and other metrics).
+    public var outputs: [String: Double]?
+    public var lastError: String?
+}
+
+/// Studies, trials, attempts, observations and events in one SQLite file (WAL mode).
+///
+/// Every state transition is one transaction, so killing the process at any moment loses nothing
+/// that was completed. The schema is versioned; opening applies the migrations it lacks and refuses
+/// a file written by a newer ParetoPilot.
+public final class StudyStore {
+    let connection: SQLiteConnection
+    /// The schema version this build writes.
+    public static let schemaVersion = 1
+
+    /// Opens or creates the store at `path`.
+    public init(path: String) throws(StoreError) {
+        connection = try SQLiteConnection(path: path)
+        try migrate()
+    }
+
+    /// The file's path.
+    public var path: String { connection.path }
+
+    private func migrate() throws(StoreError) {
+        try connection.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)"
+        )
+        let current = try connection.query("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")[0][0].integer ?? 0
+        if current > Int64(Self.schemaVersion) {
+            throw StoreError(.schemaTooNew, "'\(path)' has schema version \(current); this ParetoPilot reads up to \(Self.schemaVersion)")
+        }
+        let migrations: [Int: String] = [
+            1: """
+                CREATE TABLE studies (
+                    id INTEGER PRIMARY KEY,
+                    name TEXT NOT NULL UNIQUE,
+                    specification TEXT NOT NULL,
+                    created_at TEXT NOT NULL
+                );
+                CREATE TABLE trials (
+                    id INTEGER PRIMARY KEY,
+                    study_id INTEGER NOT NULL REFERENCES studies(id),
+                    number INTEGER NOT NULL,
+                    parameters TEXT NOT NULL,
+                    state TEXT NOT NULL CHECK (state IN ('pending', 'running', 'completed', 'failed')),
+                    created_at TEXT NOT NULL,
+                    updated_at TEXT NOT NULL,
+                    UNIQUE (study_id, number)
+                );
+                CREATE TABLE attempts (
+                    id INTEGER PRIMARY KEY,
+                    trial_id INTEGER NOT NULL REFERENCES trials(id),
+                    number INTEGER NOT NULL,
+                    state TEXT NOT NULL CHECK (state IN ('running', 'completed', 'failed')),
+                    started_at TEXT NOT NULL,
+                    finished_at TEXT,
+                    exit_code INTEGER,
+                    error TEXT,
+                    stderr_tail TEXT,
+                    UNIQUE (trial_id, number)
+                );
+                CREATE TABLE observations (
+                    trial_id INTEGER PRIMARY KEY REFERENCES trials(id),
+                    attempt_id INTEGER NOT NULL REFERENCES attempts(id),
+                    outputs TEXT NOT NULL,
+                    recorded_at TEXT NOT NULL
+                );
+                CREATE TABLE events (
+                    id INTEGER PRIMARY KEY,
+                    study_id INTEGER NOT NULL REFERENCES studies(id),
+                    trial_id INTEGER REFERENCES trials(id),
+                    kind TEXT NOT NULL,
+                    message TEXT NOT NULL,
+                    at TEXT NOT NULL
+                );
+                CREATE INDEX trials_by_study ON trials(study_id, state);
+                CREATE INDEX attempts_by_trial ON attempts(trial_id);
+                """
+        ]
+        for version in (Int(current) + 1)...max(Int(current) + 1, Self.schemaVersion) where version <= Self.schemaVersion {
+            guard let sql = migrations[version] else { continue }
+            try connection.transaction { () throws(StoreError) in
+                try connection.execute(sql)
+                try connection.query(
+                    "INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)",
+                    [.integer(Int64(version)), .text(Self.now())]
+                )
+            }
+        }
+    }
+
+    static func now() -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.string(from: Date())
+    }
+
+    static func encode<T: Encodable>(_ value: T) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: (try? encoder.encode(value)) ?? Data("null".utf8), as: UTF8.self)
+    }
+
+    // MARK: Studies
+
+    /// Creates a study; its name must be new.
+    public func createStudy(name: String, specification: String) throws(StoreError) -> Int64 {
+        try connection.transaction { () throws(StoreError) -> Int64 in
+            do throws(StoreError) {
+                try connection.query(
+                    "INSERT INTO studies (name, specification, created_at) VALUES (?, ?, ?)",
+                    [.text(name), .text(specification), .text(Self.now())]
+                )
+            } catch {
+                if error.code == .constraint {
+                    throw StoreError(.invalidInput, "a study named '\(name)' already exists in '\(path)'")
+                }
+                throw error
+            }
+            let id = connection.lastInsertedRowID
+            try connection.query(
+                "INSERT INTO events (study_id, kind, message, at) VALUES (?, 'study_created', ?, ?)",
+                [.integer(id), .text(name), .text(Self.now())]
+            )
+            return id
+        }
+    }
+
+    /// The studies in the file: id, name, specification.
+    public func studies() throws(StoreError) -> [(id: Int64, name: String, specification: String)] {
+        try connection.query("SELECT id, name, specification FROM studies ORDER BY id").map {
+            ($0[0].integer ?? 0, $0[1].text ?? "", $0[2].text ?? "")
+        }
+    }
+
+    // MARK: Trials and attempts
+
+    /// Adds a pending trial with the next number.
+    public func createTrial(study: Int64, parameters: [Double]) throws(StoreError) -> TrialRecord {
+        try connection.transaction { () throws(StoreError) -> TrialRecord in
+            let next = try connection.query(
+                "SELECT COALESCE(MAX(number), -1) + 1 FROM trials WHERE study_id = ?",
+                [.integer(study)]
+            )[0][0].integer ?? 0
+            let now = Self.now()
+            try connection.query(
+                "INSERT INTO trials (study_id, number, parameters, state, created_at, updated_at) VALUES (?, ?, ?, 'pending', ?, ?)",
+                [.integer(study), .integer(next), .text(Self.encode(parameters)), .text(now), .text(now)]
+            )
+            return TrialRecord(
+                id: connection.lastInsertedRowID, number: Int(next), parameters: parameters, state: .pending,
+                attempts: 0, outputs: nil, lastError: nil
+            )
+        }
+    }
+
+    /// Starts a new attempt of a pending or running trial whose previous attempt has ended.
+    public func startAttempt(trial: Int64) throws(StoreError) -> Int64 {
+        try connection.transaction { () throws(StoreError) -> Int64 in
+            let state = try trialState(trial)
+            guard state == .pending || state == .running else {
+                throw StoreError(.invalidTransition, "trial \(trial) is \(state.rawValue); it cannot start another attempt")
+            }
+            let open = try connection.query(
+                "SELECT COUNT(*) FROM attempts WHERE trial_id = ? AND state = 'running'",
+                [.integer(trial)]
+            )[0][0].integer ?? 0
+            guard open == 0 else { throw StoreError(.invalidTransition, "trial \(trial) already has a running attempt") }
+            let number = try connection.query(
+                "SELECT COALESCE(MAX(number), 0) + 1 FROM attempts WHERE trial_id = ?",
+                [.integer(trial)]
+            )[0][0].integer ?? 1
+            try connection.query(
+                "INSERT INTO attempts (trial_id, number, state, started_at) VALUES (?, ?, 'running', ?)",
+                [.integer(trial), .integer(number), .text(Self.now())]
+            )
+            let attempt = connection.lastInsertedRowID
+            if state == .pending { try setTrialState(trial, .running) }
+            return attempt
+        }
+    }
+
+    /// Records a successful attempt: the attempt and its trial complete, the outputs are stored.
+    public func completeAttempt(_ attempt: Int64, outputs: [String: Double]) throws(StoreError) {
+        try connection.transaction { () throws(StoreError) in
+            let (trial, state) = try attemptInfo(attempt)
+            guard state == .running else {
+                throw StoreError(.invalidTransition, "attempt \(attempt) is \(state.rawValue); it cannot complete")
+            }
+            let now = Self.now()
+            try connection.query(
+                "UPDATE attempts SET state = 'completed', finished_at = ? WHERE id = ?",
+                [.text(now), .integer(attempt)]
+            )
+            try connection.query(
+                "INSERT INTO observations (trial_id, attempt_id, outputs, recorded_at) VALUES (?, ?, ?, ?)",
+                [.integer(trial), .integer(attempt), .text(Self.encode(outputs)), .text(now)]
+            )
+            try setTrialState(trial, .completed)
+        }
+    }
+
+    /// Records a failed attempt; the trial fails too unless `retry`, in which case it stays running
+    /// and the next attempt can start.
+    public func failAttempt(
+        _ attempt: Int64,
+        error: String,
+        exitCode: Int32? = nil,
+        stderrTail: String? = nil,
+        retry: Bool
+    ) throws(StoreError) {
+        try connection.transaction { () throws(StoreError) in
+            let (trial, state) = try attemptInfo(attempt)
+            guard state == .running else {
+                throw StoreError(.invalidTransition, "attempt \(attempt) is \(state.rawValue); it cannot fail")
+            }
+            try connection.query(
+                "UPDATE attempts SET state = 'failed', finished_at = ?, exit_code = ?, error = ?, stderr_tail = ? WHERE id = ?",
+                [
+                    .text(Self.now()), exitCode.map { .integer(Int64($0)) } ?? .null, .text(error),
+                    stderrTail.map { .text($0) } ?? .null, .integer(attempt),
+                ]
+            )
+            if !retry { try setTrialState(trial, .failed) }
+        }
+    }
+
+    /// Fails every attempt left running (by a process that died) so their trials can be retried.
+    /// Returns the trials concerned.
+    public func recoverInterruptedAttempts(study: Int64) throws(StoreError) -> [Int64] {
+        try connection.transaction { () throws(StoreError) -> [Int64] in
+            let rows = try connection.query(
+                """
+                SELECT a.id, a.trial_id FROM attempts a JOIN trials t ON t.id = a.trial_id
+                WHERE t.study_id = ? AND a.state = 'running'
+                """,
+                [.integer(study)]
+            )
+            for row in rows {
+                try connection.query(
+                    "UPDATE attempts SET state = 'failed', finished_at = ?, error = 'interrupted: the process running it stopped' WHERE id = ?",
+                    [.text(Self.now()), row[0]]
+                )
+            }
+            return rows.compactMap { $0[1].integer }
+        }
+    }
+
+    /// Every trial of a study, in order, with its outputs and attempt count.
+    public func trials(study: Int64) throws(StoreError) -> [TrialRecord] {
+        let rows = try connection.query(
+            """
+            SELECT t.id, t.number, t.parameters, t.state, o.outputs,
+                   (SELECT COUNT(*) FROM attempts a WHERE a.trial_id = t.id),
+                   (SELECT error FROM attempts a WHERE a.trial_id = t.id AND a.state = 'failed' ORDER BY a.number DESC LIMIT 1)
+            FROM trials t LEFT JOIN observations o ON o.trial_id = t.id
+            WHERE t.study_id = ? ORDER BY t.number
+            """,
+            [.integer(study)]
+        )
+        let decoder = JSONDecoder()
+        return rows.map { row in
+            TrialRecord(
+                id: row[0].integer ?? 0,
+                number: Int(row[1].integer ?? 0),
+                parameters: (try? decoder.decode([Double].self, from: Data((row[2].text ?? "[]").utf8))) ?? [],
+                state: TrialState(rawValue: row[3].text ?? "") ?? .failed,
+                attempts: Int(row[5].integer ?? 0),
+                outputs: row[4].text.flatMap { try? decoder.decode([String: Double].self, from: Data($0.utf8)) },
+                lastError: row[6].text
+            )
+        }
+    }
+
+    /// Appends an event to the study's log.
+    public func logEvent(study: Int64, trial: Int64? = nil, kind: String, message: String) throws(StoreError) {
+        try connection.query(
+            "INSERT INTO events (study_id, trial_id, kind, message, at) VALUES (?, ?, ?, ?, ?)",
+            [.integer(study), trial.map { .integer($0) } ?? .null, .text(kind), .text(message), .text(Self.now())]
+        )
+    }
+
+    /// The study's events, oldest first: kind, message, time.
+    public func events(study: Int64) throws(StoreError) -> [(kind: String, message: String, at: String)] {
+        try connection.query("SELECT kind, message, at FROM events WHERE study_id = ? ORDER BY id", [.integer(study)]).map {
+            ($0[0].text ?? "", $0[1].text ?? "", $0[2].text ?? "")
+        }
+    }
+
+    private func trialState(_ trial: Int64) throws(StoreError) -> TrialState {
+        guard let row = try connection.query("SELECT state FROM trials WHERE id = ?", [.integer(trial)]).first,
+            let state = row[0].text.flatMap(TrialState.init(rawValue:))
+        else { throw StoreError(.notFound, "no trial \(trial)") }
+        return state
+    }
+
+    private func setTrialState(_ trial: Int64, _ next: TrialState) throws(StoreError) {
+        let current = try trialState(trial)
+        guard current.canMove(to: next) else {
+            throw StoreError(.invalidTransition, "trial \(trial) cannot move from \(current.rawValue) to \(next.rawValue)")
+        }
+        try connection.query(
+            "UPDATE trials SET state = ?, updated_at = ? WHERE id = ?",
+            [.text(next.rawValue), .text(Self.now()), .integer(trial)]
+        )
+    }
+
+    private func attemptInfo(_ attempt: Int64) throws(StoreError) -> (trial: Int64, state: AttemptState) {
+        guard let row = try connection.query("SELECT trial_id, state FROM attempts WHERE id = ?", [.integer(attempt)]).first,
+            let trial = row[0].integer, let state = row[1].text.flatMap(AttemptState.init(rawValue:))
+        else { throw StoreError(.notFound, "no attempt \(attempt)") }
+        return (trial, state)
+    }
+}
