@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "BayesianOptimization", targets: ["BayesianOptimization"]),
         .library(name: "Problems", targets: ["Problems"]),
         .library(name: "Store", targets: ["Store"]),
+        .library(name: "Studies", targets: ["Studies"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
@@ -51,6 +52,7 @@ let package = Package(
         // MARK: Persistence
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .target(name: "Store", dependencies: ["CSQLite"]),
+        .target(name: "Studies", dependencies: ["BayesianOptimization", "Pareto", "Problems", "Store"]),
 
         // MARK: Command line
         .target(
@@ -62,6 +64,9 @@ let package = Package(
                 "Problems",
                 "BayesianOptimization",
                 "Acquisition",
+                "Sampling",
+                "Store",
+                "Studies",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -86,6 +91,9 @@ let package = Package(
             name: "BayesianOptimizationTests",
             dependencies: ["BayesianOptimization", "Problems", "Pareto"]
         ),
-        .testTarget(name: "ParetoPilotCommandsTests", dependencies: ["ParetoPilotCommands", "Pareto"]),
+        .testTarget(
+            name: "ParetoPilotCommandsTests",
+            dependencies: ["ParetoPilotCommands", "Pareto", "Store", "Studies"]
+        ),
     ]
 )

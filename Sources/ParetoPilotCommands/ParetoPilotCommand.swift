@@ -12,7 +12,7 @@ public struct ParetoPilotCommand: AsyncParsableCommand {
             and converges on the Pareto front with as few simulations as possible.
             """,
         version: version,
-        subcommands: [HypervolumeCommand.self, BenchCommand.self]
+        subcommands: [OptimizeCommand.self, StudyCommand.self, HypervolumeCommand.self, BenchCommand.self]
     )
 
     public init() {}

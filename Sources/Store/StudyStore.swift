@@ -56,57 +56,61 @@ public final class StudyStore {
         )
         let current = try connection.query("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")[0][0].integer ?? 0
         if current > Int64(Self.schemaVersion) {
-            throw StoreError(.schemaTooNew, "'\(path)' has schema version \(current); this ParetoPilot reads up to \(Self.schemaVersion)")
+            throw StoreError(
+                .schemaTooNew,
+                "'\(path)' has schema version \(current); this ParetoPilot reads up to \(Self.schemaVersion)"
+            )
         }
         let migrations: [Int: String] = [
             1: """
-                CREATE TABLE studies (
-                    id INTEGER PRIMARY KEY,
-                    name TEXT NOT NULL UNIQUE,
-                    specification TEXT NOT NULL,
-                    created_at TEXT NOT NULL
-                );
-                CREATE TABLE trials (
-                    id INTEGER PRIMARY KEY,
-                    study_id INTEGER NOT NULL REFERENCES studies(id),
-                    number INTEGER NOT NULL,
-                    parameters TEXT NOT NULL,
-                    state TEXT NOT NULL CHECK (state IN ('pending', 'running', 'completed', 'failed')),
-                    created_at TEXT NOT NULL,
-                    updated_at TEXT NOT NULL,
-                    UNIQUE (study_id, number)
-                );
-                CREATE TABLE attempts (
-                    id INTEGER PRIMARY KEY,
-                    trial_id INTEGER NOT NULL REFERENCES trials(id),
-                    number INTEGER NOT NULL,
-                    state TEXT NOT NULL CHECK (state IN ('running', 'completed', 'failed')),
-                    started_at TEXT NOT NULL,
-                    finished_at TEXT,
-                    exit_code INTEGER,
-                    error TEXT,
-                    stderr_tail TEXT,
-                    UNIQUE (trial_id, number)
-                );
-                CREATE TABLE observations (
-                    trial_id INTEGER PRIMARY KEY REFERENCES trials(id),
-                    attempt_id INTEGER NOT NULL REFERENCES attempts(id),
-                    outputs TEXT NOT NULL,
-                    recorded_at TEXT NOT NULL
-                );
-                CREATE TABLE events (
-                    id INTEGER PRIMARY KEY,
-                    study_id INTEGER NOT NULL REFERENCES studies(id),
-                    trial_id INTEGER REFERENCES trials(id),
-                    kind TEXT NOT NULL,
-                    message TEXT NOT NULL,
-                    at TEXT NOT NULL
-                );
-                CREATE INDEX trials_by_study ON trials(study_id, state);
-                CREATE INDEX attempts_by_trial ON attempts(trial_id);
-                """
+            CREATE TABLE studies (
+                id INTEGER PRIMARY KEY,
+                name TEXT NOT NULL UNIQUE,
+                specification TEXT NOT NULL,
+                created_at TEXT NOT NULL
+            );
+            CREATE TABLE trials (
+                id INTEGER PRIMARY KEY,
+                study_id INTEGER NOT NULL REFERENCES studies(id),
+                number INTEGER NOT NULL,
+                parameters TEXT NOT NULL,
+                state TEXT NOT NULL CHECK (state IN ('pending', 'running', 'completed', 'failed')),
+                created_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL,
+                UNIQUE (study_id, number)
+            );
+            CREATE TABLE attempts (
+                id INTEGER PRIMARY KEY,
+                trial_id INTEGER NOT NULL REFERENCES trials(id),
+                number INTEGER NOT NULL,
+                state TEXT NOT NULL CHECK (state IN ('running', 'completed', 'failed')),
+                started_at TEXT NOT NULL,
+                finished_at TEXT,
+                exit_code INTEGER,
+                error TEXT,
+                stderr_tail TEXT,
+                UNIQUE (trial_id, number)
+            );
+            CREATE TABLE observations (
+                trial_id INTEGER PRIMARY KEY REFERENCES trials(id),
+                attempt_id INTEGER NOT NULL REFERENCES attempts(id),
+                outputs TEXT NOT NULL,
+                recorded_at TEXT NOT NULL
+            );
+            CREATE TABLE events (
+                id INTEGER PRIMARY KEY,
+                study_id INTEGER NOT NULL REFERENCES studies(id),
+                trial_id INTEGER REFERENCES trials(id),
+                kind TEXT NOT NULL,
+                message TEXT NOT NULL,
+                at TEXT NOT NULL
+            );
+            CREATE INDEX trials_by_study ON trials(study_id, state);
+            CREATE INDEX attempts_by_trial ON attempts(trial_id);
+            """
         ]
-        for version in (Int(current) + 1)...max(Int(current) + 1, Self.schemaVersion) where version <= Self.schemaVersion {
+        for version in (Int(current) + 1)...max(Int(current) + 1, Self.schemaVersion)
+        where version <= Self.schemaVersion {
             guard let sql = migrations[version] else { continue }
             try connection.transaction { () throws(StoreError) in
                 try connection.execute(sql)
@@ -167,18 +171,24 @@ public final class StudyStore {
     /// Adds a pending trial with the next number.
     public func createTrial(study: Int64, parameters: [Double]) throws(StoreError) -> TrialRecord {
         try connection.transaction { () throws(StoreError) -> TrialRecord in
-            let next = try connection.query(
-                "SELECT COALESCE(MAX(number), -1) + 1 FROM trials WHERE study_id = ?",
-                [.integer(study)]
-            )[0][0].integer ?? 0
+            let next =
+                try connection.query(
+                    "SELECT COALESCE(MAX(number), -1) + 1 FROM trials WHERE study_id = ?",
+                    [.integer(study)]
+                )[0][0].integer ?? 0
             let now = Self.now()
             try connection.query(
                 "INSERT INTO trials (study_id, number, parameters, state, created_at, updated_at) VALUES (?, ?, ?, 'pending', ?, ?)",
                 [.integer(study), .integer(next), .text(Self.encode(parameters)), .text(now), .text(now)]
             )
             return TrialRecord(
-                id: connection.lastInsertedRowID, number: Int(next), parameters: parameters, state: .pending,
-                attempts: 0, outputs: nil, lastError: nil
+                id: connection.lastInsertedRowID,
+                number: Int(next),
+                parameters: parameters,
+                state: .pending,
+                attempts: 0,
+                outputs: nil,
+                lastError: nil
             )
         }
     }
@@ -188,17 +198,24 @@ public final class StudyStore {
         try connection.transaction { () throws(StoreError) -> Int64 in
             let state = try trialState(trial)
             guard state == .pending || state == .running else {
-                throw StoreError(.invalidTransition, "trial \(trial) is \(state.rawValue); it cannot start another attempt")
+                throw StoreError(
+                    .invalidTransition,
+                    "trial \(trial) is \(state.rawValue); it cannot start another attempt"
+                )
             }
-            let open = try connection.query(
-                "SELECT COUNT(*) FROM attempts WHERE trial_id = ? AND state = 'running'",
-                [.integer(trial)]
-            )[0][0].integer ?? 0
-            guard open == 0 else { throw StoreError(.invalidTransition, "trial \(trial) already has a running attempt") }
-            let number = try connection.query(
-                "SELECT COALESCE(MAX(number), 0) + 1 FROM attempts WHERE trial_id = ?",
-                [.integer(trial)]
-            )[0][0].integer ?? 1
+            let open =
+                try connection.query(
+                    "SELECT COUNT(*) FROM attempts WHERE trial_id = ? AND state = 'running'",
+                    [.integer(trial)]
+                )[0][0].integer ?? 0
+            guard open == 0 else {
+                throw StoreError(.invalidTransition, "trial \(trial) already has a running attempt")
+            }
+            let number =
+                try connection.query(
+                    "SELECT COALESCE(MAX(number), 0) + 1 FROM attempts WHERE trial_id = ?",
+                    [.integer(trial)]
+                )[0][0].integer ?? 1
             try connection.query(
                 "INSERT INTO attempts (trial_id, number, state, started_at) VALUES (?, ?, 'running', ?)",
                 [.integer(trial), .integer(number), .text(Self.now())]
@@ -311,9 +328,10 @@ public final class StudyStore {
 
     /// The study's events, oldest first: kind, message, time.
     public func events(study: Int64) throws(StoreError) -> [(kind: String, message: String, at: String)] {
-        try connection.query("SELECT kind, message, at FROM events WHERE study_id = ? ORDER BY id", [.integer(study)]).map {
-            ($0[0].text ?? "", $0[1].text ?? "", $0[2].text ?? "")
-        }
+        try connection.query("SELECT kind, message, at FROM events WHERE study_id = ? ORDER BY id", [.integer(study)])
+            .map {
+                ($0[0].text ?? "", $0[1].text ?? "", $0[2].text ?? "")
+            }
     }
 
     private func trialState(_ trial: Int64) throws(StoreError) -> TrialState {
@@ -326,7 +344,10 @@ public final class StudyStore {
     private func setTrialState(_ trial: Int64, _ next: TrialState) throws(StoreError) {
         let current = try trialState(trial)
         guard current.canMove(to: next) else {
-            throw StoreError(.invalidTransition, "trial \(trial) cannot move from \(current.rawValue) to \(next.rawValue)")
+            throw StoreError(
+                .invalidTransition,
+                "trial \(trial) cannot move from \(current.rawValue) to \(next.rawValue)"
+            )
         }
         try connection.query(
             "UPDATE trials SET state = ?, updated_at = ? WHERE id = ?",
@@ -335,7 +356,9 @@ public final class StudyStore {
     }
 
     private func attemptInfo(_ attempt: Int64) throws(StoreError) -> (trial: Int64, state: AttemptState) {
-        guard let row = try connection.query("SELECT trial_id, state FROM attempts WHERE id = ?", [.integer(attempt)]).first,
+        guard
+            let row = try connection.query("SELECT trial_id, state FROM attempts WHERE id = ?", [.integer(attempt)])
+                .first,
             let trial = row[0].integer, let state = row[1].text.flatMap(AttemptState.init(rawValue:))
         else { throw StoreError(.notFound, "no attempt \(attempt)") }
         return (trial, state)

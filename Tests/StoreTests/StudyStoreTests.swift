@@ -5,7 +5,8 @@ import Testing
 @Suite("Study store")
 struct StudyStoreTests {
     static func temporaryPath() -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("paretopilot-store-\(UUID().uuidString).sqlite").path
+        FileManager.default.temporaryDirectory.appendingPathComponent("paretopilot-store-\(UUID().uuidString).sqlite")
+            .path
     }
 
     @Test("Trials move forward only; a retry is a new attempt of the same trial")

@@ -1,0 +1,107 @@
+import ArgumentParser
+import Foundation
+import Store
+import Studies
+
+/// `paretopilot study`: look at, export and plot a study file.
+struct StudyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "study",
+        abstract: "Show, export or plot a study file.",
+        subcommands: [Show.self, Export.self, Plot.self]
+    )
+
+    static func load(_ path: String) throws -> StudyReport {
+        guard FileManager.default.fileExists(atPath: path) else {
+            printError("error: there is no study file '\(path)'")
+            throw ExitCode(2)
+        }
+        do {
+            let store = try StudyStore(path: path)
+            guard let stored = try store.studies().first else {
+                printError("error: '\(path)' holds no study")
+                throw ExitCode(2)
+            }
+            let specification = try StudySpecification.decode(json: Data(stored.specification.utf8), source: path)
+            return StudyReport(specification: specification, trials: try store.trials(study: stored.id))
+        } catch let error as StoreError {
+            printError("error: \(error.message)")
+            throw ExitCode(2)
+        } catch let error as StudyError {
+            printError("error: \(error.message)")
+            throw ExitCode(2)
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Summarise a study: trials by state, hypervolume, Pareto front."
+        )
+        @Argument(help: "The study file (.sqlite).") var file: String
+
+        func run() async throws {
+            let report = try StudyCommand.load(file)
+            let counts = Dictionary(grouping: report.trials, by: \.state).mapValues(\.count)
+            print(
+                "Study '\(report.specification.name)': \(report.trials.count) trials ("
+                    + TrialState.allCases.map { "\(counts[$0] ?? 0) \($0.rawValue)" }.joined(separator: ", ") + ")"
+            )
+            if let hv = report.hypervolumeHistory.last?.hypervolume { print("Hypervolume \(hv)") }
+            print("Pareto front:\n" + report.frontTable)
+        }
+    }
+
+    struct Export: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Export the trials as CSV or JSON (pandas reads both)."
+        )
+        @Argument(help: "The study file (.sqlite).") var file: String
+        @Option(help: "csv or json.") var format: String = "csv"
+        @Option(help: "Write to this file instead of standard output.") var output: String?
+
+        func validate() throws {
+            guard ["csv", "json"].contains(format) else {
+                throw ValidationError("--format must be csv or json, got '\(format)'")
+            }
+        }
+
+        func run() async throws {
+            let report = try StudyCommand.load(file)
+            let text = format == "csv" ? report.csv : report.json
+            if let output {
+                do {
+                    try text.write(toFile: output, atomically: true, encoding: .utf8)
+                } catch {
+                    printError("error: cannot write '\(output)': \(error.localizedDescription)")
+                    throw ExitCode(1)
+                }
+            } else {
+                print(text, terminator: "")
+            }
+        }
+    }
+
+    struct Plot: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract:
+                "Write SVG plots: the Pareto front (pairwise for three or more objectives) and hypervolume against trials."
+        )
+        @Argument(help: "The study file (.sqlite).") var file: String
+        @Option(help: "Directory for the SVG files.") var output: String = "."
+
+        func run() async throws {
+            let report = try StudyCommand.load(file)
+            do {
+                try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
+                for (name, svg) in StudyPlots(report: report).files {
+                    let path = (output as NSString).appendingPathComponent(name)
+                    try svg.write(toFile: path, atomically: true, encoding: .utf8)
+                    print(path)
+                }
+            } catch {
+                printError("error: cannot write plots to '\(output)': \(error.localizedDescription)")
+                throw ExitCode(1)
+            }
+        }
+    }
+}

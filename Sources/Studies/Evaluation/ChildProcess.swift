@@ -1,0 +1,160 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Runs `/bin/sh -c COMMAND` as the leader of a new process group (`posix_spawn` with
+/// `POSIX_SPAWN_SETPGROUP`), feeding stdin and collecting stdout and stderr, so that a timeout can
+/// signal the whole group: the simulation and every process it started.
+struct ChildProcess {
+    struct Outcome {
+        /// Exit status when the shell exited normally.
+        var exitCode: Int32?
+        /// The signal that ended the shell, if one did.
+        var signal: Int32?
+        var timedOut: Bool
+        var standardOutput: Data
+        var standardError: Data
+    }
+
+    /// Runs `command`; after `timeout` seconds the group gets SIGTERM and, 5 s later, SIGKILL.
+    static func run(
+        command: String,
+        environment: [String: String],
+        input: Data,
+        timeout: Double
+    ) throws(StudyError) -> Outcome {
+        var inputPipe: [Int32] = [0, 0]
+        var outputPipe: [Int32] = [0, 0]
+        var errorPipe: [Int32] = [0, 0]
+        guard pipe(&inputPipe) == 0, pipe(&outputPipe) == 0, pipe(&errorPipe) == 0 else {
+            throw StudyError(
+                "cannot create pipes for the evaluator: \(String(cString: strerror(errno)))",
+                field: "evaluator"
+            )
+        }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, inputPipe[0], 0)
+        posix_spawn_file_actions_adddup2(&actions, outputPipe[1], 1)
+        posix_spawn_file_actions_adddup2(&actions, errorPipe[1], 2)
+        for fd in inputPipe + outputPipe + errorPipe { posix_spawn_file_actions_addclose(&actions, fd) }
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP))
+        posix_spawnattr_setpgroup(&attributes, 0)
+
+        let arguments = ["/bin/sh", "-c", command]
+        let environmentStrings = environment.map { "\($0.key)=\($0.value)" }
+        var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+        var envp: [UnsafeMutablePointer<CChar>?] = environmentStrings.map { strdup($0) } + [nil]
+        defer {
+            for p in argv { free(p) }
+            for p in envp { free(p) }
+        }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, "/bin/sh", &actions, &attributes, &argv, &envp)
+        close(inputPipe[0])
+        close(outputPipe[1])
+        close(errorPipe[1])
+        guard spawned == 0 else {
+            close(inputPipe[1])
+            close(outputPipe[0])
+            close(errorPipe[0])
+            throw StudyError("cannot start the evaluator: \(String(cString: strerror(spawned)))", field: "evaluator")
+        }
+        let output = Reader(fd: outputPipe[0])
+        let error = Reader(fd: errorPipe[0])
+        // A program that does not read its input must not block us: write what fits, ignore EPIPE.
+        signal(SIGPIPE, SIG_IGN)
+        input.withUnsafeBytes { bytes in
+            var offset = 0
+            while offset < bytes.count {
+                let written = write(inputPipe[1], bytes.baseAddress! + offset, bytes.count - offset)
+                if written <= 0 { break }
+                offset += written
+            }
+        }
+        close(inputPipe[1])
+
+        var status: Int32 = 0
+        var timedOut = false
+        let deadline = Date().addingTimeInterval(timeout)
+        while waitpid(pid, &status, WNOHANG) == 0 {
+            if Date() > deadline {
+                timedOut = true
+                kill(-pid, SIGTERM)
+                let grace = Date().addingTimeInterval(5)
+                while waitpid(pid, &status, WNOHANG) == 0 {
+                    if Date() > grace {
+                        kill(-pid, SIGKILL)
+                        waitpid(pid, &status, 0)
+                        break
+                    }
+                    usleep(20_000)
+                }
+                break
+            }
+            usleep(5_000)
+        }
+        // Children left behind by the shell would keep the pipes open: end the group.
+        if !output.finished(within: 1) || !error.finished(within: 0.1) { kill(-pid, SIGKILL) }
+        let low = status & 0x7f
+        return Outcome(
+            exitCode: low == 0 ? (status >> 8) & 0xff : nil,
+            signal: low != 0 && low != 0x7f ? low : nil,
+            timedOut: timedOut,
+            standardOutput: output.wait(),
+            standardError: error.wait()
+        )
+    }
+
+    /// Reads a descriptor to its end on a background thread.
+    final class Reader: @unchecked Sendable {
+        private var data = Data()
+        private let done = DispatchSemaphore(value: 0)
+        private var isDone = false
+        private let lock = NSLock()
+
+        init(fd: Int32) {
+            Thread.detachNewThread { [self] in
+                var buffer = [UInt8](repeating: 0, count: 65_536)
+                while true {
+                    let count = read(fd, &buffer, buffer.count)
+                    if count <= 0 { break }
+                    lock.lock()
+                    data.append(contentsOf: buffer[0..<count])
+                    lock.unlock()
+                }
+                close(fd)
+                lock.lock()
+                isDone = true
+                lock.unlock()
+                done.signal()
+            }
+        }
+
+        func finished(within seconds: Double) -> Bool {
+            let deadline = Date().addingTimeInterval(seconds)
+            while Date() < deadline {
+                lock.lock()
+                let finished = isDone
+                lock.unlock()
+                if finished { return true }
+                usleep(5_000)
+            }
+            return false
+        }
+
+        func wait() -> Data {
+            done.wait()
+            done.signal()
+            lock.lock()
+            defer { lock.unlock() }
+            return data
+        }
+    }
+}

@@ -1,0 +1,115 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Runs an external program per design: `/bin/sh -c COMMAND`, with the parameters as one JSON
+/// object on stdin (`{"trial": n, "parameters": {...}}`) and as environment variables
+/// `PARETOPILOT_PARAM_<NAME>` (upper case) plus `PARETOPILOT_TRIAL`. The program prints its
+/// outputs as one JSON object of numbers on stdout (the last line that parses is used).
+///
+/// A non-zero exit, a timeout (the command runs in its own process group, which gets SIGTERM, then
+/// SIGKILL after 5 s, so the simulation's own children go too), unparsable
+/// output or a non-finite value is a failure carrying the last 2,000 characters of stderr.
+public struct CommandEvaluator: Evaluator {
+    public let command: String
+    public let timeout: Double
+    public let workingDirectory: String?
+
+    public init(command: String, timeout: Double = 3600, workingDirectory: String? = nil) {
+        self.command = command
+        self.timeout = timeout
+        self.workingDirectory = workingDirectory
+    }
+
+    /// Checks that the command's program exists and is executable (a path, or a name on `PATH`).
+    public static func checkRunnable(_ command: String) throws(StudyError) {
+        guard let program = command.split(separator: " ").first.map(String.init) else {
+            throw StudyError("evaluator.command is empty", field: "evaluator")
+        }
+        let manager = FileManager.default
+        if program.contains("/") {
+            guard manager.isExecutableFile(atPath: program) else {
+                throw StudyError("evaluator '\(program)' does not exist or is not executable", field: "evaluator")
+            }
+            return
+        }
+        let builtins: Set<String> = [
+            "cd", "exec", "env", "test", "[", "echo", "exit", "true", "false", "sleep", "printf", "read",
+        ]
+        if builtins.contains(program) { return }
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        for directory in path.split(separator: ":") where manager.isExecutableFile(atPath: "\(directory)/\(program)") {
+            return
+        }
+        throw StudyError("evaluator '\(program)' is not an executable on PATH", field: "evaluator")
+    }
+
+    public func evaluate(_ parameters: [String: ParameterValue], trial: Int) async -> EvaluationResult {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(returning: run(parameters, trial: trial))
+            }
+        }
+    }
+
+    func run(_ parameters: [String: ParameterValue], trial: Int) -> EvaluationResult {
+        var environment = ProcessInfo.processInfo.environment
+        environment["PARETOPILOT_TRIAL"] = String(trial)
+        for (name, value) in parameters {
+            let key =
+                "PARETOPILOT_PARAM_" + name.uppercased().map { $0.isLetter || $0.isNumber ? String($0) : "_" }.joined()
+            environment[key] = value.text
+        }
+        let payload: [String: Any] = [
+            "trial": trial,
+            "parameters": parameters.mapValues { value -> Any in
+                switch value {
+                case .number(let v): v
+                case .choice(let c): c
+                }
+            },
+        ]
+        let input =
+            ((try? JSONSerialization.data(withJSONObject: payload, options: [.sortedKeys])) ?? Data()) + Data("\n".utf8)
+        let shellCommand =
+            workingDirectory.map { "cd '\($0.replacingOccurrences(of: "'", with: "'\\''"))' && \(command)" } ?? command
+        let outcome: ChildProcess.Outcome
+        do {
+            outcome = try ChildProcess.run(
+                command: shellCommand,
+                environment: environment,
+                input: input,
+                timeout: timeout
+            )
+        } catch {
+            return .failure(message: error.message, exitCode: nil, stderrTail: nil)
+        }
+        let errorText = String(decoding: outcome.standardError, as: UTF8.self)
+        let tail = errorText.count > 2000 ? String(errorText.suffix(2000)) : errorText
+        if outcome.timedOut {
+            return .failure(message: "timed out after \(timeout) s", exitCode: nil, stderrTail: tail)
+        }
+        if let signal = outcome.signal {
+            return .failure(message: "killed by signal \(signal)", exitCode: nil, stderrTail: tail)
+        }
+        let status = outcome.exitCode ?? -1
+        guard status == 0 else { return .failure(message: "exit code \(status)", exitCode: status, stderrTail: tail) }
+        let text = String(decoding: outcome.standardOutput, as: UTF8.self)
+        for line in text.split(separator: "\n").reversed() {
+            guard let data = line.data(using: .utf8),
+                let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+            else { continue }
+            var outputs: [String: Double] = [:]
+            for (key, value) in object {
+                if let number = value as? NSNumber { outputs[key] = number.doubleValue }
+            }
+            if let bad = outputs.first(where: { !$0.value.isFinite }) {
+                return .failure(message: "output '\(bad.key)' is \(bad.value)", exitCode: 0, stderrTail: tail)
+            }
+            return .success(outputs)
+        }
+        return .failure(message: "no JSON object of outputs on stdout", exitCode: 0, stderrTail: tail)
+    }
+}
