@@ -70,6 +70,28 @@ public struct BayesianOptimizer: Sendable {
     }()
     /// Noise model of the evaluations.
     public var observationNoise: ObservationNoise = .inferred
+    /// Linear constraints between parameters, `Σ a_j x_j <= b` in the search space's coordinates.
+    public var linearConstraints: [(coefficients: [Double], bound: Double)] = []
+
+    /// The linear constraints in unit-cube coordinates.
+    var unitConstraints: [UnitLinearConstraint] {
+        linearConstraints.map { constraint in
+            var coefficients = [Double](repeating: 0, count: space.dimension)
+            var bound = constraint.bound
+            for j in 0..<space.dimension {
+                coefficients[j] = constraint.coefficients[j] * (space.upper[j] - space.lower[j])
+                bound -= constraint.coefficients[j] * space.lower[j]
+            }
+            return UnitLinearConstraint(coefficients: coefficients, bound: bound)
+        }
+    }
+
+    /// Whether a design (search-space coordinates) satisfies the linear constraints.
+    public func satisfiesLinearConstraints(_ x: [Double]) -> Bool {
+        linearConstraints.allSatisfy { c in
+            zip(c.coefficients, x).reduce(0) { $0 + $1.0 * $1.1 } <= c.bound + 1e-9 * max(1, abs(c.bound))
+        }
+    }
 
     public init(space: SearchSpace, objectiveCount: Int, constraintCount: Int = 0, referencePoint: [Double]? = nil) {
         self.space = space
@@ -162,7 +184,7 @@ public struct BayesianOptimizer: Sendable {
                     samples: monteCarloSamples,
                     seed: stepSeed
                 )
-                candidates = optimizer.maximize(function, seed: stepSeed)
+                candidates = maximize(function, seed: stepSeed)
             case .qnparego:
                 let function = LogNoisyParEGO(
                     objectiveModels: objectiveModels,
@@ -172,7 +194,7 @@ public struct BayesianOptimizer: Sendable {
                     samples: monteCarloSamples,
                     seed: stepSeed
                 )
-                candidates = optimizer.maximize(function, seed: stepSeed)
+                candidates = maximize(function, seed: stepSeed)
             case .logei, .ucb:
                 // Pending designs enter as fantasies at the posterior mean (kriging believer).
                 var model = objectiveModels[0]
@@ -206,11 +228,31 @@ public struct BayesianOptimizer: Sendable {
         return chosen
     }
 
-    /// Scrambled Sobol designs `skip ..< skip + count` of the seeded sequence.
+    /// Maximises `acquisition`, restricted to the linear constraints when there are any.
+    func maximize(_ acquisition: some AcquisitionFunction, seed: UInt64) -> [AcquisitionOptimizer.Candidate] {
+        if linearConstraints.isEmpty { return optimizer.maximize(acquisition, seed: seed) }
+        return optimizer.maximize(
+            LinearlyConstrainedAcquisition(base: acquisition, constraints: unitConstraints),
+            seed: seed
+        )
+    }
+
+    /// Scrambled Sobol designs `skip ..< skip + count` of the seeded sequence (of its designs that
+    /// satisfy the linear constraints, when there are any).
     public func sobolDesigns(count: Int, skip: Int, seed: UInt64) -> [[Double]] {
         var sobol = SobolSequence(dimension: space.dimension, scrambled: true, seed: seed)
-        sobol.skip(skip)
-        return (0..<count).map { _ in space.point(fromUnit: sobol.next()) }
+        if linearConstraints.isEmpty {
+            sobol.skip(skip)
+            return (0..<count).map { _ in space.point(fromUnit: sobol.next()) }
+        }
+        var feasible: [[Double]] = []
+        var drawn = 0
+        while feasible.count < skip + count && drawn < 1 << 20 {
+            let x = space.point(fromUnit: sobol.next())
+            drawn += 1
+            if satisfiesLinearConstraints(x) { feasible.append(x) }
+        }
+        return Array(feasible.dropFirst(skip).prefix(count))
     }
 
     /// The best candidate whose rounded design is not already observed, pending or chosen.
@@ -221,13 +263,13 @@ public struct BayesianOptimizer: Sendable {
         }
         for candidate in candidates {
             let x = space.point(fromUnit: candidate.point)
-            if !isTaken(x) { return x }
+            if !isTaken(x) && satisfiesLinearConstraints(x) { return x }
         }
         // Everything proposed is taken: fall back to quasi-random designs.
         var sobol = SobolSequence(dimension: space.dimension, scrambled: true, seed: seed ^ 0xD15_7111C7)
-        for _ in 0..<1024 {
+        for _ in 0..<(1 << 16) {
             let x = space.point(fromUnit: sobol.next())
-            if !isTaken(x) { return x }
+            if !isTaken(x) && satisfiesLinearConstraints(x) { return x }
         }
         return space.point(fromUnit: sobol.next())
     }
@@ -322,6 +364,18 @@ public struct BayesianOptimizer: Sendable {
         }
         for (i, x) in pending.enumerated() where x.count != d {
             throw OptimizerError("pending design \(i) has \(x.count) parameters, expected \(d)", field: "pending")
+        }
+        for (k, c) in linearConstraints.enumerated() where c.coefficients.count != d || !c.bound.isFinite {
+            throw OptimizerError(
+                "linear constraint \(k) needs \(d) coefficients and a finite bound",
+                field: "parameter_constraints"
+            )
+        }
+        if !linearConstraints.isEmpty && sobolDesigns(count: 1, skip: 0, seed: 0).isEmpty {
+            throw OptimizerError(
+                "no design satisfies the linear constraints between parameters",
+                field: "parameter_constraints"
+            )
         }
         if let referencePoint, referencePoint.count != objectiveCount {
             throw OptimizerError(

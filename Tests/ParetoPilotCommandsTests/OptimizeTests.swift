@@ -202,3 +202,49 @@ struct OptimizeTests {
         #expect(Set(final.map(\.number)).count == 12)
     }
 }
+
+@Suite("Linear constraints between parameters")
+struct ParameterConstraintTests {
+    @Test("Every trial satisfies x + y <= 1 and 0.2 <= x - y, with the initial design and the acquisition")
+    func linearConstraints() async throws {
+        let directory = try Scratch.directory()
+        let script = try Scratch.script(twoObjectiveScript, in: directory)
+        var job = OptimizeJob()
+        job.evaluatorCommand = script
+        job.objectives = ["f1", "f2"]
+        job.parameters = ["x=0:1", "y=0:1"]
+        job.parameterConstraints = ["x + y <= 1", "x - y >= 0.2"]
+        job.budget = 9
+        job.workers = 3
+        job.database = directory.appendingPathComponent("linear.sqlite").path
+        let outcome = try await StudyExecution.run(job) { _ in }
+        #expect(outcome.report.trials.count == 9)
+        for trial in outcome.report.trials {
+            let (x, y) = (trial.parameters[0], trial.parameters[1])
+            #expect(x + y <= 1 + 1e-9 && x - y >= 0.2 - 1e-9, "trial \(trial.number): \(x), \(y)")
+        }
+    }
+
+    @Test(
+        "Unknown names, log-scale parameters and impossible constraints are rejected",
+        arguments: [
+            ("z + y <= 1", "no parameter named 'z'"),
+            ("x + y", "expected"),
+            ("x + y <= -3", "no design satisfies"),
+        ]
+    )
+    func bad(constraint: String, expected: String) async throws {
+        let directory = try Scratch.directory()
+        var job = OptimizeJob()
+        job.evaluatorCommand = "true"
+        job.objectives = ["f1", "f2"]
+        job.parameters = ["x=0:1", "y=0:1"]
+        job.parameterConstraints = [constraint]
+        job.database = directory.appendingPathComponent("bad.sqlite").path
+        await #expect {
+            try await StudyExecution.run(job) { _ in }
+        } throws: { error in
+            "\(error)".contains(expected)
+        }
+    }
+}

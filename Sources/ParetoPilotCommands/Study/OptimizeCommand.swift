@@ -42,6 +42,9 @@ struct OptimizeCommand: AsyncParsableCommand {
     @Option(name: .customLong("constraint"), help: "An outcome constraint like 'lowpt_resolution<=0.02' (repeatable).")
     var constraints: [String] = []
 
+    @Option(name: .customLong("parameter-constraint"), help: "A linear constraint like 'a + 2*b <= 3' (repeatable).")
+    var parameterConstraints: [String] = []
+
     @Option(help: "The study file to write (default: <study name>.sqlite).")
     var db: String?
 
@@ -75,6 +78,7 @@ struct OptimizeCommand: AsyncParsableCommand {
         job.studyFile = study
         job.parameters = parameters
         job.constraints = constraints
+        job.parameterConstraints = parameterConstraints
         job.database = db
         job.budget = budget
         job.workers = workers

@@ -18,6 +18,7 @@ public struct OptimizeJob: Sendable {
     public var maxAttempts: Int?
     public var constraints: [String] = []
     public var parameters: [String] = []
+    public var parameterConstraints: [String] = []
     public var seed: UInt64?
     public var strategy: String?
     public var resume = false
@@ -89,6 +90,9 @@ public struct OptimizeJob: Sendable {
         }
         if let timeout, specification.evaluator.command != nil { specification.evaluator.timeout = timeout }
         if !constraints.isEmpty { specification.constraints = (specification.constraints ?? []) + constraints }
+        if !parameterConstraints.isEmpty {
+            specification.parameterConstraints = (specification.parameterConstraints ?? []) + parameterConstraints
+        }
         if let budget { specification.budget = budget }
         if let workers { specification.workers = workers }
         if let maxAttempts { specification.maxAttempts = maxAttempts }
@@ -103,6 +107,21 @@ public struct OptimizeJob: Sendable {
     /// For a built-in problem, fails early when no design of a 2,048-point Sobol sample satisfies
     /// the constraints (the study could never find a feasible design).
     static func checkConstraintsSatisfiable(_ specification: StudySpecification) throws(StudyError) {
+        let linear = try specification.linearConstraints()
+        if !linear.isEmpty {
+            let space = try specification.searchSpace()
+            var sobol = SobolSequence(dimension: space.dimension, scrambled: true, seed: 11)
+            let satisfiable = (0..<65_536).contains { _ in
+                let x = space.point(fromUnit: sobol.next())
+                return linear.allSatisfy { c in zip(c.coefficients, x).reduce(0) { $0 + $1.0 * $1.1 } <= c.bound }
+            }
+            if !satisfiable {
+                throw StudyError(
+                    "parameter constraints \((specification.parameterConstraints ?? []).joined(separator: ", ")): no design satisfies them",
+                    field: "parameter_constraints"
+                )
+            }
+        }
         guard let name = specification.evaluator.problem, let problem = try? ProblemRegistry.problem(named: name),
             let constraints = specification.constraints, !constraints.isEmpty
         else { return }

@@ -70,6 +70,7 @@ public struct StudyRunner {
         )
         optimizer.acquisition = specification.strategy.flatMap(AcquisitionChoice.init(rawValue:)) ?? .auto
         optimizer.initialDesignSize = specification.initialDesign
+        optimizer.linearConstraints = try specification.linearConstraints()
         optimizer.observationNoise =
             specification.noise.flatMap(ObservationNoise.init(rawValue:))
             ?? (specification.evaluator.problem != nil ? .deterministic : .inferred)

@@ -80,6 +80,9 @@ public struct StudySpecification: Codable, Sendable, Equatable {
     public var objectives: [Objective]
     /// Outcome constraints like `"lowpt_resolution <= 0.02"` on any output of the evaluator.
     public var constraints: [String]?
+    /// Linear constraints between parameters like `"sensor_cz + sensor_R <= 255"` or
+    /// `"2*a - b >= 1"` (linear-scale float and integer parameters only).
+    public var parameterConstraints: [String]?
     public var evaluator: Evaluator
     /// Total number of trials (initial design included).
     public var budget: Int?
@@ -98,6 +101,7 @@ public struct StudySpecification: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case name, parameters, objectives, constraints, evaluator, budget, workers, seed, strategy, noise
         case maxAttempts = "max_attempts"
+        case parameterConstraints = "parameter_constraints"
         case initialDesign = "initial_design"
     }
 
@@ -213,6 +217,7 @@ public struct StudySpecification: Codable, Sendable, Equatable {
             }
         }
         for text in constraints ?? [] { _ = try OutcomeConstraint(parsing: text) }
+        _ = try linearConstraints()
         switch (evaluator.problem, evaluator.command) {
         case (let problem?, nil):
             guard let builtin = try? ProblemRegistry.problem(named: problem) else {
@@ -285,6 +290,64 @@ public struct StudySpecification: Codable, Sendable, Equatable {
             return try SearchSpace(names: parameters.map(\.name), lower: lower, upper: upper, kinds: kinds)
         } catch {
             throw StudyError(error.message, field: error.field)
+        }
+    }
+
+    /// The parameter constraints as `Σ a_j x_j <= b` over the optimiser's coordinates.
+    public func linearConstraints() throws(StudyError) -> [(coefficients: [Double], bound: Double)] {
+        try (parameterConstraints ?? []).map { text throws(StudyError) in
+            let isUpper = text.contains("<=")
+            guard isUpper || text.contains(">=") else {
+                throw StudyError(
+                    "parameter constraint '\(text)': expected 'a*x + b*y <= c' or '>= c'",
+                    field: "parameter_constraints"
+                )
+            }
+            let sides = text.components(separatedBy: isUpper ? "<=" : ">=")
+            guard sides.count == 2, let right = Double(sides[1].trimmingCharacters(in: .whitespaces)) else {
+                throw StudyError(
+                    "parameter constraint '\(text)': the right-hand side must be a number",
+                    field: "parameter_constraints"
+                )
+            }
+            var coefficients = [Double](repeating: 0, count: parameters.count)
+            var bound = right
+            let expression = sides[0].replacingOccurrences(of: " ", with: "").replacingOccurrences(of: "-", with: "+-")
+            for term in expression.split(separator: "+").map(String.init) where !term.isEmpty {
+                var coefficient = 1.0
+                var name = term
+                if let star = term.firstIndex(of: "*") {
+                    guard let value = Double(term[..<star]) else {
+                        throw StudyError(
+                            "parameter constraint '\(text)': '\(term)' is not NUMBER*NAME",
+                            field: "parameter_constraints"
+                        )
+                    }
+                    coefficient = value
+                    name = String(term[term.index(after: star)...])
+                } else if term.hasPrefix("-") {
+                    coefficient = -1
+                    name = String(term.dropFirst())
+                }
+                if let constant = Double(name) {
+                    bound -= coefficient * constant
+                    continue
+                }
+                guard let index = parameters.firstIndex(where: { $0.name == name }) else {
+                    throw StudyError(
+                        "parameter constraint '\(text)': no parameter named '\(name)'",
+                        field: "parameter_constraints"
+                    )
+                }
+                guard parameters[index].type != .categorical, !parameters[index].isLog else {
+                    throw StudyError(
+                        "parameter constraint '\(text)': '\(name)' is categorical or log-scale; linear constraints take linear parameters",
+                        field: "parameter_constraints"
+                    )
+                }
+                coefficients[index] += coefficient
+            }
+            return isUpper ? (coefficients, bound) : (coefficients.map { -$0 }, -bound)
         }
     }
 
