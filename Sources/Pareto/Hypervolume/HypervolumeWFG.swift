@@ -103,20 +103,19 @@ public struct HypervolumeWFG: HypervolumeAlgorithm {
                 // comparisons; the c_j join the limit set (c_0..c_2 at height p_3, first; c_3 last).
                 var threshold = SIMD4<Double>(repeating: .infinity)
                 var covered = false
+                let indices = SIMD4<Double>(0, 1, 2, 3)
                 for k in 0..<frontCount {
                     let f = front[k]
-                    let worse = f .> p
-                    if !any(worse) {
+                    let worse = SIMD4<Double>(repeating: 0).replacing(with: 1, where: f .> p)
+                    let count = worse.sum()
+                    if count == 0 {
                         covered = true  // f weakly dominates p in the first four objectives
                         break
                     }
-                    var only = -1
-                    var count = 0
-                    for j in 0..<4 where worse[j] {
-                        only = j
-                        count += 1
+                    if count == 1 {
+                        let only = Int((worse * indices).sum())
+                        threshold[only] = min(threshold[only], f[only])
                     }
-                    if count == 1 { threshold[only] = min(threshold[only], f[only]) }
                 }
                 if covered {
                     // p's slice is covered by a point with a smaller last objective: no contribution.
