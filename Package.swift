@@ -52,7 +52,8 @@ let package = Package(
         // MARK: Persistence
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .target(name: "Store", dependencies: ["CSQLite"]),
-        .target(name: "Studies", dependencies: ["BayesianOptimization", "Pareto", "Problems", "Store"]),
+        .target(name: "CProcessSpawn"),
+        .target(name: "Studies", dependencies: ["BayesianOptimization", "CProcessSpawn", "Pareto", "Problems", "Store"]),
 
         // MARK: Command line
         .target(

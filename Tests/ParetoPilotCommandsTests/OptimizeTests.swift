@@ -24,6 +24,19 @@ enum Scratch {
         return path
     }
 
+    /// Waits for a process to end, killing it (and failing the test) past `seconds`.
+    static func wait(for process: Process, seconds: Double) async throws {
+        let deadline = Date().addingTimeInterval(seconds)
+        while process.isRunning {
+            if Date() > deadline {
+                kill(process.processIdentifier, SIGKILL)
+                Issue.record("process \(process.processIdentifier) did not finish within \(seconds) s")
+                return
+            }
+            try await Task.sleep(nanoseconds: 50_000_000)
+        }
+    }
+
     /// The `paretopilot` executable built next to the tests.
     static var binary: String? {
         let candidates = [
@@ -181,7 +194,7 @@ struct OptimizeTests {
             }
         }
         kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        try await Scratch.wait(for: process, seconds: 60)
         let (before, study) = try store(database)
         let snapshot = try before.trials(study: study).filter { $0.state == .completed }
         #expect(snapshot.count >= 3 && snapshot.count < 12)
@@ -191,7 +204,7 @@ struct OptimizeTests {
         resume.arguments = ["optimize", "--resume", "--db", database]
         resume.standardOutput = FileHandle.nullDevice
         try resume.run()
-        resume.waitUntilExit()
+        try await Scratch.wait(for: resume, seconds: 120)
         #expect(resume.terminationStatus == 0)
         let final = try StudyStore(path: database).trials(study: study)
         #expect(final.count == 12)

@@ -1,3 +1,4 @@
+import CProcessSpawn
 import Foundation
 
 #if canImport(Glibc)
@@ -5,8 +6,10 @@ import Glibc
 #endif
 
 /// Runs `/bin/sh -c COMMAND` as the leader of a new process group (`posix_spawn` with
-/// `POSIX_SPAWN_SETPGROUP`), feeding stdin and collecting stdout and stderr, so that a timeout can
-/// signal the whole group: the simulation and every process it started.
+/// `POSIX_SPAWN_SETPGROUP`, through the `CProcessSpawn` shim), feeding stdin and collecting stdout
+/// and stderr, so that a timeout can signal the whole group: the simulation and every process it
+/// started. The child inherits no other descriptor (close-on-exec pipes, `closefrom(3)`): siblings
+/// never hold each other's pipes open.
 struct ChildProcess {
     struct Outcome {
         /// Exit status when the shell exited normally.
@@ -25,47 +28,20 @@ struct ChildProcess {
         input: Data,
         timeout: Double
     ) throws(StudyError) -> Outcome {
-        var inputPipe: [Int32] = [0, 0]
-        var outputPipe: [Int32] = [0, 0]
-        var errorPipe: [Int32] = [0, 0]
-        guard pipe(&inputPipe) == 0, pipe(&outputPipe) == 0, pipe(&errorPipe) == 0 else {
-            throw StudyError(
-                "cannot create pipes for the evaluator: \(String(cString: strerror(errno)))",
-                field: "evaluator"
-            )
-        }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, inputPipe[0], 0)
-        posix_spawn_file_actions_adddup2(&actions, outputPipe[1], 1)
-        posix_spawn_file_actions_adddup2(&actions, errorPipe[1], 2)
-        for fd in inputPipe + outputPipe + errorPipe { posix_spawn_file_actions_addclose(&actions, fd) }
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP))
-        posix_spawnattr_setpgroup(&attributes, 0)
-
-        let arguments = ["/bin/sh", "-c", command]
         let environmentStrings = environment.map { "\($0.key)=\($0.value)" }
-        var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
         var envp: [UnsafeMutablePointer<CChar>?] = environmentStrings.map { strdup($0) } + [nil]
-        defer {
-            for p in argv { free(p) }
-            for p in envp { free(p) }
-        }
+        defer { for p in envp { free(p) } }
         var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, "/bin/sh", &actions, &attributes, &argv, &envp)
-        close(inputPipe[0])
-        close(outputPipe[1])
-        close(errorPipe[1])
+        var inputFD: Int32 = -1
+        var outputFD: Int32 = -1
+        var errorFD: Int32 = -1
+        let spawned = paretopilot_spawn_shell(command, &envp, &pid, &inputFD, &outputFD, &errorFD)
         guard spawned == 0 else {
-            close(inputPipe[1])
-            close(outputPipe[0])
-            close(errorPipe[0])
             throw StudyError("cannot start the evaluator: \(String(cString: strerror(spawned)))", field: "evaluator")
         }
+        let inputPipe: [Int32] = [-1, inputFD]
+        let outputPipe: [Int32] = [outputFD, -1]
+        let errorPipe: [Int32] = [errorFD, -1]
         let output = Reader(fd: outputPipe[0])
         let error = Reader(fd: errorPipe[0])
         // A program that does not read its input must not block us: write what fits, ignore EPIPE.
