@@ -2,7 +2,9 @@
 """Builds the MOBO comparison table (Markdown) and SVG plots of hypervolume against evaluations.
 
 Inputs (JSON lines, one per run and seed):
-  mobo_paretopilot.jsonl  from `paretopilot bench mobo ... --json`
+  mobo_paretopilot.jsonl  from `paretopilot bench mobo ... --json` (deterministic noise model,
+                          the default for the noise-free test problems)
+  mobo_paretopilot_inferred_noise.jsonl  the same with `--noise inferred` (as BoTorch's GP)
   mobo_peers.jsonl        from `Benchmarks/peers/mobo_peers.py`
 Outputs: mobo_table.md and mobo_<problem>.svg next to this script.
 
@@ -14,7 +16,7 @@ import statistics
 from collections import defaultdict
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-COLORS = {"paretopilot": "#d62728", "botorch_qlognehvi": "#1f77b4", "optuna_gpsampler": "#2ca02c",
+COLORS = {"paretopilot": "#d62728", "paretopilot_inferred_noise": "#ff9896", "botorch_qlognehvi": "#1f77b4", "optuna_gpsampler": "#2ca02c",
           "sobol": "#7f7f7f", "optuna_tpe": "#9467bd", "optuna_nsga2": "#8c564b"}
 
 
@@ -89,7 +91,8 @@ def svg(problem, groups):
 
 
 def main():
-    runs = load("mobo_paretopilot.jsonl", "paretopilot") + load("mobo_peers.jsonl")
+    runs = (load("mobo_paretopilot.jsonl", "paretopilot") + load("mobo_paretopilot_inferred_noise.jsonl")
+            + load("mobo_peers.jsonl"))
     groups = defaultdict(list)
     for r in runs:
         groups[(r["problem"], r["strategy"])].append(r)
