@@ -63,6 +63,29 @@ struct JointPosteriorSampler {
         baselineValues = values
     }
 
+    /// One sampler per model over the same baseline, with independent quasi-random base samples
+    /// (one scrambled Sobol sequence of dimension `(N + 1) x models`, split by model).
+    static func samplers(for models: [ExactGP], baseline: Matrix, samples: Int, seed: UInt64) -> [JointPosteriorSampler]
+    {
+        let n = baseline.rows
+        let stride = (n + 1) * models.count
+        let base = NormalDistribution.quasiRandomSamples(count: samples, dimension: stride, seed: seed)
+        return models.enumerated().map { k, model in
+            var baselineBase = Matrix(rows: samples, columns: n)
+            var candidateBase = [Double](repeating: 0, count: samples)
+            for s in 0..<samples {
+                for b in 0..<n { baselineBase[s, b] = base[s * stride + k * (n + 1) + b] }
+                candidateBase[s] = base[s * stride + k * (n + 1) + n]
+            }
+            return JointPosteriorSampler(
+                model: model,
+                baseline: baseline,
+                baselineBase: baselineBase,
+                candidateBase: candidateBase
+            )
+        }
+    }
+
     /// Candidate samples (`S`) and, if asked, their gradients (`S x d` column-major, user units).
     func candidateSamples(at x: [Double], withGradient: Bool) -> (values: [Double], gradient: Matrix?) {
         let s = sampleCount

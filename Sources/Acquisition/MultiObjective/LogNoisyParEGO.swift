@@ -61,25 +61,14 @@ public struct LogNoisyParEGO: AcquisitionFunction {
         }
         constraintScales = constraintModels.map { max($0.outcomeTransform.scale, 1e-12) }
         let n = baseline.rows
-        let outputs = m + constraintModels.count
-        let base = NormalDistribution.quasiRandomSamples(count: samples, dimension: (n + 1) * outputs, seed: seed)
-        func sampler(_ model: ExactGP, output k: Int) -> JointPosteriorSampler {
-            var baselineBase = Matrix(rows: samples, columns: n)
-            var candidateBase = [Double](repeating: 0, count: samples)
-            let stride = (n + 1) * outputs
-            for s in 0..<samples {
-                for b in 0..<n { baselineBase[s, b] = base[s * stride + k * (n + 1) + b] }
-                candidateBase[s] = base[s * stride + k * (n + 1) + n]
-            }
-            return JointPosteriorSampler(
-                model: model,
-                baseline: baseline,
-                baselineBase: baselineBase,
-                candidateBase: candidateBase
-            )
-        }
-        let objectiveSamplers = objectiveModels.enumerated().map { sampler($0.element, output: $0.offset) }
-        let constraintSamplers = constraintModels.enumerated().map { sampler($0.element, output: m + $0.offset) }
+        let samplers = JointPosteriorSampler.samplers(
+            for: objectiveModels + constraintModels,
+            baseline: baseline,
+            samples: samples,
+            seed: seed
+        )
+        let objectiveSamplers = Array(samplers.prefix(objectiveModels.count))
+        let constraintSamplers = Array(samplers.dropFirst(objectiveModels.count))
         objectives = objectiveSamplers
         constraints = constraintSamplers
         self.map = map
