@@ -84,6 +84,7 @@ let package = Package(
         .testTarget(name: "ParetoTests", dependencies: ["Pareto", "Sampling"]),
         .testTarget(name: "ProblemsTests", dependencies: ["Problems"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
+        .testTarget(name: "StudiesTests", dependencies: ["Studies", "Store", "Pareto", "BayesianOptimization"]),
         .testTarget(
             name: "AcquisitionTests",
             dependencies: ["Acquisition", "GaussianProcess", "LinearAlgebra", "Pareto", "Sampling"]

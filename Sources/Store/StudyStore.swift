@@ -29,6 +29,8 @@ public struct TrialRecord: Sendable, Equatable {
     /// Outputs of the completed attempt, by name (objectives and other metrics).
     public var outputs: [String: Double]?
     public var lastError: String?
+    /// Free-form text attached to the trial (for instance `arm_name` and `generation_method` from Ax).
+    public var metadata: [String: String]? = nil
 }
 
 /// Studies, trials, attempts, observations and events in one SQLite file (WAL mode).
@@ -39,7 +41,7 @@ public struct TrialRecord: Sendable, Equatable {
 public final class StudyStore {
     let connection: SQLiteConnection
     /// The schema version this build writes.
-    public static let schemaVersion = 1
+    public static let schemaVersion = 2
 
     /// Opens or creates the store at `path`.
     public init(path: String) throws(StoreError) {
@@ -107,7 +109,10 @@ public final class StudyStore {
             );
             CREATE INDEX trials_by_study ON trials(study_id, state);
             CREATE INDEX attempts_by_trial ON attempts(trial_id);
-            """
+            """,
+            // Version 2: free-form text metadata per trial (for instance the arm name and generation
+            // method of a trial imported from Ax).
+            2: "ALTER TABLE trials ADD COLUMN metadata TEXT",
         ]
         for version in (Int(current) + 1)...max(Int(current) + 1, Self.schemaVersion)
         where version <= Self.schemaVersion {
@@ -169,7 +174,11 @@ public final class StudyStore {
     // MARK: Trials and attempts
 
     /// Adds a pending trial with the next number.
-    public func createTrial(study: Int64, parameters: [Double]) throws(StoreError) -> TrialRecord {
+    public func createTrial(
+        study: Int64,
+        parameters: [Double],
+        metadata: [String: String]? = nil
+    ) throws(StoreError) -> TrialRecord {
         try connection.transaction { () throws(StoreError) -> TrialRecord in
             let next =
                 try connection.query(
@@ -178,8 +187,11 @@ public final class StudyStore {
                 )[0][0].integer ?? 0
             let now = Self.now()
             try connection.query(
-                "INSERT INTO trials (study_id, number, parameters, state, created_at, updated_at) VALUES (?, ?, ?, 'pending', ?, ?)",
-                [.integer(study), .integer(next), .text(Self.encode(parameters)), .text(now), .text(now)]
+                "INSERT INTO trials (study_id, number, parameters, state, created_at, updated_at, metadata) VALUES (?, ?, ?, 'pending', ?, ?, ?)",
+                [
+                    .integer(study), .integer(next), .text(Self.encode(parameters)), .text(now), .text(now),
+                    metadata.map { .text(Self.encode($0)) } ?? .null,
+                ]
             )
             return TrialRecord(
                 id: connection.lastInsertedRowID,
@@ -188,7 +200,8 @@ public final class StudyStore {
                 state: .pending,
                 attempts: 0,
                 outputs: nil,
-                lastError: nil
+                lastError: nil,
+                metadata: metadata
             )
         }
     }
@@ -298,7 +311,8 @@ public final class StudyStore {
             """
             SELECT t.id, t.number, t.parameters, t.state, o.outputs,
                    (SELECT COUNT(*) FROM attempts a WHERE a.trial_id = t.id),
-                   (SELECT error FROM attempts a WHERE a.trial_id = t.id AND a.state = 'failed' ORDER BY a.number DESC LIMIT 1)
+                   (SELECT error FROM attempts a WHERE a.trial_id = t.id AND a.state = 'failed' ORDER BY a.number DESC LIMIT 1),
+                   t.metadata
             FROM trials t LEFT JOIN observations o ON o.trial_id = t.id
             WHERE t.study_id = ? ORDER BY t.number
             """,
@@ -313,7 +327,8 @@ public final class StudyStore {
                 state: TrialState(rawValue: row[3].text ?? "") ?? .failed,
                 attempts: Int(row[5].integer ?? 0),
                 outputs: row[4].text.flatMap { try? decoder.decode([String: Double].self, from: Data($0.utf8)) },
-                lastError: row[6].text
+                lastError: row[6].text,
+                metadata: row[7].text.flatMap { try? decoder.decode([String: String].self, from: Data($0.utf8)) }
             )
         }
     }

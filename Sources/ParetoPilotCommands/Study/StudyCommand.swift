@@ -8,7 +8,7 @@ struct StudyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "study",
         abstract: "Show, export or plot a study file.",
-        subcommands: [Show.self, Export.self, Plot.self]
+        subcommands: [Show.self, Export.self, Plot.self, ImportAx.self]
     )
 
     static func load(_ path: String) throws -> StudyReport {
@@ -56,18 +56,18 @@ struct StudyCommand: AsyncParsableCommand {
             abstract: "Export the trials as CSV or JSON (pandas reads both)."
         )
         @Argument(help: "The study file (.sqlite).") var file: String
-        @Option(help: "csv or json.") var format: String = "csv"
+        @Option(help: "csv, json, or ax-csv (the columns of Ax's exp_to_df).") var format: String = "csv"
         @Option(help: "Write to this file instead of standard output.") var output: String?
 
         func validate() throws {
-            guard ["csv", "json"].contains(format) else {
-                throw ValidationError("--format must be csv or json, got '\(format)'")
+            guard ["csv", "json", "ax-csv"].contains(format) else {
+                throw ValidationError("--format must be csv, json or ax-csv, got '\(format)'")
             }
         }
 
         func run() async throws {
             let report = try StudyCommand.load(file)
-            let text = format == "csv" ? report.csv : report.json
+            let text = format == "csv" ? report.csv : format == "json" ? report.json : report.axCSV
             if let output {
                 do {
                     try text.write(toFile: output, atomically: true, encoding: .utf8)
@@ -77,6 +77,60 @@ struct StudyCommand: AsyncParsableCommand {
                 }
             } else {
                 print(text, terminator: "")
+            }
+        }
+    }
+
+    struct ImportAx: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "import-ax",
+            abstract: "Import an Ax experiment (JSON as Ax serialises it) and its trials into a new study file.",
+            discussion: """
+                The result is an ordinary study: continue it with `paretopilot optimize --resume --db OUT \
+                --evaluator 'CMD'`. What cannot be carried over is reported; so are thresholds that no \
+                trial satisfies, with the inferred reference point offered instead.
+                """
+        )
+        @Argument(help: "The experiment JSON.") var experiment: String
+        @Option(help: "A CSV in the layout of Ax's exp_to_df with the metric values (else data_by_trial is used).")
+        var data: String?
+        @Option(help: "The study file to create.") var out: String
+        @Flag(
+            help:
+                "Use the inferred reference point (worst value + 10% of the range) instead of the objective thresholds."
+        )
+        var inferReference = false
+
+        func run() async throws {
+            do {
+                let json = try Data(contentsOf: URL(fileURLWithPath: experiment))
+                let table = try data.map { try String(contentsOfFile: $0, encoding: .utf8) }
+                var imported = try AxImport.parse(
+                    experiment: json,
+                    source: experiment,
+                    table: table,
+                    tableSource: data ?? "data"
+                )
+                if inferReference { imported.useInferredReference() }
+                let path = try imported.write(to: out)
+                let completed = imported.trials.filter { $0.status == "COMPLETED" && !$0.metrics.isEmpty }.count
+                print(
+                    "Imported '\(imported.specification.name)' into \(path): \(imported.trials.count) trials (\(completed) completed), "
+                        + "\(imported.specification.parameters.count) parameters, objectives "
+                        + imported.specification.objectives.map { "\($0.name) (\($0.direction ?? "minimize"))" }.joined(
+                            separator: ", "
+                        )
+                )
+                for warning in imported.warnings { print("warning: \(warning)") }
+            } catch let error as StudyError {
+                printError("error: \(error.message)")
+                throw ExitCode(2)
+            } catch let error as StoreError {
+                printError("error: \(error.message)")
+                throw ExitCode(1)
+            } catch let error as CocoaError {
+                printError("error: \(error.localizedDescription)")
+                throw ExitCode(2)
             }
         }
     }

@@ -56,6 +56,10 @@ public enum StudyExecution {
             var loaded = try StudySpecification.decode(json: Data(stored.specification.utf8), source: path)
             if let budget = job.budget { loaded.budget = budget }
             if let workers = job.workers { loaded.workers = workers }
+            if let command = job.evaluatorCommand {
+                try CommandEvaluator.checkRunnable(command)
+                loaded.evaluator = .init(command: command, timeout: job.timeout ?? loaded.evaluator.timeout)
+            }
             specification = loaded
             study = stored.id
         } else {

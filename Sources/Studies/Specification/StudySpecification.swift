@@ -244,8 +244,10 @@ public struct StudySpecification: Codable, Sendable, Equatable {
             guard !command.trimmingCharacters(in: .whitespaces).isEmpty else {
                 throw StudyError("evaluator.command is empty", field: "evaluator")
             }
+        case (nil, nil):
+            break  // no evaluator yet (an imported study): one must be given before it runs
         default:
-            throw StudyError("evaluator: give exactly one of problem or command", field: "evaluator")
+            throw StudyError("evaluator: give one of problem or command, not both", field: "evaluator")
         }
         if let timeout = evaluator.timeout, !(timeout > 0) {
             throw StudyError("evaluator.timeout must be positive", field: "evaluator")
