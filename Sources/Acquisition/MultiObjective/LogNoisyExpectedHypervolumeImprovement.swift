@@ -118,28 +118,27 @@ public struct LogNoisyExpectedHypervolumeImprovement: AcquisitionFunction {
         let s = sampleCount
         let m = objectives.count
         let objectiveSamples = objectives.map { $0.candidateSamples(at: x, withGradient: wantGradient) }
-        let constraintSamples = constraints.map { $0.candidateSamples(at: x, withGradient: wantGradient) }
+        let weighting = ConstraintWeighting(
+            samples: constraints.map { $0.candidateSamples(at: x, withGradient: wantGradient) },
+            scales: constraintScales,
+            eta: eta
+        )
+        let weights = weighting.weights(count: s)
 
         // Per sample: y (scaled), feasibility weight and its log-derivatives.
         var total = 0.0
         var improvements = [Double](repeating: 0, count: s)
-        var weights = [Double](repeating: 1, count: s)
         var dImprovement = [Double](repeating: 0, count: s * m)  // ∂HVI_s/∂y_m (scaled units)
         var y = [Double](repeating: 0, count: m)
         for k in 0..<s {
             for j in 0..<m { y[j] = objectiveSamples[j].values[k] / scales[j] }
-            var weight = 1.0
-            for (c, samples) in constraintSamples.enumerated() {
-                weight *= 1 / (1 + exp(samples.values[k] / (eta * constraintScales[c])))
-            }
-            weights[k] = weight
             let hvi = y.withUnsafeBufferPointer { py in
                 dImprovement.withUnsafeMutableBufferPointer { g in
                     cells[k].improvement(py.baseAddress!, gradient: wantGradient ? g.baseAddress! + k * m : nil)
                 }
             }
             improvements[k] = hvi
-            total += weight * hvi
+            total += weights[k] * hvi
         }
         let mean = total / Double(s)
         if mean > 0 && mean.isFinite {
@@ -155,16 +154,7 @@ public struct LogNoisyExpectedHypervolumeImprovement: AcquisitionFunction {
                     for l in 0..<d { gradient[l] += coefficient * dy.elements[k + l * s] }
                 }
             }
-            for (c, samples) in constraintSamples.enumerated() {
-                guard let dg = samples.gradient else { continue }
-                let width = eta * constraintScales[c]
-                for k in 0..<s where improvements[k] > 0 {
-                    // w = Π σ(-g/η): ∂w/∂g_c = -w (1 - σ_c) / η
-                    let sigma = 1 / (1 + exp(samples.values[k] / width))
-                    let coefficient = -factor * improvements[k] * weights[k] * (1 - sigma) / width
-                    for l in 0..<d { gradient[l] += coefficient * dg.elements[k + l * s] }
-                }
-            }
+            weighting.addWeightGradient(coefficients: improvements.map { factor * $0 }, weights: weights, to: &gradient)
             for l in 0..<d { gradient[l] *= map.widths[l] }
             return log(mean)
         }
@@ -184,10 +174,7 @@ public struct LogNoisyExpectedHypervolumeImprovement: AcquisitionFunction {
                 }
                 return cells[k].squaredGap(py.baseAddress!, gradient: nil)
             }
-            for (c, samples) in constraintSamples.enumerated() {
-                let violation = max(samples.values[k] / constraintScales[c], 0)
-                penalty += violation * violation
-            }
+            penalty += weighting.penalty(k)
         }
         let value = Self.continuationOffset - penalty / Double(guideSamples)
         guard wantGradient else { return value }
@@ -200,15 +187,7 @@ public struct LogNoisyExpectedHypervolumeImprovement: AcquisitionFunction {
                 for l in 0..<d { gradient[l] += coefficient * dy.elements[k + l * s] }
             }
         }
-        for (c, samples) in constraintSamples.enumerated() {
-            guard let dg = samples.gradient else { continue }
-            for k in 0..<guideSamples {
-                let violation = max(samples.values[k] / constraintScales[c], 0)
-                if violation == 0 { continue }
-                let coefficient = -2 * violation / (constraintScales[c] * Double(guideSamples))
-                for l in 0..<d { gradient[l] += coefficient * dg.elements[k + l * s] }
-            }
-        }
+        weighting.addPenaltyGradient(sampleCount: guideSamples, to: &gradient)
         for l in 0..<d { gradient[l] *= map.widths[l] }
         return value
     }

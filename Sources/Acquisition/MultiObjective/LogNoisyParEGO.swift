@@ -118,10 +118,14 @@ public struct LogNoisyParEGO: AcquisitionFunction {
         let m = objectives.count
         let s = incumbents.count
         let objectiveSamples = objectives.map { $0.candidateSamples(at: x, withGradient: wantGradient) }
-        let constraintSamples = constraints.map { $0.candidateSamples(at: x, withGradient: wantGradient) }
+        let weighting = ConstraintWeighting(
+            samples: constraints.map { $0.candidateSamples(at: x, withGradient: wantGradient) },
+            scales: constraintScales,
+            eta: eta
+        )
+        let weightsPerSample = weighting.weights(count: s)
         var total = 0.0
         var gains = [Double](repeating: 0, count: s)
-        var weightsPerSample = [Double](repeating: 1, count: s)
         var argmaxes = [Int](repeating: 0, count: s)
         var shortfalls = [Double](repeating: 0, count: s)
         var y = [Double](repeating: 0, count: m)
@@ -129,15 +133,10 @@ public struct LogNoisyParEGO: AcquisitionFunction {
             for j in 0..<m { y[j] = (objectiveSamples[j].values[k] - offsets[j]) / ranges[j] }
             let (value, argmax) = Self.scalarize(y, weights: weights)
             argmaxes[k] = argmax
-            var weight = 1.0
-            for (c, samples) in constraintSamples.enumerated() {
-                weight *= 1 / (1 + exp(samples.values[k] / (eta * constraintScales[c])))
-            }
-            weightsPerSample[k] = weight
             let gain = incumbents[k] - value
             gains[k] = max(gain, 0)
             shortfalls[k] = max(-gain, 0)
-            total += weight * gains[k]
+            total += weightsPerSample[k] * gains[k]
         }
         let mean = total / Double(s)
         // ∂s/∂y_j = w_j [j == argmax] + 0.05 w_j, divided by the range.
@@ -155,25 +154,17 @@ public struct LogNoisyParEGO: AcquisitionFunction {
                     for l in 0..<d { gradient[l] += coefficient * dy.elements[k + l * s] }
                 }
             }
-            for (c, samples) in constraintSamples.enumerated() {
-                guard let dg = samples.gradient else { continue }
-                let width = eta * constraintScales[c]
-                for k in 0..<s where gains[k] > 0 {
-                    let sigma = 1 / (1 + exp(samples.values[k] / width))
-                    let coefficient = -factor * gains[k] * weightsPerSample[k] * (1 - sigma) / width
-                    for l in 0..<d { gradient[l] += coefficient * dg.elements[k + l * s] }
-                }
-            }
+            weighting.addWeightGradient(
+                coefficients: gains.map { factor * $0 },
+                weights: weightsPerSample,
+                to: &gradient
+            )
             for l in 0..<d { gradient[l] *= map.widths[l] }
             return log(mean)
         }
         var penalty = 0.0
         for k in 0..<s {
-            penalty += shortfalls[k] * shortfalls[k]
-            for (c, samples) in constraintSamples.enumerated() {
-                let violation = max(samples.values[k] / constraintScales[c], 0)
-                penalty += violation * violation
-            }
+            penalty += shortfalls[k] * shortfalls[k] + weighting.penalty(k)
         }
         let value = LogNoisyExpectedHypervolumeImprovement.continuationOffset - penalty / Double(s)
         guard wantGradient else { return value }
@@ -184,15 +175,7 @@ public struct LogNoisyParEGO: AcquisitionFunction {
                 for l in 0..<d { gradient[l] += coefficient * dy.elements[k + l * s] }
             }
         }
-        for (c, samples) in constraintSamples.enumerated() {
-            guard let dg = samples.gradient else { continue }
-            for k in 0..<s {
-                let violation = max(samples.values[k] / constraintScales[c], 0)
-                if violation == 0 { continue }
-                let coefficient = -2 * violation / (constraintScales[c] * Double(s))
-                for l in 0..<d { gradient[l] += coefficient * dg.elements[k + l * s] }
-            }
-        }
+        weighting.addPenaltyGradient(sampleCount: s, to: &gradient)
         for l in 0..<d { gradient[l] *= map.widths[l] }
         return value
     }
