@@ -14,16 +14,7 @@ public struct StudyReport: Sendable {
         self.trials = trials
     }
 
-    var constraints: [OutcomeConstraint] {
-        var result = (specification.constraints ?? []).compactMap { try? OutcomeConstraint(parsing: $0) }
-        let builtinConstraints = Set(
-            trials.compactMap { $0.outputs?.keys.filter { $0.hasPrefix("constraint_") } }.flatMap { $0 }
-        )
-        if specification.evaluator.problem != nil {
-            for name in builtinConstraints.sorted() { result.append(try! OutcomeConstraint(parsing: "\(name) <= 0")) }
-        }
-        return result
-    }
+    var constraints: [OutcomeConstraint] { specification.outcomeConstraints }
 
     /// Whether a completed trial satisfies every constraint.
     public func isFeasible(_ trial: TrialRecord) -> Bool {

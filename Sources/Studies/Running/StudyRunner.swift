@@ -49,16 +49,7 @@ public struct StudyRunner {
         )
     }
 
-    /// The outcome constraints: the study's, plus a built-in problem's own.
-    var constraints: [OutcomeConstraint] {
-        var result = (specification.constraints ?? []).compactMap { try? OutcomeConstraint(parsing: $0) }
-        if let name = specification.evaluator.problem, let problem = try? ProblemRegistry.problem(named: name) {
-            for k in 0..<problem.constraintCount {
-                result.append(try! OutcomeConstraint(parsing: "constraint_\(k) <= 0"))
-            }
-        }
-        return result
-    }
+    var constraints: [OutcomeConstraint] { specification.outcomeConstraints }
 
     /// Builds the optimiser for the specification.
     func optimizer() throws(StudyError) -> BayesianOptimizer {

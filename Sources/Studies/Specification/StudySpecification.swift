@@ -295,6 +295,18 @@ public struct StudySpecification: Codable, Sendable, Equatable {
         }
     }
 
+    /// The outcome constraints to satisfy: the study's, plus a built-in problem's own
+    /// (`constraint_<k> <= 0`).
+    public var outcomeConstraints: [OutcomeConstraint] {
+        var result = (constraints ?? []).compactMap { try? OutcomeConstraint(parsing: $0) }
+        if let name = evaluator.problem, let problem = try? ProblemRegistry.problem(named: name) {
+            for k in 0..<problem.constraintCount {
+                result.append(OutcomeConstraint(output: "constraint_\(k)", isUpperBound: true, bound: 0))
+            }
+        }
+        return result
+    }
+
     /// The parameter constraints as `Σ a_j x_j <= b` over the optimiser's coordinates.
     public func linearConstraints() throws(StudyError) -> [(coefficients: [Double], bound: Double)] {
         try (parameterConstraints ?? []).map { text throws(StudyError) in
@@ -446,6 +458,12 @@ public struct OutcomeConstraint: Sendable, Equatable {
     public var output: String
     public var isUpperBound: Bool
     public var bound: Double
+
+    public init(output: String, isUpperBound: Bool, bound: Double) {
+        self.output = output
+        self.isUpperBound = isUpperBound
+        self.bound = bound
+    }
 
     /// Parses `"name <= value"` or `"name >= value"`.
     public init(parsing text: String) throws(StudyError) {
