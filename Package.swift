@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "BayesianOptimization", targets: ["BayesianOptimization"]),
         .library(name: "Problems", targets: ["Problems"]),
         .library(name: "Store", targets: ["Store"]),
+        .library(name: "Limits", targets: ["Limits"]),
         .library(name: "Studies", targets: ["Studies"]),
     ],
     dependencies: [
@@ -44,6 +45,7 @@ let package = Package(
             dependencies: ["LinearAlgebra", "GaussianProcess", "Pareto", "Sampling", "Optimization"]
         ),
         .target(name: "Problems", dependencies: ["LinearAlgebra", "Sampling"]),
+        .target(name: "Limits", dependencies: ["Sampling"]),
         .target(
             name: "BayesianOptimization",
             dependencies: ["Acquisition", "GaussianProcess", "LinearAlgebra", "Pareto", "Problems", "Sampling"]
@@ -68,6 +70,7 @@ let package = Package(
                 "Sampling",
                 "Store",
                 "Studies",
+                "Limits",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -84,6 +87,7 @@ let package = Package(
         .testTarget(name: "ParetoTests", dependencies: ["Pareto", "Sampling"]),
         .testTarget(name: "ProblemsTests", dependencies: ["Problems"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
+        .testTarget(name: "LimitsTests", dependencies: ["Limits", "Sampling"]),
         .testTarget(name: "StudiesTests", dependencies: ["Studies", "Store", "Pareto", "BayesianOptimization"]),
         .testTarget(
             name: "AcquisitionTests",

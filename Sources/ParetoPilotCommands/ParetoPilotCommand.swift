@@ -12,7 +12,9 @@ public struct ParetoPilotCommand: AsyncParsableCommand {
             and converges on the Pareto front with as few simulations as possible.
             """,
         version: version,
-        subcommands: [OptimizeCommand.self, StudyCommand.self, HypervolumeCommand.self, BenchCommand.self]
+        subcommands: [
+            OptimizeCommand.self, StudyCommand.self, HypervolumeCommand.self, LimitsCommand.self, BenchCommand.self,
+        ]
     )
 
     public init() {}
