@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "Problems", targets: ["Problems"]),
         .library(name: "Store", targets: ["Store"]),
         .library(name: "Limits", targets: ["Limits"]),
+        .library(name: "ActiveLearning", targets: ["ActiveLearning"]),
         .library(name: "Studies", targets: ["Studies"]),
     ],
     dependencies: [
@@ -47,6 +48,10 @@ let package = Package(
         .target(name: "Problems", dependencies: ["LinearAlgebra", "Sampling"]),
         .target(name: "Limits", dependencies: ["Sampling"]),
         .target(
+            name: "ActiveLearning",
+            dependencies: ["Acquisition", "GaussianProcess", "LinearAlgebra", "Problems", "Sampling"]
+        ),
+        .target(
             name: "BayesianOptimization",
             dependencies: ["Acquisition", "GaussianProcess", "LinearAlgebra", "Pareto", "Problems", "Sampling"]
         ),
@@ -71,6 +76,7 @@ let package = Package(
                 "Store",
                 "Studies",
                 "Limits",
+                "ActiveLearning",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -88,6 +94,7 @@ let package = Package(
         .testTarget(name: "ProblemsTests", dependencies: ["Problems"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
         .testTarget(name: "LimitsTests", dependencies: ["Limits", "Sampling"]),
+        .testTarget(name: "ActiveLearningTests", dependencies: ["ActiveLearning", "Problems"]),
         .testTarget(name: "StudiesTests", dependencies: ["Studies", "Store", "Pareto", "BayesianOptimization"]),
         .testTarget(
             name: "AcquisitionTests",

@@ -13,7 +13,8 @@ public struct ParetoPilotCommand: AsyncParsableCommand {
             """,
         version: version,
         subcommands: [
-            OptimizeCommand.self, StudyCommand.self, HypervolumeCommand.self, LimitsCommand.self, BenchCommand.self,
+            OptimizeCommand.self, StudyCommand.self, HypervolumeCommand.self, LimitsCommand.self, ExcursionCommand.self,
+            BenchCommand.self,
         ]
     )
 

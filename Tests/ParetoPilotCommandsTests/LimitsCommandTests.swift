@@ -34,3 +34,21 @@ struct LimitsCommandTests {
         }
     }
 }
+
+@Suite("paretopilot excursion")
+struct ExcursionCommandTests {
+    @Test("Unknown problems and acquisitions are rejected naming the option")
+    func badArguments() {
+        for arguments in [
+            ["excursion", "--problem", "5d", "--budget", "10"],
+            ["excursion", "--problem", "1d", "--budget", "10", "--acquisition", "sur"],
+        ] {
+            do {
+                _ = try ParetoPilotCommand.parseAsRoot(arguments)
+                Issue.record("accepted \(arguments)")
+            } catch {
+                #expect(ParetoPilotCommand.message(for: error).contains("--"))
+            }
+        }
+    }
+}
