@@ -39,9 +39,20 @@ public struct StraddleAcquisition: AcquisitionFunction {
 /// the straddle, each batch built by kriging believer (the GP conditioned on the designs already
 /// chosen at their predicted means, without refitting).
 public struct LevelSetEstimator: Sendable {
+    /// How the next design is chosen.
+    public enum Criterion: String, Sendable, CaseIterable {
+        /// `1.96 σ - |μ - t|`, maximised by quasi-Newton (Bryan et al. 2005).
+        case straddle
+        /// Stepwise uncertainty reduction: the candidate that most lowers the expected number of
+        /// misclassified grid points, `Σ_g Φ(-|μ_g - t| / σ_g)`, once its value is known (the
+        /// variance update of kriging; Chevalier et al. 2014), over quasi-random candidates.
+        case sur
+    }
+
     public var function: ExcursionFunction
     public var batch: Int
     public var initialDesign: Int
+    public var criterion: Criterion = .straddle
     public var optimizer = AcquisitionOptimizer(rawSamples: 512, restarts: 8)
 
     public init(function: ExcursionFunction, batch: Int = 4, initialDesign: Int? = nil) {
@@ -74,11 +85,17 @@ public struct LevelSetEstimator: Sendable {
             var believer = model
             var chosen: [[Double]] = []
             for k in 0..<q {
-                let candidates = optimizer.maximize(
-                    StraddleAcquisition(model: believer, threshold: function.threshold, map: map),
-                    seed: seed &+ round &* 1000 &+ UInt64(k)
-                )
-                let x = map.point(candidates.first?.point ?? sobol.next())
+                let x: [Double]
+                switch criterion {
+                case .straddle:
+                    let candidates = optimizer.maximize(
+                        StraddleAcquisition(model: believer, threshold: function.threshold, map: map),
+                        seed: seed &+ round &* 1000 &+ UInt64(k)
+                    )
+                    x = map.point(candidates.first?.point ?? sobol.next())
+                case .sur:
+                    x = uncertaintyReductionChoice(believer, map: map, seed: seed &+ round &* 1000 &+ UInt64(k))
+                }
                 chosen.append(x)
                 let mean = believer.posterior(at: Matrix(rowArrays: [x])).mean[0]
                 believer = (try? believer.conditioned(on: Matrix(rowArrays: [x]), outputs: [mean])) ?? believer
@@ -96,6 +113,38 @@ public struct LevelSetEstimator: Sendable {
             inputs: inputs,
             model: model
         )
+    }
+
+    /// The quasi-random candidate whose observation most lowers the expected misclassification on a
+    /// coarse grid (`Σ_g Φ(-|μ_g - t|/σ_g)` with `σ_g² ← σ_g² - c_g(x)² / σ²(x)`).
+    func uncertaintyReductionChoice(_ model: ExactGP, map: UnitCubeMap, seed: UInt64) -> [Double] {
+        let perSide = [1: 200, 2: 40, 3: 14][function.dimension] ?? 8
+        let grid = Matrix(rowArrays: function.grid(perSide: perSide))
+        let (mean, variance) = model.posterior(at: grid)
+        let threshold = function.threshold
+        let reference = model.referenceSet(grid)
+        var sobol = SobolSequence(dimension: function.dimension, scrambled: true, seed: seed)
+        var best: [Double] = map.point(sobol.next())
+        var bestScore = -Double.infinity
+        for _ in 0..<256 {
+            let x = map.point(sobol.next())
+            let cross = model.crossPosterior(at: x, reference: reference)
+            let denominator = max(cross.variance, 1e-12)
+            var score = 0.0
+            for g in 0..<grid.rows {
+                let before = max(variance[g], 1e-18)
+                let after = max(before - cross.covariance[g] * cross.covariance[g] / denominator, 1e-18)
+                let distance = abs(mean[g] - threshold)
+                score +=
+                    NormalDistribution.cdf(-distance / before.squareRoot())
+                    - NormalDistribution.cdf(-distance / after.squareRoot())
+            }
+            if score > bestScore {
+                bestScore = score
+                best = x
+            }
+        }
+        return best
     }
 
     func fit(_ inputs: [[Double]], _ outputs: [Double], _ options: GPFitOptions, _ seed: UInt64) throws -> ExactGP {

@@ -8,7 +8,7 @@ struct ExcursionCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "excursion",
         abstract:
-            "Learn an excursion set {x : f(x) > threshold} of a test function with a GP and the straddle acquisition.",
+            "Learn an excursion set {x : f(x) > threshold} of a test function with a GP (straddle or SUR).",
         discussion: """
             Problems: 1d, 2d (the "physics" function), 3d. With --json prints {"problem", "acquisition", \
             "seed", "evaluations", "accuracy", "balanced_accuracy"}, the accuracy measured by the posterior \
@@ -20,15 +20,15 @@ struct ExcursionCommand: AsyncParsableCommand {
     @Option(help: "Total number of evaluations.") var budget: Int
     @Option(help: "Designs per batch (kriging believer).") var batch: Int = 4
     @Option(help: "Random seed.") var seed: UInt64 = 0
-    @Option(help: "Acquisition (straddle).") var acquisition: String = "straddle"
+    @Option(help: "Acquisition: straddle or sur.") var acquisition: String = "straddle"
     @Flag(help: "Print one JSON object.") var json = false
 
     func validate() throws {
         guard ExcursionFunction.all.contains(where: { $0.name == problem }) else {
             throw ValidationError("--problem: unknown problem '\(problem)'; known: 1d, 2d, 3d")
         }
-        guard acquisition == "straddle" else {
-            throw ValidationError("--acquisition: only straddle is available, got '\(acquisition)'")
+        guard LevelSetEstimator.Criterion(rawValue: acquisition) != nil else {
+            throw ValidationError("--acquisition: expected straddle or sur, got '\(acquisition)'")
         }
         guard budget >= 2, batch >= 1 else {
             throw ValidationError("--budget must be at least 2 and --batch at least 1")
@@ -37,7 +37,8 @@ struct ExcursionCommand: AsyncParsableCommand {
 
     func run() async throws {
         let function = ExcursionFunction.all.first { $0.name == problem }!
-        let estimator = LevelSetEstimator(function: function, batch: batch)
+        var estimator = LevelSetEstimator(function: function, batch: batch)
+        estimator.criterion = LevelSetEstimator.Criterion(rawValue: acquisition)!
         let result = try estimator.run(budget: budget, seed: seed, gridPerSide: function.dimension == 3 ? 40 : 100)
         if json {
             let object: [String: Any] = [

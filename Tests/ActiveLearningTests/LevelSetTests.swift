@@ -23,3 +23,14 @@ struct LevelSetTests {
         #expect(result.accuracy > 0.99, "accuracy \(result.accuracy)")
     }
 }
+
+@Suite("Stepwise uncertainty reduction")
+struct UncertaintyReductionTests {
+    @Test("SUR finds the 1-D crossings within 12 evaluations")
+    func oneDimensional() throws {
+        var estimator = LevelSetEstimator(function: .oneDimensional, batch: 2)
+        estimator.criterion = .sur
+        let result = try estimator.run(budget: 12, seed: 2, gridPerSide: 200)
+        #expect(result.accuracy > 0.99, "accuracy \(result.accuracy)")
+    }
+}

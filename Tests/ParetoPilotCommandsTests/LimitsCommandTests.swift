@@ -41,7 +41,7 @@ struct ExcursionCommandTests {
     func badArguments() {
         for arguments in [
             ["excursion", "--problem", "5d", "--budget", "10"],
-            ["excursion", "--problem", "1d", "--budget", "10", "--acquisition", "sur"],
+            ["excursion", "--problem", "1d", "--budget", "10", "--acquisition", "entropy"],
         ] {
             do {
                 _ = try ParetoPilotCommand.parseAsRoot(arguments)
