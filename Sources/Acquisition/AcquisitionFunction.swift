@@ -12,6 +12,23 @@ public protocol AcquisitionFunction {
     func value(at u: [Double], gradient: inout [Double]) -> Double
 }
 
+/// An acquisition whose value and gradient come from one evaluation routine (the Monte-Carlo ones):
+/// `value(at:)` runs it without the gradient work.
+protocol MonteCarloAcquisition: AcquisitionFunction {
+    func evaluate(_ u: [Double], gradient: inout [Double], wantGradient: Bool) -> Double
+}
+
+extension MonteCarloAcquisition {
+    public func value(at u: [Double]) -> Double {
+        var unused: [Double] = []
+        return evaluate(u, gradient: &unused, wantGradient: false)
+    }
+
+    public func value(at u: [Double], gradient: inout [Double]) -> Double {
+        evaluate(u, gradient: &gradient, wantGradient: true)
+    }
+}
+
 /// Maps the unit cube to the search box and back.
 public struct UnitCubeMap: Sendable, Equatable {
     public var lower: [Double]

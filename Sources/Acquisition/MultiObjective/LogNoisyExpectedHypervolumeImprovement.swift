@@ -24,7 +24,7 @@ import Darwin
 /// `-1000 - mean_s(gap_s + violation_s)` over the first 16 samples (the squared distance to the
 /// improvement region and the squared constraint violations), so the
 /// optimiser still gets a gradient; every improving point ranks above every non-improving one.
-public struct LogNoisyExpectedHypervolumeImprovement: AcquisitionFunction {
+public struct LogNoisyExpectedHypervolumeImprovement: MonteCarloAcquisition {
     /// Below this value, the acquisition is in its "no improvement" continuation.
     public static let continuationOffset = -1000.0
     /// Samples used by the continuation below the improvement region.
@@ -103,16 +103,7 @@ public struct LogNoisyExpectedHypervolumeImprovement: AcquisitionFunction {
         self.cells = cells
     }
 
-    public func value(at u: [Double]) -> Double {
-        var unused: [Double] = []
-        return evaluate(u, gradient: &unused, wantGradient: false)
-    }
-
-    public func value(at u: [Double], gradient: inout [Double]) -> Double {
-        evaluate(u, gradient: &gradient, wantGradient: true)
-    }
-
-    private func evaluate(_ u: [Double], gradient: inout [Double], wantGradient: Bool) -> Double {
+    func evaluate(_ u: [Double], gradient: inout [Double], wantGradient: Bool) -> Double {
         let x = map.point(u)
         let d = dimension
         let s = sampleCount

@@ -16,7 +16,7 @@ import Darwin
 /// `max(0, min_b s(F_b) - s(y))` over the feasible baseline; the value is the log of its
 /// feasibility-weighted mean, continued by `-1000 - mean(shortfall² + violation²)` where no sample improves.
 /// With one objective it is the log noisy expected improvement.
-public struct LogNoisyParEGO: AcquisitionFunction {
+public struct LogNoisyParEGO: MonteCarloAcquisition {
     let map: UnitCubeMap
     let objectives: [JointPosteriorSampler]
     let constraints: [JointPosteriorSampler]
@@ -103,16 +103,7 @@ public struct LogNoisyParEGO: AcquisitionFunction {
         return (largest + augmentation * sum, argmax)
     }
 
-    public func value(at u: [Double]) -> Double {
-        var unused: [Double] = []
-        return evaluate(u, gradient: &unused, wantGradient: false)
-    }
-
-    public func value(at u: [Double], gradient: inout [Double]) -> Double {
-        evaluate(u, gradient: &gradient, wantGradient: true)
-    }
-
-    private func evaluate(_ u: [Double], gradient: inout [Double], wantGradient: Bool) -> Double {
+    func evaluate(_ u: [Double], gradient: inout [Double], wantGradient: Bool) -> Double {
         let x = map.point(u)
         let d = dimension
         let m = objectives.count

@@ -87,56 +87,13 @@ extension ExactGP {
             point.count == dimension,
             "posteriorWithGradients: point has \(point.count) coordinates, expected \(dimension)"
         )
-        let n = count
-        let d = dimension
-        let s = kernelHyperparameters.outputscale
-        let lengthscales = kernelHyperparameters.lengthscales
-        let normalized = inputTransform.apply(point)
-        let z = (0..<d).map { (normalized[$0] - center[$0]) / lengthscales[$0] }
-        var k = [Double](repeating: 0, count: n)
-        var dk = [Double](repeating: 0, count: n)  // s * dc/dr²
-        scaledTraining.z.elements.withUnsafeBufferPointer { zt in
-            for i in 0..<n {
-                var r2 = 0.0
-                for j in 0..<d {
-                    let delta = z[j] - zt[i + j * n]
-                    r2 += delta * delta
-                }
-                k[i] = s * kernel.correlation(squaredDistance: r2)
-                dk[i] = s * kernel.correlationDerivative(squaredDistance: r2)
-            }
-        }
-        let v = cholesky.solve(k)
-        var mean = 0.0
-        var reduction = 0.0
-        for i in 0..<n {
-            mean += k[i] * alpha[i]
-            reduction += k[i] * v[i]
-        }
-        var meanGradient = [Double](repeating: 0, count: d)
-        var varianceGradient = [Double](repeating: 0, count: d)
-        scaledTraining.z.elements.withUnsafeBufferPointer { zt in
-            for j in 0..<d {
-                // ∂r²/∂x̃_j = 2 (z_j - z_ij) / ℓ_j
-                var gm = 0.0
-                var gv = 0.0
-                for i in 0..<n {
-                    let dkdx = dk[i] * 2 * (z[j] - zt[i + j * n]) / lengthscales[j]
-                    gm += dkdx * alpha[i]
-                    gv += dkdx * v[i]
-                }
-                meanGradient[j] = gm
-                varianceGradient[j] = -2 * gv
-            }
-        }
-        let widths = inputTransform.widths
-        let ys = outcomeTransform.scale
-        let variance = max(s - reduction, 0)
+        // The cross posterior against no reference point carries exactly these four quantities.
+        let p = crossPosterior(at: point, reference: referenceSet(Matrix(rows: 0, columns: dimension)))
         return PointPosterior(
-            mean: outcomeTransform.untransformMean(mean),
-            variance: outcomeTransform.untransformVariance(variance),
-            meanGradient: (0..<d).map { ys * meanGradient[$0] / widths[$0] },
-            varianceGradient: (0..<d).map { variance > 0 ? ys * ys * varianceGradient[$0] / widths[$0] : 0 }
+            mean: p.mean,
+            variance: p.variance,
+            meanGradient: p.meanGradient,
+            varianceGradient: p.varianceGradient
         )
     }
 
