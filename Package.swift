@@ -22,9 +22,15 @@ let package = Package(
         .library(name: "Limits", targets: ["Limits"]),
         .library(name: "ActiveLearning", targets: ["ActiveLearning"]),
         .library(name: "Studies", targets: ["Studies"]),
+        .library(name: "Server", targets: ["Server"]),
+        .library(name: "Pilot", targets: ["Pilot"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: ["FullFoundation"]),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // MARK: Numerical core (no I/O, no global state)
@@ -62,6 +68,29 @@ let package = Package(
         .target(name: "CProcessSpawn"),
         .target(name: "Studies", dependencies: ["BayesianOptimization", "CProcessSpawn", "Pareto", "Problems", "Store"]),
 
+        // MARK: Distribution layer
+        .systemLibrary(name: "CTokenDigest", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        .target(
+            name: "Server",
+            dependencies: [
+                "BayesianOptimization", "CTokenDigest", "Pareto", "Store", "Studies",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            resources: [.copy("Resources/openapi.json")]
+        ),
+        .target(
+            name: "Pilot",
+            dependencies: [
+                "Studies",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
         // MARK: Command line
         .target(
             name: "ParetoPilotCommands",
@@ -77,6 +106,9 @@ let package = Package(
                 "Studies",
                 "Limits",
                 "ActiveLearning",
+                "Server",
+                "Pilot",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -104,6 +136,7 @@ let package = Package(
             name: "BayesianOptimizationTests",
             dependencies: ["BayesianOptimization", "Problems", "Pareto"]
         ),
+        .testTarget(name: "ServerTests", dependencies: ["Server", "Pilot", "Store", "Studies"]),
         .testTarget(
             name: "ParetoPilotCommandsTests",
             dependencies: ["ParetoPilotCommands", "Pareto", "Store", "Studies"]

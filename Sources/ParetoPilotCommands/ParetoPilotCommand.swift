@@ -13,8 +13,8 @@ public struct ParetoPilotCommand: AsyncParsableCommand {
             """,
         version: version,
         subcommands: [
-            OptimizeCommand.self, StudyCommand.self, HypervolumeCommand.self, LimitsCommand.self, ExcursionCommand.self,
-            BenchCommand.self,
+            OptimizeCommand.self, StudyCommand.self, ServeCommand.self, PilotCommand.self, TokenCommand.self,
+            HypervolumeCommand.self, LimitsCommand.self, ExcursionCommand.self, BenchCommand.self,
         ]
     )
 

@@ -14,9 +14,17 @@ public enum TrialState: String, Sendable, Codable, CaseIterable {
     }
 }
 
-/// The state of one attempt at evaluating a trial: `running -> completed | failed`.
+/// The state of one attempt at evaluating a trial: `leased -> running -> completed | failed`.
+///
+/// An attempt handed to a pilot starts `leased` (reserved, with a lease that expires unless the pilot
+/// heartbeats) and becomes `running` at its first heartbeat; an attempt run in-process or handed to
+/// an ask/tell client starts `running`. A leased or running attempt whose lease expires is failed by
+/// the reaper, and its trial gets a new attempt.
 public enum AttemptState: String, Sendable, Codable {
-    case running, completed, failed
+    case leased, running, completed, failed
+
+    /// Whether the attempt is still open (leased or running).
+    public var isOpen: Bool { self == .leased || self == .running }
 }
 
 /// A trial as stored, with its latest observation.
@@ -41,7 +49,7 @@ public struct TrialRecord: Sendable, Equatable {
 public final class StudyStore {
     let connection: SQLiteConnection
     /// The schema version this build writes.
-    public static let schemaVersion = 2
+    public static let schemaVersion = 3
 
     /// Opens or creates the store at `path`.
     public init(path: String) throws(StoreError) {
@@ -113,12 +121,65 @@ public final class StudyStore {
             // Version 2: free-form text metadata per trial (for instance the arm name and generation
             // method of a trial imported from Ax).
             2: "ALTER TABLE trials ADD COLUMN metadata TEXT",
+            // Version 3: the distribution layer. Attempts gain the `leased` state, the pilot holding
+            // them, a lease deadline and timings (the table is rebuilt: SQLite cannot alter a CHECK);
+            // log lines per attempt; hashed API tokens.
+            3: """
+            CREATE TABLE attempts_v3 (
+                id INTEGER PRIMARY KEY,
+                trial_id INTEGER NOT NULL REFERENCES trials(id),
+                number INTEGER NOT NULL,
+                state TEXT NOT NULL CHECK (state IN ('leased', 'running', 'completed', 'failed')),
+                started_at TEXT NOT NULL,
+                finished_at TEXT,
+                exit_code INTEGER,
+                error TEXT,
+                stderr_tail TEXT,
+                worker TEXT,
+                lease_expires_at REAL,
+                started_unix REAL,
+                duration REAL,
+                released INTEGER NOT NULL DEFAULT 0,
+                UNIQUE (trial_id, number)
+            );
+            INSERT INTO attempts_v3 (id, trial_id, number, state, started_at, finished_at, exit_code, error, stderr_tail)
+                SELECT id, trial_id, number, state, started_at, finished_at, exit_code, error, stderr_tail FROM attempts;
+            DROP TABLE attempts;
+            ALTER TABLE attempts_v3 RENAME TO attempts;
+            CREATE INDEX attempts_by_trial ON attempts(trial_id, state);
+            CREATE INDEX attempts_by_lease ON attempts(state, lease_expires_at);
+            CREATE TABLE logs (
+                id INTEGER PRIMARY KEY,
+                attempt_id INTEGER NOT NULL REFERENCES attempts(id),
+                stream TEXT NOT NULL,
+                line TEXT NOT NULL,
+                at REAL NOT NULL
+            );
+            CREATE INDEX logs_by_attempt ON logs(attempt_id, id);
+            CREATE TABLE tokens (
+                id INTEGER PRIMARY KEY,
+                digest TEXT NOT NULL UNIQUE,
+                role TEXT NOT NULL CHECK (role IN ('admin', 'client', 'pilot')),
+                study_id INTEGER REFERENCES studies(id),
+                name TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                revoked_at TEXT
+            );
+            """,
         ]
         for version in (Int(current) + 1)...max(Int(current) + 1, Self.schemaVersion)
         where version <= Self.schemaVersion {
             guard let sql = migrations[version] else { continue }
+            // Rebuilding a table that others reference needs foreign keys off (outside the transaction),
+            // then a check that every reference still resolves before the migration commits.
+            try connection.execute("PRAGMA foreign_keys = OFF")
+            defer { try? connection.execute("PRAGMA foreign_keys = ON") }
             try connection.transaction { () throws(StoreError) in
                 try connection.execute(sql)
+                let broken = try connection.query("PRAGMA foreign_key_check")
+                guard broken.isEmpty else {
+                    throw StoreError(.sqlite, "migration to version \(version) left \(broken.count) broken references")
+                }
                 try connection.query(
                     "INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)",
                     [.integer(Int64(version)), .text(Self.now())]
@@ -206,8 +267,9 @@ public final class StudyStore {
         }
     }
 
-    /// Starts a new attempt of a pending or running trial whose previous attempt has ended.
-    public func startAttempt(trial: Int64) throws(StoreError) -> Int64 {
+    /// Starts a new attempt of a pending or running trial whose previous attempt has ended; `worker`
+    /// names who runs it (an ask/tell client, for instance).
+    public func startAttempt(trial: Int64, worker: String? = nil) throws(StoreError) -> Int64 {
         try connection.transaction { () throws(StoreError) -> Int64 in
             let state = try trialState(trial)
             guard state == .pending || state == .running else {
@@ -218,7 +280,7 @@ public final class StudyStore {
             }
             let open =
                 try connection.query(
-                    "SELECT COUNT(*) FROM attempts WHERE trial_id = ? AND state = 'running'",
+                    "SELECT COUNT(*) FROM attempts WHERE trial_id = ? AND state IN ('leased', 'running')",
                     [.integer(trial)]
                 )[0][0].integer ?? 0
             guard open == 0 else {
@@ -230,8 +292,11 @@ public final class StudyStore {
                     [.integer(trial)]
                 )[0][0].integer ?? 1
             try connection.query(
-                "INSERT INTO attempts (trial_id, number, state, started_at) VALUES (?, ?, 'running', ?)",
-                [.integer(trial), .integer(number), .text(Self.now())]
+                "INSERT INTO attempts (trial_id, number, state, started_at, started_unix, worker) VALUES (?, ?, 'running', ?, ?, ?)",
+                [
+                    .integer(trial), .integer(number), .text(Self.now()), .real(Date().timeIntervalSince1970),
+                    worker.map { .text($0) } ?? .null,
+                ]
             )
             let attempt = connection.lastInsertedRowID
             if state == .pending { try setTrialState(trial, .running) }
@@ -243,13 +308,13 @@ public final class StudyStore {
     public func completeAttempt(_ attempt: Int64, outputs: [String: Double]) throws(StoreError) {
         try connection.transaction { () throws(StoreError) in
             let (trial, state) = try attemptInfo(attempt)
-            guard state == .running else {
+            guard state.isOpen else {
                 throw StoreError(.invalidTransition, "attempt \(attempt) is \(state.rawValue); it cannot complete")
             }
             let now = Self.now()
             try connection.query(
-                "UPDATE attempts SET state = 'completed', finished_at = ? WHERE id = ?",
-                [.text(now), .integer(attempt)]
+                "UPDATE attempts SET state = 'completed', finished_at = ?, duration = ? - started_unix WHERE id = ?",
+                [.text(now), .real(Date().timeIntervalSince1970), .integer(attempt)]
             )
             try connection.query(
                 "INSERT INTO observations (trial_id, attempt_id, outputs, recorded_at) VALUES (?, ?, ?, ?)",
@@ -260,24 +325,26 @@ public final class StudyStore {
     }
 
     /// Records a failed attempt; the trial fails too unless `retry`, in which case it stays running
-    /// and the next attempt can start.
+    /// and the next attempt can start. A `released` attempt was handed back by a pilot that stopped
+    /// before running it to the end; it does not count against the trial's attempt cap.
     public func failAttempt(
         _ attempt: Int64,
         error: String,
         exitCode: Int32? = nil,
         stderrTail: String? = nil,
-        retry: Bool
+        retry: Bool,
+        released: Bool = false
     ) throws(StoreError) {
         try connection.transaction { () throws(StoreError) in
             let (trial, state) = try attemptInfo(attempt)
-            guard state == .running else {
+            guard state.isOpen else {
                 throw StoreError(.invalidTransition, "attempt \(attempt) is \(state.rawValue); it cannot fail")
             }
             try connection.query(
-                "UPDATE attempts SET state = 'failed', finished_at = ?, exit_code = ?, error = ?, stderr_tail = ? WHERE id = ?",
+                "UPDATE attempts SET state = 'failed', finished_at = ?, exit_code = ?, error = ?, stderr_tail = ?, released = ? WHERE id = ?",
                 [
                     .text(Self.now()), exitCode.map { .integer(Int64($0)) } ?? .null, .text(error),
-                    stderrTail.map { .text($0) } ?? .null, .integer(attempt),
+                    stderrTail.map { .text($0) } ?? .null, .integer(released ? 1 : 0), .integer(attempt),
                 ]
             )
             if !retry { try setTrialState(trial, .failed) }
@@ -291,7 +358,7 @@ public final class StudyStore {
             let rows = try connection.query(
                 """
                 SELECT a.id, a.trial_id FROM attempts a JOIN trials t ON t.id = a.trial_id
-                WHERE t.study_id = ? AND a.state = 'running'
+                WHERE t.study_id = ? AND a.state IN ('leased', 'running')
                 """,
                 [.integer(study)]
             )

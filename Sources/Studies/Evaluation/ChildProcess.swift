@@ -17,16 +17,28 @@ struct ChildProcess {
         /// The signal that ended the shell, if one did.
         var signal: Int32?
         var timedOut: Bool
+        /// Whether `shouldStop` asked for the process group to end.
+        var stopped: Bool = false
         var standardOutput: Data
         var standardError: Data
     }
 
-    /// Runs `command`; after `timeout` seconds the group gets SIGTERM and, 5 s later, SIGKILL.
+    /// Which output stream a chunk came from.
+    enum Stream: String, Sendable {
+        case standardOutput = "stdout"
+        case standardError = "stderr"
+    }
+
+    /// Runs `command`; after `timeout` seconds, or as soon as `shouldStop` returns true (polled every
+    /// few milliseconds), the group gets SIGTERM and, 5 s later, SIGKILL. `onOutput` sees every chunk
+    /// of output as it is read, on a reader thread.
     static func run(
         command: String,
         environment: [String: String],
         input: Data,
-        timeout: Double
+        timeout: Double,
+        shouldStop: (() -> Bool)? = nil,
+        onOutput: (@Sendable (Stream, Data) -> Void)? = nil
     ) throws(StudyError) -> Outcome {
         let environmentStrings = environment.map { "\($0.key)=\($0.value)" }
         var envp: [UnsafeMutablePointer<CChar>?] = environmentStrings.map { strdup($0) } + [nil]
@@ -42,8 +54,8 @@ struct ChildProcess {
         let inputPipe: [Int32] = [-1, inputFD]
         let outputPipe: [Int32] = [outputFD, -1]
         let errorPipe: [Int32] = [errorFD, -1]
-        let output = Reader(fd: outputPipe[0])
-        let error = Reader(fd: errorPipe[0])
+        let output = Reader(fd: outputPipe[0]) { onOutput?(.standardOutput, $0) }
+        let error = Reader(fd: errorPipe[0]) { onOutput?(.standardError, $0) }
         // A program that does not read its input must not block us: write what fits, ignore EPIPE.
         signal(SIGPIPE, SIG_IGN)
         input.withUnsafeBytes { bytes in
@@ -58,10 +70,13 @@ struct ChildProcess {
 
         var status: Int32 = 0
         var timedOut = false
+        var stopped = false
         let deadline = Date().addingTimeInterval(timeout)
         while waitpid(pid, &status, WNOHANG) == 0 {
-            if Date() > deadline {
-                timedOut = true
+            let stopRequested = shouldStop?() ?? false
+            if Date() > deadline || stopRequested {
+                timedOut = !stopRequested
+                stopped = stopRequested
                 kill(-pid, SIGTERM)
                 let grace = Date().addingTimeInterval(5)
                 while waitpid(pid, &status, WNOHANG) == 0 {
@@ -83,6 +98,7 @@ struct ChildProcess {
             exitCode: low == 0 ? (status >> 8) & 0xff : nil,
             signal: low != 0 && low != 0x7f ? low : nil,
             timedOut: timedOut,
+            stopped: stopped,
             standardOutput: output.wait(),
             standardError: error.wait()
         )
@@ -95,15 +111,17 @@ struct ChildProcess {
         private var isDone = false
         private let lock = NSLock()
 
-        init(fd: Int32) {
+        init(fd: Int32, onChunk: (@Sendable (Data) -> Void)? = nil) {
             Thread.detachNewThread { [self] in
                 var buffer = [UInt8](repeating: 0, count: 65_536)
                 while true {
                     let count = read(fd, &buffer, buffer.count)
                     if count <= 0 { break }
+                    let chunk = Data(buffer[0..<count])
                     lock.lock()
-                    data.append(contentsOf: buffer[0..<count])
+                    data.append(chunk)
                     lock.unlock()
+                    onChunk?(chunk)
                 }
                 close(fd)
                 lock.lock()

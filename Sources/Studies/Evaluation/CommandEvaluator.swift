@@ -12,15 +12,44 @@ import Glibc
 /// A non-zero exit, a timeout (the command runs in its own process group, which gets SIGTERM, then
 /// SIGKILL after 5 s, so the simulation's own children go too), unparsable
 /// output or a non-finite value is a failure carrying the last 2,000 characters of stderr.
+///
+/// `workingDirectory`, `environment` and `prefix` customise where and how the command runs: the
+/// shell changes to the directory first, the variables are added to the inherited environment, and
+/// the prefix (for instance `apptainer exec image.sif`) goes in front of the command.
 public struct CommandEvaluator: Evaluator {
     public let command: String
     public let timeout: Double
     public let workingDirectory: String?
+    public let environment: [String: String]
+    public let prefix: String?
 
-    public init(command: String, timeout: Double = 3600, workingDirectory: String? = nil) {
+    public init(
+        command: String,
+        timeout: Double = 3600,
+        workingDirectory: String? = nil,
+        environment: [String: String] = [:],
+        prefix: String? = nil
+    ) {
         self.command = command
         self.timeout = timeout
         self.workingDirectory = workingDirectory
+        self.environment = environment
+        self.prefix = prefix
+    }
+
+    /// Hooks for a caller that watches a running evaluation (a pilot): output chunks as they come,
+    /// and a flag polled to stop the evaluation early.
+    public struct Observer: Sendable {
+        public var onOutput: @Sendable (_ stream: String, _ chunk: Data) -> Void
+        public var shouldStop: @Sendable () -> Bool
+
+        public init(
+            onOutput: @escaping @Sendable (_ stream: String, _ chunk: Data) -> Void,
+            shouldStop: @escaping @Sendable () -> Bool
+        ) {
+            self.onOutput = onOutput
+            self.shouldStop = shouldStop
+        }
     }
 
     /// Checks that the command's program exists and is executable (a path, or a name on `PATH`).
@@ -54,8 +83,14 @@ public struct CommandEvaluator: Evaluator {
         }
     }
 
-    func run(_ parameters: [String: ParameterValue], trial: Int) -> EvaluationResult {
+    /// Runs the command for one design on the calling thread (blocking), reporting to `observer`.
+    public func run(
+        _ parameters: [String: ParameterValue],
+        trial: Int,
+        observer: Observer? = nil
+    ) -> EvaluationResult {
         var environment = ProcessInfo.processInfo.environment
+        for (key, value) in self.environment { environment[key] = value }
         environment["PARETOPILOT_TRIAL"] = String(trial)
         for (name, value) in parameters {
             let key =
@@ -73,21 +108,34 @@ public struct CommandEvaluator: Evaluator {
         ]
         let input =
             ((try? JSONSerialization.data(withJSONObject: payload, options: [.sortedKeys])) ?? Data()) + Data("\n".utf8)
+        let prefixed = prefix.map { "\($0) \(command)" } ?? command
         let shellCommand =
-            workingDirectory.map { "cd '\($0.replacingOccurrences(of: "'", with: "'\\''"))' && \(command)" } ?? command
+            workingDirectory.map { "cd '\($0.replacingOccurrences(of: "'", with: "'\\''"))' && \(prefixed)" }
+            ?? prefixed
+        var shouldStop: (() -> Bool)? = nil
+        var onOutput: (@Sendable (ChildProcess.Stream, Data) -> Void)? = nil
+        if let observer {
+            shouldStop = { observer.shouldStop() }
+            onOutput = { stream, chunk in observer.onOutput(stream.rawValue, chunk) }
+        }
         let outcome: ChildProcess.Outcome
         do {
             outcome = try ChildProcess.run(
                 command: shellCommand,
                 environment: environment,
                 input: input,
-                timeout: timeout
+                timeout: timeout,
+                shouldStop: shouldStop,
+                onOutput: onOutput
             )
         } catch {
             return .failure(message: error.message, exitCode: nil, stderrTail: nil)
         }
         let errorText = String(decoding: outcome.standardError, as: UTF8.self)
         let tail = errorText.count > 2000 ? String(errorText.suffix(2000)) : errorText
+        if outcome.stopped {
+            return .failure(message: "stopped on request", exitCode: nil, stderrTail: tail)
+        }
         if outcome.timedOut {
             return .failure(message: "timed out after \(timeout) s", exitCode: nil, stderrTail: tail)
         }

@@ -49,39 +49,9 @@ public struct StudyRunner {
         )
     }
 
-    var constraints: [OutcomeConstraint] { specification.outcomeConstraints }
+    func optimizer() throws(StudyError) -> BayesianOptimizer { try specification.optimizer() }
 
-    /// Builds the optimiser for the specification.
-    func optimizer() throws(StudyError) -> BayesianOptimizer {
-        var optimizer = BayesianOptimizer(
-            space: try specification.searchSpace(),
-            objectiveCount: specification.objectives.count,
-            constraintCount: constraints.count,
-            referencePoint: specification.minimizedReference
-        )
-        optimizer.acquisition = specification.strategy.flatMap(AcquisitionChoice.init(rawValue:)) ?? .auto
-        optimizer.initialDesignSize = specification.initialDesign
-        optimizer.linearConstraints = try specification.linearConstraints()
-        optimizer.observationNoise =
-            specification.noise.flatMap(ObservationNoise.init(rawValue:))
-            ?? (specification.evaluator.problem != nil ? .deterministic : .inferred)
-        return optimizer
-    }
-
-    /// Observations (optimiser frame) of the completed trials with usable outputs.
-    func observations(_ trials: [TrialRecord]) -> Observations {
-        var observations = Observations()
-        let constraints = self.constraints
-        for trial in trials where trial.state == .completed {
-            guard let outputs = trial.outputs, let y = specification.minimizedObjectives(outputs) else { continue }
-            let c = constraints.map { $0.value(outputs) }
-            if c.contains(where: { $0 == nil }) { continue }
-            observations.inputs.append(trial.parameters)
-            observations.objectives.append(y)
-            observations.constraints.append(c.map { $0! })
-        }
-        return observations
-    }
+    func observations(_ trials: [TrialRecord]) -> Observations { specification.observations(trials) }
 
     /// Runs until `budget` trials exist and none is running; `progress` is called after each evaluation.
     public func run(

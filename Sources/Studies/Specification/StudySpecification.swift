@@ -67,11 +67,53 @@ public struct StudySpecification: Codable, Sendable, Equatable {
         public var command: String?
         /// Seconds before a command is killed and its attempt failed.
         public var timeout: Double?
+        /// Directory the command runs in (on the pilot's machine).
+        public var workingDirectory: String?
+        /// Variables added to the command's environment.
+        public var environment: [String: String]?
+        /// Put in front of the command, for containers: `apptainer exec /images/eic.sif`.
+        public var prefix: String?
+
+        enum CodingKeys: String, CodingKey {
+            case problem, command, timeout, environment, prefix
+            case workingDirectory = "working_directory"
+        }
 
         public init(problem: String? = nil, command: String? = nil, timeout: Double? = nil) {
             self.problem = problem
             self.command = command
             self.timeout = timeout
+        }
+    }
+
+    /// What one evaluation needs from the machine that runs it, for routing work to pilots.
+    public struct Resources: Codable, Sendable, Equatable {
+        public var cores: Int?
+        public var memoryGB: Double?
+        public var gpus: Int?
+        /// Only pilots of these queues (or sites) get this study's jobs.
+        public var queues: [String]?
+        /// Expected seconds per evaluation before any has finished (later, the finished ones tell).
+        public var expectedSeconds: Double?
+
+        enum CodingKeys: String, CodingKey {
+            case cores, gpus, queues
+            case memoryGB = "memory_gb"
+            case expectedSeconds = "expected_seconds"
+        }
+
+        public init(
+            cores: Int? = nil,
+            memoryGB: Double? = nil,
+            gpus: Int? = nil,
+            queues: [String]? = nil,
+            expectedSeconds: Double? = nil
+        ) {
+            self.cores = cores
+            self.memoryGB = memoryGB
+            self.gpus = gpus
+            self.queues = queues
+            self.expectedSeconds = expectedSeconds
         }
     }
 
@@ -97,12 +139,21 @@ public struct StudySpecification: Codable, Sendable, Equatable {
     public var initialDesign: Int?
     /// `inferred` or `deterministic` (default: deterministic for built-in problems, inferred otherwise).
     public var noise: String?
+    /// What one evaluation needs (served studies).
+    public var resources: Resources?
+    /// Candidates kept queued for pilots (iDDS's minimum unevaluated points); default 4.
+    public var minQueued: Int?
+    /// Seconds a pilot holds a job without a heartbeat before the job is given to another; default 60.
+    public var leaseSeconds: Double?
 
     enum CodingKeys: String, CodingKey {
         case name, parameters, objectives, constraints, evaluator, budget, workers, seed, strategy, noise
         case maxAttempts = "max_attempts"
         case parameterConstraints = "parameter_constraints"
         case initialDesign = "initial_design"
+        case resources
+        case minQueued = "min_queued"
+        case leaseSeconds = "lease_seconds"
     }
 
     public init(
@@ -260,6 +311,29 @@ public struct StudySpecification: Codable, Sendable, Equatable {
         if let strategy, AcquisitionChoice(rawValue: strategy) == nil {
             throw StudyError("strategy: unknown strategy '\(strategy)'", field: "strategy")
         }
+        if let resources {
+            if let cores = resources.cores, cores < 1 {
+                throw StudyError("resources.cores must be at least 1", field: "resources.cores")
+            }
+            if let memory = resources.memoryGB, !(memory > 0 && memory.isFinite) {
+                throw StudyError("resources.memory_gb must be positive", field: "resources.memory_gb")
+            }
+            if let gpus = resources.gpus, gpus < 0 {
+                throw StudyError("resources.gpus must not be negative", field: "resources.gpus")
+            }
+            if let expected = resources.expectedSeconds, !(expected > 0 && expected.isFinite) {
+                throw StudyError("resources.expected_seconds must be positive", field: "resources.expected_seconds")
+            }
+        }
+        if let minQueued, minQueued < 1 {
+            throw StudyError("min_queued must be at least 1", field: "min_queued")
+        }
+        if let leaseSeconds, !(leaseSeconds >= 1 && leaseSeconds.isFinite) {
+            throw StudyError("lease_seconds must be at least 1", field: "lease_seconds")
+        }
+        if let timeout = evaluator.timeout, !timeout.isFinite {
+            throw StudyError("evaluator.timeout must be finite", field: "evaluator")
+        }
         if let noise, ObservationNoise(rawValue: noise) == nil {
             throw StudyError("noise must be inferred or deterministic, got '\(noise)'", field: "noise")
         }
@@ -365,6 +439,43 @@ public struct StudySpecification: Codable, Sendable, Equatable {
         }
     }
 
+    /// The encoded design of user-facing values (the inverse of ``decode(_:)``), checking that every
+    /// parameter is given once, with the right type and within its bounds.
+    public func encode(_ values: [String: ParameterValue]) throws(StudyError) -> [Double] {
+        if let unknown = values.keys.first(where: { name in !parameters.contains { $0.name == name } }) {
+            throw StudyError("parameters.\(unknown): not a parameter of this study", field: "parameters.\(unknown)")
+        }
+        var x: [Double] = []
+        for p in parameters {
+            let field = "parameters.\(p.name)"
+            guard let value = values[p.name] else { throw StudyError("\(field): missing", field: field) }
+            switch (p.type, value) {
+            case (.float, .number(let v)), (.int, .number(let v)):
+                guard v.isFinite else { throw StudyError("\(field): \(v) is not finite", field: field) }
+                guard v >= p.lower! && v <= p.upper! else {
+                    throw StudyError("\(field): \(v) is outside [\(p.lower!), \(p.upper!)]", field: field)
+                }
+                if p.type == .int && v != v.rounded() {
+                    throw StudyError("\(field): \(v) is not an integer", field: field)
+                }
+                x.append(p.isLog ? log(v) : v)
+            case (.categorical, .choice(let c)):
+                guard let index = p.choices!.firstIndex(of: c) else {
+                    throw StudyError(
+                        "\(field): '\(c)' is not one of \(p.choices!.joined(separator: ", "))",
+                        field: field
+                    )
+                }
+                x.append(Double(index))
+            case (.categorical, .number):
+                throw StudyError("\(field): expected one of the choices as a string", field: field)
+            case (_, .choice):
+                throw StudyError("\(field): expected a number", field: field)
+            }
+        }
+        return x
+    }
+
     /// The user-facing values of an encoded design (numbers, or a choice's text).
     public func decode(_ x: [Double]) -> [String: ParameterValue] {
         var values: [String: ParameterValue] = [:]
@@ -427,9 +538,18 @@ public struct StudySpecification: Codable, Sendable, Equatable {
 }
 
 /// A parameter value as the evaluator sees it.
-public enum ParameterValue: Sendable, Equatable, Encodable {
+public enum ParameterValue: Sendable, Equatable, Codable {
     case number(Double)
     case choice(String)
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let number = try? container.decode(Double.self) {
+            self = .number(number)
+        } else {
+            self = .choice(try container.decode(String.self))
+        }
+    }
 
     public func encode(to encoder: Encoder) throws {
         var container = encoder.singleValueContainer()

@@ -1,0 +1,129 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import Logging
+import Pilot
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `paretopilot pilot`: a worker that pulls jobs from a server.
+struct PilotCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pilot",
+        abstract: "Pull evaluations from a ParetoPilot server, run them, report back.",
+        discussion: """
+            Each job runs the study's evaluator command with the parameters as JSON on stdin and \
+            PARETOPILOT_PARAM_<NAME> variables (as 'optimize' does), or a built-in problem. Output lines \
+            are streamed to the server, heartbeats keep the job's lease, and a 'kill' reply stops it. \
+            SIGTERM stops taking work, lets running jobs finish for --drain seconds, then kills and \
+            hands them back. Under Slurm the remaining wall time comes from SLURM_JOB_END_TIME. \
+            The token may also come from PARETOPILOT_TOKEN.
+            """
+    )
+
+    @Option(help: "The server, http://HOST:PORT.")
+    var server: String
+
+    @Option(help: "A pilot (or admin) token; default $PARETOPILOT_TOKEN.")
+    var token: String?
+
+    @Option(help: "Jobs run at once.")
+    var slots = 1
+
+    @Option(help: "The pilot's name (default host-pid-random).")
+    var name: String?
+
+    @Option(help: "Cores offered to jobs.")
+    var cores: Int?
+
+    @Option(name: .customLong("memory-gb"), help: "Memory offered to jobs, GB.")
+    var memoryGB: Double?
+
+    @Option(help: "GPUs offered to jobs.")
+    var gpus: Int?
+
+    @Option(help: "The site this pilot runs at.")
+    var site: String?
+
+    @Option(help: "The queue (partition) this pilot runs in.")
+    var queue: String?
+
+    @Option(name: .customLong("study"), help: "Only jobs of this study (repeatable).")
+    var studies: [String] = []
+
+    @Option(name: .customLong("idle-exit"), help: "Exit after this many seconds without work.")
+    var idleExit: Double?
+
+    @Option(name: .customLong("max-jobs"), help: "Exit after this many jobs.")
+    var maxJobs: Int?
+
+    @Option(help: "Seconds running jobs may take to finish after SIGTERM.")
+    var drain = 30.0
+
+    @Option(name: .customLong("wall-time-end"), help: "Unix time the pilot must end by (default $SLURM_JOB_END_TIME).")
+    var wallTimeEnd: Double?
+
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning or error.")
+    var logLevel = "info"
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        guard let token = token ?? environment["PARETOPILOT_TOKEN"], !token.isEmpty else {
+            printError("error: a token is required: --token or PARETOPILOT_TOKEN")
+            throw ExitCode(2)
+        }
+        guard slots >= 1 else {
+            printError("error: --slots must be at least 1")
+            throw ExitCode(2)
+        }
+        guard let level = Logger.Level(rawValue: logLevel) else {
+            printError("error: --log-level must be one of trace, debug, info, notice, warning, error")
+            throw ExitCode(2)
+        }
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        var configuration = PilotConfiguration(
+            serverURL: server,
+            token: token,
+            name: name,
+            slots: slots,
+            drainSeconds: drain
+        )
+        configuration.cores = cores
+        configuration.memoryGB = memoryGB
+        configuration.gpus = gpus
+        configuration.site = site
+        configuration.queue = queue ?? environment["SLURM_JOB_PARTITION"]
+        configuration.studies = studies.isEmpty ? nil : studies
+        configuration.idleExit = idleExit
+        configuration.maxJobs = maxJobs
+        configuration.wallTimeEnd = wallTimeEnd ?? environment["SLURM_JOB_END_TIME"].flatMap(Double.init)
+        let logger = Logger(label: "paretopilot.pilot")
+        let pilot: Pilot
+        do {
+            pilot = try Pilot(configuration: configuration, logger: logger)
+        } catch {
+            printError("error: \(error)")
+            throw ExitCode(2)
+        }
+        logger.info("pilot started", metadata: ["name": "\(configuration.name)", "server": "\(server)"])
+        signal(SIGTERM, SIG_IGN)
+        signal(SIGINT, SIG_IGN)
+        let sources = [SIGTERM, SIGINT].map { number -> any DispatchSourceSignal in
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { Task { await pilot.stop() } }
+            source.resume()
+            return source
+        }
+        let summary = await pilot.run()
+        sources.forEach { $0.cancel() }
+        print(
+            "{\"pilot\": \"\(configuration.name)\", \"completed\": \(summary.completed), \"failed\": \(summary.failed), \"abandoned\": \(summary.abandoned)}"
+        )
+    }
+}

@@ -1,0 +1,52 @@
+import ArgumentParser
+import Foundation
+import Server
+import Store
+
+/// `paretopilot token`: API tokens.
+struct TokenCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "token",
+        abstract: "Manage the service's API tokens.",
+        subcommands: [Create.self]
+    )
+
+    /// `paretopilot token create`.
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create a token in the service's database and print its secret (shown once).",
+            discussion: """
+                Roles: admin (everything), client (ask/tell and read; with --study, one study only), \
+                pilot (acquire and run jobs). The server picks new tokens up at once.
+                """
+        )
+
+        @Option(help: "The service's SQLite file.")
+        var db: String
+
+        @Option(help: "admin, client or pilot.")
+        var role: String
+
+        @Option(help: "For a client token: the one study (name or id) it may use.")
+        var study: String?
+
+        @Option(help: "A label for logs.")
+        var name: String?
+
+        func run() async throws {
+            guard let role = TokenRole(rawValue: role) else {
+                printError("error: --role must be admin, client or pilot")
+                throw ExitCode(2)
+            }
+            do {
+                print(try TokenIssuer.create(path: db, role: role, study: study, name: name))
+            } catch let error as ServiceError {
+                printError("error: \(error.message)")
+                throw ExitCode(2)
+            } catch let error as StoreError {
+                printError("error: \(error.message)")
+                throw ExitCode(2)
+            }
+        }
+    }
+}

@@ -1,0 +1,112 @@
+import Foundation
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOHTTP1
+
+/// An error answer of the service: the HTTP status and the `{"error": {...}}` body.
+public struct ServiceClientError: Error, Sendable, CustomStringConvertible {
+    public var status: Int
+    public var code: String
+    public var message: String
+    public var field: String?
+
+    public var description: String {
+        "HTTP \(status) \(code): \(message)" + (field.map { " (field \($0))" } ?? "")
+    }
+}
+
+/// A client of the ParetoPilot service over one keep-alive connection, reopened when it drops.
+///
+/// Thread-safe; requests made concurrently are sent one after another on the connection. Use
+/// several clients for independent streams of requests (a followed log, for instance).
+public final class ServiceClient: Sendable {
+    public let host: String
+    public let port: Int
+    let token: String?
+    let timeout: Double
+    private let connection = NIOLockedValueBox<HTTPConnection?>(nil)
+    private let connecting = NIOLock()
+
+    /// A client of the server at `url` (`http://HOST:PORT`), authenticating with `token`.
+    public init(url: String, token: String?, timeout: Double = 30) throws {
+        guard let components = URLComponents(string: url), components.scheme == "http", let host = components.host
+        else { throw HTTPClientError.invalidURL(url) }
+        self.host = host
+        port = components.port ?? 80
+        self.token = token
+        self.timeout = timeout
+    }
+
+    deinit { connection.withLockedValue { $0?.close() } }
+
+    private func open() async throws -> HTTPConnection {
+        if let current = connection.withLockedValue({ $0 }), !current.closed { return current }
+        let fresh = try await HTTPConnection.connect(host: host, port: port)
+        let (chosen, extra) = connection.withLockedValue { current -> (HTTPConnection, HTTPConnection?) in
+            if let current, !current.closed { return (current, fresh) }
+            current?.close()
+            current = fresh
+            return (fresh, nil)
+        }
+        extra?.close()
+        return chosen
+    }
+
+    /// Sends a request; returns the status and body whatever the status.
+    public func send(
+        _ method: HTTPMethod,
+        _ path: String,
+        body: Data? = nil,
+        timeout: Double? = nil,
+        headers: [(String, String)] = [],
+        onChunk: (@Sendable (ByteBuffer) -> Void)? = nil
+    ) async throws -> (status: Int, body: Data) {
+        var all = headers
+        if let token { all.append(("Authorization", "Bearer \(token)")) }
+        if body != nil { all.append(("Content-Type", "application/json")) }
+        let connection = try await open()
+        let response = try await connection.execute(
+            method: method,
+            uri: path,
+            headers: all,
+            body: body,
+            timeout: onChunk == nil ? (timeout ?? self.timeout) : timeout,
+            onChunk: onChunk
+        )
+        return (response.status, Data(response.body.readableBytesView))
+    }
+
+    /// Sends a JSON request and decodes the JSON answer, throwing ``ServiceClientError`` for 4xx/5xx.
+    public func call<Response: Decodable>(
+        _ method: HTTPMethod,
+        _ path: String,
+        json body: [String: Any]? = nil,
+        as type: Response.Type
+    ) async throws -> Response {
+        let data = try body.map { try JSONSerialization.data(withJSONObject: $0, options: [.sortedKeys]) }
+        let response = try await send(method, path, body: data)
+        try Self.check(response)
+        return try JSONDecoder().decode(Response.self, from: response.body)
+    }
+
+    /// Sends a JSON request and returns the answer as a JSON object, throwing for 4xx/5xx.
+    @discardableResult
+    public func call(_ method: HTTPMethod, _ path: String, json body: [String: Any]? = nil) async throws -> Any {
+        let data = try body.map { try JSONSerialization.data(withJSONObject: $0, options: [.sortedKeys]) }
+        let response = try await send(method, path, body: data)
+        try Self.check(response)
+        return try JSONSerialization.jsonObject(with: response.body, options: [.fragmentsAllowed])
+    }
+
+    static func check(_ response: (status: Int, body: Data)) throws {
+        guard response.status >= 300 else { return }
+        let object = (try? JSONSerialization.jsonObject(with: response.body)) as? [String: Any]
+        let error = object?["error"] as? [String: Any]
+        throw ServiceClientError(
+            status: response.status,
+            code: error?["code"] as? String ?? "http_\(response.status)",
+            message: error?["message"] as? String ?? String(decoding: response.body, as: UTF8.self),
+            field: error?["field"] as? String
+        )
+    }
+}

@@ -1,0 +1,371 @@
+import Foundation
+import Logging
+import NIOConcurrencyHelpers
+import Problems
+import Studies
+
+/// Settings of a pilot.
+public struct PilotConfiguration: Sendable {
+    public var serverURL: String
+    public var token: String
+    /// The pilot's name, unique among pilots (host, pid and a random suffix by default).
+    public var name: String
+    /// Jobs run at once.
+    public var slots: Int
+    public var cores: Int?
+    public var memoryGB: Double?
+    public var gpus: Int?
+    public var site: String?
+    public var queue: String?
+    /// When the pilot's batch job ends (Unix seconds), to ask only for work that fits.
+    public var wallTimeEnd: Double?
+    /// Only jobs of these studies (ids or names).
+    public var studies: [String]?
+    /// Stop after this many seconds without work and without running jobs.
+    public var idleExit: Double?
+    /// Stop after starting this many jobs.
+    public var maxJobs: Int?
+    /// On stop, seconds to let running jobs finish before they are killed and handed back.
+    public var drainSeconds: Double
+    /// Seconds between polls when the server has no work.
+    public var pollInterval: Double
+
+    public init(
+        serverURL: String,
+        token: String,
+        name: String? = nil,
+        slots: Int = 1,
+        drainSeconds: Double = 30,
+        pollInterval: Double = 1
+    ) {
+        self.serverURL = serverURL
+        self.token = token
+        self.name = name ?? Self.defaultName()
+        self.slots = slots
+        self.drainSeconds = drainSeconds
+        self.pollInterval = pollInterval
+    }
+
+    static func defaultName() -> String {
+        let host = ProcessInfo.processInfo.hostName.split(separator: ".").first.map(String.init) ?? "host"
+        let suffix = String(UInt32.random(in: 0...UInt32.max), radix: 36)
+        return "\(host)-\(getpid())-\(suffix)"
+    }
+}
+
+/// What a pilot did.
+public struct PilotSummary: Sendable, Equatable {
+    public var completed = 0
+    public var failed = 0
+    /// Jobs the server took back (lease lost, trial cancelled) or the pilot released on stop.
+    public var abandoned = 0
+}
+
+/// A worker that pulls jobs from the service and runs them: acquires up to `slots` jobs with a
+/// lease, runs each job's command (or built-in problem) with the parameters as JSON on stdin and
+/// `PARETOPILOT_PARAM_*` variables, ships stdout/stderr lines as they come, heartbeats to keep the
+/// lease (and obeys a `kill` reply), and reports outputs or the failure. ``stop()`` (SIGTERM)
+/// stops taking work, lets running jobs finish for `drainSeconds`, then kills and releases them.
+public actor Pilot {
+    let configuration: PilotConfiguration
+    let client: ServiceClient
+    /// Heartbeats, logs and results go on a second connection so a slow acquire never delays them.
+    let reporter: ServiceClient
+    let logger: Logger
+    var running: [Int64: Task<Void, Never>] = [:]
+    var started = 0
+    var stopping = false
+    var drainDeadline: Double? = nil
+    var summary = PilotSummary()
+
+    public init(configuration: PilotConfiguration, logger: Logger) throws {
+        self.configuration = configuration
+        client = try ServiceClient(url: configuration.serverURL, token: configuration.token)
+        reporter = try ServiceClient(url: configuration.serverURL, token: configuration.token)
+        self.logger = logger
+    }
+
+    /// Stops taking work; running jobs get `drainSeconds` to finish.
+    public func stop() {
+        guard !stopping else { return }
+        stopping = true
+        drainDeadline = Date().timeIntervalSince1970 + configuration.drainSeconds
+        logger.info("stopping: no new jobs", metadata: ["running": "\(running.count)"])
+    }
+
+    var shouldAbandon: Bool {
+        guard let drainDeadline else { return false }
+        return Date().timeIntervalSince1970 > drainDeadline
+    }
+
+    /// Pulls and runs jobs until stopped, idle for `idleExit`, or `maxJobs` started and finished.
+    public func run() async -> PilotSummary {
+        var idleSince = Date()
+        var backoff = configuration.pollInterval
+        while !stopping {
+            if let maxJobs = configuration.maxJobs, started >= maxJobs { break }
+            let free = configuration.slots - running.count
+            guard free > 0 else {
+                try? await Task.sleep(nanoseconds: 20_000_000)
+                continue
+            }
+            let wanted = min(free, configuration.maxJobs.map { $0 - started } ?? free)
+            do {
+                let answer = try await acquire(slots: wanted)
+                backoff = configuration.pollInterval
+                for job in answer.jobs { launch(job) }
+                if answer.jobs.isEmpty {
+                    if running.isEmpty, let idle = configuration.idleExit, Date().timeIntervalSince(idleSince) > idle {
+                        logger.info("no work", metadata: ["idle_seconds": "\(idle)"])
+                        break
+                    }
+                    let wait = min(answer.retryAfter ?? configuration.pollInterval, configuration.pollInterval)
+                    try? await Task.sleep(nanoseconds: UInt64(wait * 1e9))
+                } else {
+                    idleSince = Date()
+                }
+                if !running.isEmpty { idleSince = Date() }
+            } catch {
+                logger.warning("acquire failed; retrying", metadata: ["error": "\(error)"])
+                try? await Task.sleep(nanoseconds: UInt64(backoff * 1e9))
+                backoff = min(backoff * 2, 30)
+            }
+        }
+        while !running.isEmpty {
+            if shouldAbandon { abandonFlag.withLockedValue { $0 = true } }
+            try? await Task.sleep(nanoseconds: 20_000_000)
+        }
+        return summary
+    }
+
+    func acquire(slots: Int) async throws -> AcquireAnswer {
+        var resources: [String: Any] = [:]
+        if let cores = configuration.cores { resources["cores"] = cores }
+        if let memory = configuration.memoryGB { resources["memory_gb"] = memory }
+        if let gpus = configuration.gpus { resources["gpus"] = gpus }
+        if let site = configuration.site { resources["site"] = site }
+        if let queue = configuration.queue { resources["queue"] = queue }
+        if let end = configuration.wallTimeEnd { resources["remaining_seconds"] = end - Date().timeIntervalSince1970 }
+        var body: [String: Any] = ["pilot": configuration.name, "slots": slots, "resources": resources]
+        if let studies = configuration.studies { body["studies"] = studies }
+        return try await client.call(.POST, "/v1/pilots/acquire", json: body, as: AcquireAnswer.self)
+    }
+
+    func launch(_ job: PilotJob) {
+        started += 1
+        logger.info(
+            "job started",
+            metadata: ["job": "\(job.job)", "study": "\(job.studyName)", "trial": "\(job.trial)"]
+        )
+        running[job.job] = Task { await self.execute(job) }
+    }
+
+    func finished(_ job: Int64, _ outcome: JobOutcome) {
+        running[job] = nil
+        switch outcome {
+        case .completed: summary.completed += 1
+        case .failed: summary.failed += 1
+        case .abandoned: summary.abandoned += 1
+        }
+    }
+
+    enum JobOutcome { case completed, failed, abandoned }
+
+    private func execute(_ job: PilotJob) async {
+        let control = JobControl()
+        let reporter = self.reporter
+        let pilot = configuration.name
+        let logger = self.logger
+        let path = "/v1/jobs/\(job.job)"
+
+        // Heartbeats until the job ends; a `kill` reply stops the evaluation.
+        let heartbeat = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(nanoseconds: UInt64(job.heartbeatSeconds * 1e9))
+                if Task.isCancelled { break }
+                do {
+                    let answer = try await reporter.call(
+                        .POST,
+                        "\(path)/heartbeat",
+                        json: ["pilot": pilot],
+                        as: HeartbeatAnswer.self
+                    )
+                    if answer.command == "kill" {
+                        logger.notice(
+                            "server asked to kill",
+                            metadata: ["job": "\(job.job)", "reason": "\(answer.reason ?? "")"]
+                        )
+                        control.kill()
+                        break
+                    }
+                } catch let error as ServiceClientError where error.status < 500 {
+                    control.kill()
+                    break
+                } catch {
+                    logger.warning("heartbeat failed", metadata: ["job": "\(job.job)", "error": "\(error)"])
+                }
+            }
+        }
+        // Ships log lines twice a second.
+        let shipper = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(nanoseconds: 500_000_000)
+                await Self.ship(control, to: reporter, path: path, pilot: pilot)
+            }
+        }
+
+        let result = await evaluate(job, control: control)
+        heartbeat.cancel()
+        shipper.cancel()
+        await Self.ship(control, to: reporter, path: path, pilot: pilot, flush: true)
+
+        if control.killed {
+            finished(job.job, .abandoned)
+            return
+        }
+        if case .failure = result, control.stopRequested {
+            _ = try? await reporter.call(.POST, "\(path)/release", json: ["pilot": pilot])
+            finished(job.job, .abandoned)
+            return
+        }
+        var body: [String: Any] = ["pilot": pilot]
+        var outcome = JobOutcome.completed
+        switch result {
+        case .success(let outputs):
+            if let missing = job.objectives.first(where: { outputs[$0] == nil }) {
+                body["failure"] = ["message": "output '\(missing)' missing from the evaluator's JSON"]
+                outcome = .failed
+            } else {
+                body["outputs"] = outputs
+            }
+        case .failure(let message, let exitCode, let stderrTail):
+            var failure: [String: Any] = ["message": message]
+            if let exitCode { failure["exit_code"] = exitCode }
+            if let stderrTail { failure["stderr_tail"] = stderrTail }
+            body["failure"] = failure
+            outcome = .failed
+        }
+        // Report until the server answers (it may be restarting); a 4xx is final.
+        var delay = 0.2
+        for _ in 0..<60 {
+            do {
+                try await reporter.call(.POST, "\(path)/complete", json: body)
+                break
+            } catch let error as ServiceClientError where error.status < 500 {
+                logger.warning("result refused", metadata: ["job": "\(job.job)", "error": "\(error)"])
+                outcome = .abandoned
+                break
+            } catch {
+                try? await Task.sleep(nanoseconds: UInt64(delay * 1e9))
+                delay = min(delay * 2, 5)
+            }
+        }
+        logger.info("job finished", metadata: ["job": "\(job.job)", "outcome": "\(outcome)"])
+        finished(job.job, outcome)
+    }
+
+    /// Runs the job's evaluator on a thread of its own.
+    private func evaluate(_ job: PilotJob, control: JobControl) async -> EvaluationResult {
+        let abandon: @Sendable () -> Bool = { [weak self] in
+            guard let self else { return true }
+            return self.abandonFlag.withLockedValue { $0 }
+        }
+        if let problem = job.problem {
+            guard let builtin = try? ProblemRegistry.problem(named: problem) else {
+                return .failure(message: "unknown built-in problem '\(problem)'", exitCode: nil, stderrTail: nil)
+            }
+            return await BuiltinProblemEvaluator(problem: builtin).evaluate(job.parameters, trial: job.trial)
+        }
+        guard let command = job.command else {
+            return .failure(message: "the job names no command", exitCode: nil, stderrTail: nil)
+        }
+        let evaluator = CommandEvaluator(
+            command: command,
+            timeout: job.timeout ?? 3600,
+            workingDirectory: job.workingDirectory,
+            environment: (job.environment ?? [:]).merging(
+                ["PARETOPILOT_JOB": String(job.job), "PARETOPILOT_STUDY": job.studyName]
+            ) { $1 },
+            prefix: job.prefix
+        )
+        let observer = CommandEvaluator.Observer(
+            onOutput: { stream, chunk in control.append(stream: stream, chunk) },
+            shouldStop: {
+                if abandon() { control.requestStop() }
+                return control.killed || control.stopRequested
+            }
+        )
+        return await withCheckedContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(returning: evaluator.run(job.parameters, trial: job.trial, observer: observer))
+            }
+        }
+    }
+
+    /// Set once the drain period after ``stop()`` is over: running jobs are killed and released.
+    nonisolated let abandonFlag = NIOLockedValueBox(false)
+
+    static func ship(
+        _ control: JobControl,
+        to client: ServiceClient,
+        path: String,
+        pilot: String,
+        flush: Bool = false
+    )
+        async
+    {
+        let lines = control.takeLines(flush: flush)
+        guard !lines.isEmpty else { return }
+        let payload = lines.map { ["stream": $0.stream, "text": $0.text] }
+        _ = try? await client.call(.POST, "\(path)/logs", json: ["pilot": pilot, "lines": payload])
+    }
+}
+
+/// State shared between a running evaluation's threads and the pilot: kill and stop flags, and the
+/// output split into lines.
+final class JobControl: Sendable {
+    private struct State {
+        var killed = false
+        var stopRequested = false
+        var partial: [String: Data] = [:]
+        var lines: [(stream: String, text: String)] = []
+    }
+
+    private let state = NIOLockedValueBox(State())
+
+    var killed: Bool { state.withLockedValue { $0.killed } }
+    var stopRequested: Bool { state.withLockedValue { $0.stopRequested } }
+    func kill() { state.withLockedValue { $0.killed = true } }
+    func requestStop() { state.withLockedValue { $0.stopRequested = true } }
+
+    /// Adds a chunk of output; complete lines become log lines (at most 64 kB each).
+    func append(stream: String, _ chunk: Data) {
+        state.withLockedValue { state in
+            var buffer = state.partial[stream, default: Data()] + chunk
+            while let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
+                let line = buffer[buffer.startIndex..<newline]
+                state.lines.append((stream, String(decoding: line.prefix(65_536), as: UTF8.self)))
+                buffer = Data(buffer[(newline + 1)...])
+            }
+            if buffer.count > 65_536 {
+                state.lines.append((stream, String(decoding: buffer.prefix(65_536), as: UTF8.self)))
+                buffer = Data()
+            }
+            state.partial[stream] = buffer
+        }
+    }
+
+    /// The lines gathered since the last call; with `flush`, unterminated last lines too.
+    func takeLines(flush: Bool) -> [(stream: String, text: String)] {
+        state.withLockedValue { state in
+            if flush {
+                for (stream, rest) in state.partial where !rest.isEmpty {
+                    state.lines.append((stream, String(decoding: rest, as: UTF8.self)))
+                }
+                state.partial = [:]
+            }
+            defer { state.lines = [] }
+            return state.lines
+        }
+    }
+}

@@ -1,0 +1,206 @@
+import Foundation
+import Studies
+
+/// A JSON request body: the keys it may have, checked before decoding so a misspelt field is an
+/// error that names it rather than silently ignored.
+protocol APIRequest: Decodable, Sendable {
+    static var fields: Set<String> { get }
+}
+
+/// Creating a token.
+struct TokenRequest: APIRequest {
+    static let fields: Set<String> = ["role", "study", "name"]
+    var role: String
+    var study: String?
+    var name: String?
+}
+
+struct TokenResponse: Codable, Sendable {
+    var id: Int64
+    var token: String
+    var role: String
+    var study: Int64?
+    var name: String
+}
+
+/// `ask`: how many candidates.
+struct AskRequest: APIRequest {
+    static let fields: Set<String> = ["count"]
+    var count: Int?
+}
+
+/// Adding a trial with given parameter values (evaluated by pilots, or told by the client).
+struct AttachRequest: APIRequest {
+    static let fields: Set<String> = ["parameters"]
+    var parameters: [String: ParameterValue]
+}
+
+/// A failed evaluation.
+struct FailurePayload: Codable, Sendable, Equatable {
+    var message: String
+    var exitCode: Int32?
+    var stderrTail: String?
+
+    enum CodingKeys: String, CodingKey {
+        case message
+        case exitCode = "exit_code"
+        case stderrTail = "stderr_tail"
+    }
+}
+
+/// `tell`: the outputs of a trial, or its failure; `job` names the attempt when the caller knows it.
+struct TellRequest: APIRequest {
+    static let fields: Set<String> = ["job", "values", "failure"]
+    var job: Int64?
+    var values: [String: Double]?
+    var failure: FailurePayload?
+}
+
+/// What a pilot can offer for this acquisition.
+struct PilotResources: Codable, Sendable, Equatable {
+    var cores: Int?
+    var memoryGB: Double?
+    var gpus: Int?
+    var site: String?
+    var queue: String?
+    /// Seconds left before the pilot's batch job ends.
+    var remainingSeconds: Double?
+
+    enum CodingKeys: String, CodingKey {
+        case cores, gpus, site, queue
+        case memoryGB = "memory_gb"
+        case remainingSeconds = "remaining_seconds"
+    }
+}
+
+/// A pilot asks for up to `slots` jobs.
+struct AcquireRequest: APIRequest {
+    static let fields: Set<String> = ["pilot", "slots", "resources", "studies"]
+    var pilot: String
+    var slots: Int?
+    var resources: PilotResources?
+    /// Only jobs of these studies (ids or names).
+    var studies: [String]?
+}
+
+/// One job handed to a pilot: an attempt of a trial, with everything needed to run it.
+struct JobPayload: Codable, Sendable {
+    var job: Int64
+    var study: Int64
+    var studyName: String
+    var trial: Int
+    var attempt: Int
+    var parameters: [String: ParameterValue]
+    var command: String?
+    var problem: String?
+    var timeout: Double?
+    var workingDirectory: String?
+    var environment: [String: String]?
+    var prefix: String?
+    var objectives: [String]
+    var leaseSeconds: Double
+    var heartbeatSeconds: Double
+
+    enum CodingKeys: String, CodingKey {
+        case job, study, trial, attempt, parameters, command, problem, timeout, environment, prefix, objectives
+        case studyName = "study_name"
+        case workingDirectory = "working_directory"
+        case leaseSeconds = "lease_seconds"
+        case heartbeatSeconds = "heartbeat_seconds"
+    }
+}
+
+struct AcquireResponse: Codable, Sendable {
+    var jobs: [JobPayload]
+    /// Seconds to wait before asking again when no job was given.
+    var retryAfter: Double?
+
+    enum CodingKeys: String, CodingKey {
+        case jobs
+        case retryAfter = "retry_after"
+    }
+}
+
+struct PilotRequest: APIRequest {
+    static let fields: Set<String> = ["pilot"]
+    var pilot: String
+}
+
+struct HeartbeatResponse: Codable, Sendable {
+    /// `continue` or `kill`.
+    var command: String
+    var reason: String?
+    var leaseExpiresAt: Double?
+
+    enum CodingKeys: String, CodingKey {
+        case command, reason
+        case leaseExpiresAt = "lease_expires_at"
+    }
+}
+
+struct LogLinePayload: Codable, Sendable {
+    var stream: String
+    var text: String
+}
+
+struct LogsRequest: APIRequest {
+    static let fields: Set<String> = ["pilot", "lines"]
+    var pilot: String
+    var lines: [LogLinePayload]
+}
+
+/// A pilot reports how a job ended: outputs, or a failure.
+struct CompleteRequest: APIRequest {
+    static let fields: Set<String> = ["pilot", "outputs", "failure"]
+    var pilot: String
+    var outputs: [String: Double]?
+    var failure: FailurePayload?
+}
+
+/// A trial as the API shows it.
+struct TrialPayload: Codable, Sendable {
+    var trial: Int
+    var state: String
+    var parameters: [String: ParameterValue]
+    var outputs: [String: Double]?
+    var attempts: Int
+    var error: String?
+    /// The open attempt, for a trial being evaluated.
+    var job: Int64?
+}
+
+struct AskResponse: Codable, Sendable {
+    var trials: [TrialPayload]
+}
+
+struct TellResponse: Codable, Sendable {
+    var trial: Int
+    var state: String
+    /// Whether this tell changed anything (false for a repeated identical tell).
+    var recorded: Bool
+}
+
+struct StudySummary: Codable, Sendable {
+    var id: Int64
+    var name: String
+    var trials: Int
+    var pending: Int
+    var running: Int
+    var completed: Int
+    var failed: Int
+    var budget: Int
+    var hypervolume: Double?
+    var specification: StudySpecification?
+}
+
+struct FrontResponse: Codable, Sendable {
+    var objectives: [String]
+    var reference: [Double]?
+    var hypervolume: Double?
+    var trials: [TrialPayload]
+}
+
+struct HistoryPoint: Codable, Sendable {
+    var trials: Int
+    var hypervolume: Double
+}

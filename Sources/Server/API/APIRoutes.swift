@@ -1,0 +1,256 @@
+import Foundation
+import Hummingbird
+import Logging
+import Store
+import Studies
+
+/// The HTTP routes of the service: a thin layer that authenticates, decodes, calls the
+/// coordinator and encodes. Every error becomes a JSON error body (see ``ServiceError``).
+struct APIRoutes: Sendable {
+    let coordinator: StudyCoordinator
+    /// Largest request body accepted, in bytes.
+    let maxBodyBytes: Int
+    /// Seconds between polls of a followed log.
+    let followInterval: Double
+
+    /// The paths served, for the OpenAPI document's test: method and path template.
+    static let endpoints: [(method: String, path: String)] = [
+        ("GET", "/health"), ("GET", "/openapi.json"), ("POST", "/v1/tokens"), ("POST", "/v1/studies"),
+        ("GET", "/v1/studies"), ("GET", "/v1/studies/{study}"), ("POST", "/v1/studies/{study}/ask"),
+        ("GET", "/v1/studies/{study}/trials"), ("POST", "/v1/studies/{study}/trials"),
+        ("POST", "/v1/studies/{study}/trials/{trial}/tell"), ("GET", "/v1/studies/{study}/front"),
+        ("GET", "/v1/studies/{study}/history"), ("POST", "/v1/pilots/acquire"), ("POST", "/v1/jobs/{job}/heartbeat"),
+        ("POST", "/v1/jobs/{job}/logs"), ("GET", "/v1/jobs/{job}/logs"), ("POST", "/v1/jobs/{job}/complete"),
+        ("POST", "/v1/jobs/{job}/release"),
+    ]
+
+    func register(on router: Router<BasicRequestContext>) {
+        router.get("/health") { _, _ in try json(["status": "ok"]) }
+        router.get("/openapi.json") { _, _ in
+            guard let url = Bundle.module.url(forResource: "openapi", withExtension: "json"),
+                let data = try? Data(contentsOf: url)
+            else { throw ServiceError(.internalError, "the OpenAPI document is missing from this build") }
+            return Response(
+                status: .ok,
+                headers: [.contentType: "application/json"],
+                body: .init(byteBuffer: ByteBuffer(bytes: data))
+            )
+        }
+        let v1 = router.group("v1")
+        v1.post("tokens") { request, _ in
+            let caller = try await caller(request)
+            let body = try await decode(TokenRequest.self, request)
+            return try json(try await coordinator.createToken(caller, body), status: .created)
+        }
+        v1.post("studies") { request, _ in
+            let caller = try await caller(request)
+            let data = try await bodyData(request)
+            guard (try? JSONSerialization.jsonObject(with: data)) is [String: Any] else {
+                throw ServiceError(.badRequest, "the body must be a JSON object: the study specification")
+            }
+            let specification = try StudySpecification.decode(json: data, source: "body")
+            return try json(try await coordinator.createStudy(caller, specification), status: .created)
+        }
+        v1.get("studies") { request, _ in try json(try await coordinator.studies(try await caller(request))) }
+        v1.get("studies/:study") { request, context in
+            try json(try await coordinator.study(try await caller(request), try context.parameters.require("study")))
+        }
+        v1.post("studies/:study/ask") { request, context in
+            let caller = try await caller(request)
+            let body = try await decode(AskRequest.self, request, emptyAllowed: true)
+            return try json(
+                try await coordinator.ask(caller, try context.parameters.require("study"), count: body.count ?? 1)
+            )
+        }
+        v1.get("studies/:study/trials") { request, context in
+            try json(try await coordinator.trials(try await caller(request), try context.parameters.require("study")))
+        }
+        v1.post("studies/:study/trials") { request, context in
+            let caller = try await caller(request)
+            let body = try await decode(AttachRequest.self, request)
+            return try json(
+                try await coordinator.attach(caller, try context.parameters.require("study"), body),
+                status: .created
+            )
+        }
+        v1.post("studies/:study/trials/:trial/tell") { request, context in
+            let caller = try await caller(request)
+            let body = try await decode(TellRequest.self, request)
+            guard let trial = Int(try context.parameters.require("trial")) else {
+                throw ServiceError(.badRequest, "trial must be a trial number", field: "trial")
+            }
+            return try json(
+                try await coordinator.tell(caller, try context.parameters.require("study"), trial: trial, body)
+            )
+        }
+        v1.get("studies/:study/front") { request, context in
+            try json(try await coordinator.front(try await caller(request), try context.parameters.require("study")))
+        }
+        v1.get("studies/:study/history") { request, context in
+            try json(try await coordinator.history(try await caller(request), try context.parameters.require("study")))
+        }
+        v1.post("pilots/acquire") { request, _ in
+            let caller = try await caller(request)
+            return try json(try await coordinator.acquire(caller, try await decode(AcquireRequest.self, request)))
+        }
+        v1.post("jobs/:job/heartbeat") { request, context in
+            let caller = try await caller(request)
+            let body = try await decode(PilotRequest.self, request)
+            return try json(try await coordinator.heartbeat(caller, job: try job(context), pilot: body.pilot))
+        }
+        v1.post("jobs/:job/logs") { request, context in
+            let caller = try await caller(request)
+            let body = try await decode(LogsRequest.self, request)
+            try await coordinator.appendLogs(caller, job: try job(context), body)
+            return try json(["appended": body.lines.count])
+        }
+        v1.get("jobs/:job/logs") { request, context in
+            let caller = try await caller(request)
+            let job = try job(context)
+            let follow =
+                request.uri.queryParameters.get("follow").map { $0 == "true" || $0 == "1" }
+                ?? (request.headers[.accept]?.contains("text/event-stream") ?? false)
+            let after = Int64(request.uri.queryParameters.get("after") ?? "0") ?? 0
+            let first = try await coordinator.logs(caller, job: job, after: after)
+            guard follow else { return try json(LogsResponse(lines: first.lines, finished: first.finished)) }
+            return followLogs(caller: caller, job: job, first: first)
+        }
+        v1.post("jobs/:job/complete") { request, context in
+            let caller = try await caller(request)
+            let body = try await decode(CompleteRequest.self, request)
+            return try json(try await coordinator.complete(caller, job: try job(context), body))
+        }
+        v1.post("jobs/:job/release") { request, context in
+            let caller = try await caller(request)
+            let body = try await decode(PilotRequest.self, request)
+            return try json(try await coordinator.release(caller, job: try job(context), pilot: body.pilot))
+        }
+    }
+
+    struct LogsResponse: Encodable {
+        var lines: [LogLine]
+        var finished: Bool
+    }
+
+    /// A server-sent event stream of a job's log: one event per line (`event: stdout|stderr|pilot`,
+    /// `id:` the line's id), then `event: end` once the job has ended and every line was sent.
+    func followLogs(caller: Caller, job: Int64, first: (lines: [LogLine], finished: Bool)) -> Response {
+        let coordinator = self.coordinator
+        let interval = UInt64(followInterval * 1e9)
+        return Response(
+            status: .ok,
+            headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"],
+            body: ResponseBody { writer in
+                var batch = first
+                var after: Int64 = 0
+                while true {
+                    for line in batch.lines {
+                        let data = line.text.split(separator: "\n", omittingEmptySubsequences: false)
+                            .map { "data: \($0)\n" }.joined()
+                        try await writer.write(ByteBuffer(string: "id: \(line.id)\nevent: \(line.stream)\n\(data)\n"))
+                        after = line.id
+                    }
+                    if batch.finished && batch.lines.isEmpty { break }
+                    if batch.lines.isEmpty { try await Task.sleep(nanoseconds: interval) }
+                    batch = try await coordinator.logs(caller, job: job, after: after)
+                }
+                try await writer.write(ByteBuffer(string: "event: end\ndata: {\"job\": \(job)}\n\n"))
+                try await writer.finish(nil)
+            }
+        )
+    }
+
+    // MARK: Plumbing
+
+    func caller(_ request: Request) async throws -> Caller {
+        let header = request.headers[.authorization]
+        var secret: String? = nil
+        if let header, header.lowercased().hasPrefix("bearer ") {
+            secret = String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)
+        }
+        return try await coordinator.authenticate(secret)
+    }
+
+    func job(_ context: BasicRequestContext) throws -> Int64 {
+        guard let id = Int64(try context.parameters.require("job")) else {
+            throw ServiceError(.badRequest, "job must be a job number", field: "job")
+        }
+        return id
+    }
+
+    func bodyData(_ request: Request) async throws -> Data {
+        var request = request
+        let buffer = try await request.collectBody(upTo: maxBodyBytes)
+        return Data(buffer.readableBytesView)
+    }
+
+    /// Decodes a JSON object body, refusing unknown fields and naming the field at fault.
+    func decode<T: APIRequest>(_ type: T.Type, _ request: Request, emptyAllowed: Bool = false) async throws -> T {
+        var data = try await bodyData(request)
+        if data.isEmpty && emptyAllowed { data = Data("{}".utf8) }
+        guard let object = try? JSONSerialization.jsonObject(with: data) else {
+            throw ServiceError(.badRequest, "the body is not valid JSON")
+        }
+        guard let fields = object as? [String: Any] else {
+            throw ServiceError(.badRequest, "the body must be a JSON object")
+        }
+        if let unknown = fields.keys.sorted().first(where: { !T.fields.contains($0) }) {
+            throw ServiceError(
+                .badRequest,
+                "unknown field '\(unknown)'; expected \(T.fields.sorted().joined(separator: ", "))",
+                field: unknown
+            )
+        }
+        do {
+            return try JSONDecoder().decode(T.self, from: data)
+        } catch let DecodingError.keyNotFound(key, context) {
+            let path = (context.codingPath + [key]).map(\.stringValue).joined(separator: ".")
+            throw ServiceError(.badRequest, "missing field '\(path)'", field: path)
+        } catch let DecodingError.typeMismatch(expected, context) {
+            let path = context.codingPath.map(\.stringValue).joined(separator: ".")
+            throw ServiceError(.badRequest, "field '\(path)' must be of type \(expected)", field: path)
+        } catch let DecodingError.valueNotFound(expected, context) {
+            let path = context.codingPath.map(\.stringValue).joined(separator: ".")
+            throw ServiceError(.badRequest, "field '\(path)' must be a \(expected), not null", field: path)
+        } catch let DecodingError.dataCorrupted(context) {
+            let path = context.codingPath.map(\.stringValue).joined(separator: ".")
+            throw ServiceError(.badRequest, "field '\(path)': \(context.debugDescription)", field: path)
+        }
+    }
+}
+
+/// Encodes a value as a JSON response.
+func json<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) throws -> Response {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys]
+    let data = try encoder.encode(value)
+    return Response(
+        status: status,
+        headers: [.contentType: "application/json; charset=utf-8"],
+        body: .init(byteBuffer: ByteBuffer(bytes: data))
+    )
+}
+
+/// Turns every error into a JSON error response, so a request never ends in a bare 500.
+struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    let logger: Logger
+
+    func handle(
+        _ request: Request,
+        context: Context,
+        next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch {
+            let serviceError = ServiceError.from(error)
+            if serviceError.code == .internalError {
+                logger.error(
+                    "request failed",
+                    metadata: ["path": "\(request.uri.path)", "error": "\(error)"]
+                )
+            }
+            return try serviceError.response(from: request, context: context)
+        }
+    }
+}

@@ -1,0 +1,33 @@
+import Store
+
+/// Creates tokens directly in a service's database (`paretopilot token create`), for instance the
+/// pilot tokens of a batch system, while the server runs or before it starts.
+public enum TokenIssuer {
+    /// Stores a new token and returns its secret, which is not kept anywhere else.
+    /// - Parameters:
+    ///   - path: The service's SQLite file.
+    ///   - role: `admin`, `client` or `pilot`.
+    ///   - study: For a client token, the name or id of the one study it may use.
+    ///   - name: A label shown in logs.
+    public static func create(path: String, role: TokenRole, study: String?, name: String?) throws -> String {
+        let store = try StudyStore(path: path)
+        var studyID: Int64? = nil
+        if let study {
+            guard role == .client else {
+                throw ServiceError(.invalidValue, "only client tokens are bound to a study", field: "study")
+            }
+            guard let found = try store.studies().first(where: { $0.name == study || String($0.id) == study }) else {
+                throw ServiceError(.notFound, "no study '\(study)' in '\(path)'", field: "study")
+            }
+            studyID = found.id
+        }
+        let secret = TokenDigest.newSecret()
+        _ = try store.createToken(
+            digest: TokenDigest.digest(secret),
+            role: role,
+            study: studyID,
+            name: name ?? role.rawValue
+        )
+        return secret
+    }
+}

@@ -1,0 +1,220 @@
+import Foundation
+import Store
+import Studies
+
+extension StudyCoordinator {
+    /// Reserves up to `slots` jobs for a pilot, atomically per study, among the studies whose needs
+    /// the pilot's resources meet (cores, memory, GPUs, queue, and remaining wall time against the
+    /// expected duration of one evaluation). Studies are visited in round-robin order.
+    func acquire(_ caller: Caller, _ request: AcquireRequest) throws -> AcquireResponse {
+        try require(caller, .pilot)
+        try checkPilotName(request.pilot)
+        let slots = request.slots ?? 1
+        guard (1...1000).contains(slots) else {
+            throw ServiceError(.invalidValue, "slots must be between 1 and 1000", field: "slots")
+        }
+        let offer = request.resources ?? PilotResources()
+        if let cores = offer.cores, cores < 0 {
+            throw ServiceError(.invalidValue, "resources.cores must not be negative", field: "resources.cores")
+        }
+        if let memory = offer.memoryGB, !(memory >= 0 && memory.isFinite) {
+            throw ServiceError(.invalidValue, "resources.memory_gb must be non-negative", field: "resources.memory_gb")
+        }
+        if let gpus = offer.gpus, gpus < 0 {
+            throw ServiceError(.invalidValue, "resources.gpus must not be negative", field: "resources.gpus")
+        }
+        if let remaining = offer.remainingSeconds, !remaining.isFinite {
+            throw ServiceError(
+                .invalidValue,
+                "resources.remaining_seconds must be finite",
+                field: "resources.remaining_seconds"
+            )
+        }
+        var allowed: Set<Int64>? = nil
+        if let keys = request.studies {
+            allowed = []
+            for key in keys { allowed!.insert(try resolve(key).id) }
+        }
+
+        var free = (slots: slots, cores: offer.cores, memory: offer.memoryGB, gpus: offer.gpus ?? 0)
+        var jobs: [JobPayload] = []
+        let now = Date().timeIntervalSince1970
+        if !rotation.isEmpty { rotation.append(rotation.removeFirst()) }
+        for id in rotation where free.slots > 0 {
+            guard let runtime = runtimes[id], runtime.servedByPilots, allowed?.contains(id) ?? true else { continue }
+            let needs = runtime.specification.resources ?? .init()
+            if let queues = needs.queues, !queues.isEmpty {
+                guard let name = offer.queue ?? offer.site, queues.contains(name) else { continue }
+                _ = name
+            }
+            if let remaining = offer.remainingSeconds, let expected = runtime.expectedSeconds,
+                remaining < expected * 1.1 + 5
+            {
+                continue
+            }
+            var fit = free.slots
+            let cores = needs.cores ?? 1
+            if let available = free.cores { fit = min(fit, available / cores) }
+            if let memory = needs.memoryGB, memory > 0, let available = free.memory {
+                fit = min(fit, Int((available / memory).rounded(.down)))
+            }
+            if let gpus = needs.gpus, gpus > 0 { fit = min(fit, free.gpus / gpus) }
+            guard fit > 0 else { continue }
+            let queued = try store.queuedTrials(study: id, limit: fit).map(\.id)
+            guard !queued.isEmpty else { continue }
+            let leased = try store.lease(trials: queued, worker: request.pilot, expiresAt: now + runtime.leaseSeconds)
+            for attempt in leased { jobs.append(job(attempt, runtime: runtime)) }
+            free.slots -= leased.count
+            if free.cores != nil { free.cores! -= leased.count * cores }
+            if let memory = needs.memoryGB, free.memory != nil { free.memory! -= Double(leased.count) * memory }
+            if let gpus = needs.gpus { free.gpus -= leased.count * gpus }
+            refill(id)
+        }
+        if !jobs.isEmpty {
+            logger.debug("jobs leased", metadata: ["pilot": "\(request.pilot)", "count": "\(jobs.count)"])
+        }
+        return AcquireResponse(jobs: jobs, retryAfter: jobs.isEmpty ? 1 : nil)
+    }
+
+    func job(_ attempt: AttemptRecord, runtime: StudyRuntime) -> JobPayload {
+        let evaluator = runtime.specification.evaluator
+        return JobPayload(
+            job: attempt.id,
+            study: runtime.id,
+            studyName: runtime.name,
+            trial: attempt.trialNumber,
+            attempt: attempt.number,
+            parameters: runtime.specification.decode(attempt.parameters),
+            command: evaluator.command,
+            problem: evaluator.problem,
+            timeout: evaluator.timeout,
+            workingDirectory: evaluator.workingDirectory,
+            environment: evaluator.environment,
+            prefix: evaluator.prefix,
+            objectives: runtime.specification.objectives.map(\.name),
+            leaseSeconds: runtime.leaseSeconds,
+            heartbeatSeconds: max(0.2, runtime.leaseSeconds / 4)
+        )
+    }
+
+    func checkPilotName(_ name: String) throws(ServiceError) {
+        guard !name.isEmpty, name.count <= 200 else {
+            throw ServiceError(.invalidValue, "pilot must be a name of 1 to 200 characters", field: "pilot")
+        }
+    }
+
+    /// The attempt behind a job, checked to belong to `pilot`.
+    func pilotAttempt(_ caller: Caller, job: Int64, pilot: String) throws -> (AttemptRecord, StudyRuntime) {
+        try require(caller, .pilot)
+        try checkPilotName(pilot)
+        let attempt = try store.attemptRecord(job)
+        guard let runtime = runtimes[attempt.studyID] else { throw ServiceError(.notFound, "no job \(job)") }
+        guard attempt.worker == pilot else {
+            throw ServiceError(.conflict, "job \(job) is held by another worker", field: "pilot")
+        }
+        return (attempt, runtime)
+    }
+
+    /// Extends a job's lease; the reply says `kill` when the job is no longer the pilot's to run.
+    func heartbeat(_ caller: Caller, job: Int64, pilot: String) throws -> HeartbeatResponse {
+        let (attempt, runtime) = try pilotAttempt(caller, job: job, pilot: pilot)
+        guard attempt.state.isOpen else {
+            return HeartbeatResponse(command: "kill", reason: attempt.error ?? "the job is \(attempt.state.rawValue)")
+        }
+        let expires = Date().timeIntervalSince1970 + runtime.leaseSeconds
+        let renewed = try store.renewLease(attempt: job, until: expires)
+        guard renewed.state.isOpen else {
+            return HeartbeatResponse(command: "kill", reason: renewed.error ?? "the job is \(renewed.state.rawValue)")
+        }
+        return HeartbeatResponse(command: "continue", reason: nil, leaseExpiresAt: expires)
+    }
+
+    /// Appends log lines of a running job.
+    func appendLogs(_ caller: Caller, job: Int64, _ request: LogsRequest) throws {
+        let (attempt, _) = try pilotAttempt(caller, job: job, pilot: request.pilot)
+        guard attempt.state.isOpen else {
+            throw ServiceError(.conflict, "job \(job) is \(attempt.state.rawValue); it takes no more log lines")
+        }
+        guard request.lines.count <= 10_000 else {
+            throw ServiceError(.payloadTooLarge, "at most 10000 lines per request", field: "lines")
+        }
+        for (index, line) in request.lines.enumerated() {
+            guard ["stdout", "stderr", "pilot"].contains(line.stream) else {
+                throw ServiceError(
+                    .invalidValue,
+                    "stream must be stdout, stderr or pilot",
+                    field: "lines[\(index)].stream"
+                )
+            }
+        }
+        try store.appendLogs(attempt: job, lines: request.lines.map { ($0.stream, $0.text) })
+    }
+
+    /// Log lines of a job after line `after`, and whether the job has ended.
+    func logs(_ caller: Caller, job: Int64, after: Int64) throws -> (lines: [LogLine], finished: Bool) {
+        let attempt = try store.attemptRecord(job)
+        if caller.role != .pilot { try requireStudyAccess(caller, attempt.studyID) }
+        return (try store.logs(attempt: job, after: after), !attempt.state.isOpen)
+    }
+
+    /// Records how a pilot's job ended. Reporting the same outcome twice is a no-op; reporting on a
+    /// job whose lease was lost (and given to another pilot) is a conflict and changes nothing.
+    func complete(_ caller: Caller, job: Int64, _ request: CompleteRequest) throws -> TellResponse {
+        let (attempt, runtime) = try pilotAttempt(caller, job: job, pilot: request.pilot)
+        let outcome = try Outcome(values: request.outputs, failure: request.failure, field: "outputs")
+        let recorded = try record(outcome, for: attempt, runtime: runtime, retry: true)
+        return TellResponse(
+            trial: attempt.trialNumber,
+            state: try store.trialStateOf(attempt.trialID).rawValue,
+            recorded: recorded
+        )
+    }
+
+    /// A pilot hands back a job it will not finish (it is shutting down): the attempt fails without
+    /// counting against the trial's cap and the trial is queued again.
+    func release(_ caller: Caller, job: Int64, pilot: String) throws -> TellResponse {
+        let (attempt, runtime) = try pilotAttempt(caller, job: job, pilot: pilot)
+        if attempt.state.isOpen {
+            try store.failAttempt(attempt.id, error: "released by pilot \(pilot)", retry: true, released: true)
+            refill(runtime.id)
+        }
+        return TellResponse(
+            trial: attempt.trialNumber,
+            state: try store.trialStateOf(attempt.trialID).rawValue,
+            recorded: attempt.state.isOpen
+        )
+    }
+
+    /// Fails every job whose lease has expired and queues its trial again, up to the study's cap of
+    /// attempts, after which the trial fails. Returns the number of jobs reaped.
+    @discardableResult
+    public func reapExpiredLeases(now: Double = Date().timeIntervalSince1970) -> Int {
+        do {
+            let expired = try store.expiredAttempts(now: now)
+            for attempt in expired {
+                guard let runtime = runtimes[attempt.studyID] else { continue }
+                let again = try store.countedAttempts(trial: attempt.trialID) < runtime.maxAttempts
+                let message = "lease expired: pilot \(attempt.worker ?? "?") stopped reporting"
+                try store.failAttempt(attempt.id, error: message, retry: again)
+                try store.logEvent(
+                    study: runtime.id,
+                    trial: attempt.trialID,
+                    kind: again ? "lease_expired" : "trial_failed",
+                    message: message
+                )
+                if !again { runtimes[runtime.id]?.open[attempt.trialID] = nil }
+                logger.notice(
+                    "lease expired",
+                    metadata: [
+                        "job": "\(attempt.id)", "trial": "\(attempt.trialNumber)", "pilot": "\(attempt.worker ?? "?")",
+                    ]
+                )
+                refill(runtime.id)
+            }
+            return expired.count
+        } catch {
+            logger.error("reaping expired leases failed", metadata: ["error": "\(error)"])
+            return 0
+        }
+    }
+}

@@ -1,0 +1,73 @@
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+
+/// Settings of `paretopilot serve`.
+public struct ServerConfiguration: Sendable {
+    public var host: String
+    /// 0 picks a free port (reported through `onRunning`).
+    public var port: Int
+    public var databasePath: String
+    /// Seconds between sweeps for expired leases.
+    public var reapInterval: Double
+    /// Largest request body accepted, in bytes.
+    public var maxBodyBytes: Int
+    /// Seconds between polls of a followed log.
+    public var followInterval: Double
+
+    public init(
+        host: String = "127.0.0.1",
+        port: Int = 8080,
+        databasePath: String,
+        reapInterval: Double = 1,
+        maxBodyBytes: Int = 4 << 20,
+        followInterval: Double = 0.25
+    ) {
+        self.host = host
+        self.port = port
+        self.databasePath = databasePath
+        self.reapInterval = reapInterval
+        self.maxBodyBytes = maxBodyBytes
+        self.followInterval = followInterval
+    }
+}
+
+/// The ParetoPilot HTTP service: ask/tell for clients, jobs for pilots, tokens, a lease reaper.
+public struct ParetoPilotServer: Sendable {
+    public let configuration: ServerConfiguration
+    public let coordinator: StudyCoordinator
+    let logger: Logger
+
+    /// Opens the database; the service starts with ``run(onRunning:)``.
+    public init(configuration: ServerConfiguration, logger: Logger) throws {
+        self.configuration = configuration
+        self.logger = logger
+        coordinator = try StudyCoordinator(path: configuration.databasePath, logger: logger)
+    }
+
+    /// Serves until SIGTERM or SIGINT (graceful: requests in flight finish) or until the task is
+    /// cancelled. `onRunning` gets the bound port once the server listens.
+    public func run(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        let router = Router(context: BasicRequestContext.self)
+        router.add(middleware: ErrorMiddleware(logger: logger))
+        router.add(middleware: LogRequestsMiddleware(.debug))
+        APIRoutes(
+            coordinator: coordinator,
+            maxBodyBytes: configuration.maxBodyBytes,
+            followInterval: configuration.followInterval
+        ).register(on: router)
+        await coordinator.start()
+        let app = Application(
+            router: router,
+            configuration: .init(
+                address: .hostname(configuration.host, port: configuration.port),
+                serverName: "paretopilot"
+            ),
+            services: [LeaseReaper(coordinator: coordinator, interval: configuration.reapInterval)],
+            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
+            logger: logger
+        )
+        try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+    }
+}

@@ -1,0 +1,306 @@
+import Foundation
+
+/// One attempt as the distribution layer sees it: who holds it, until when, and how it ended.
+public struct AttemptRecord: Sendable, Equatable {
+    public var id: Int64
+    public var trialID: Int64
+    public var studyID: Int64
+    public var trialNumber: Int
+    public var number: Int
+    public var state: AttemptState
+    /// The pilot (or client) that holds or held the attempt.
+    public var worker: String?
+    /// Lease deadline, Unix seconds; `nil` for attempts without a lease (ask/tell, in-process).
+    public var leaseExpiresAt: Double?
+    public var error: String?
+    public var exitCode: Int32?
+    /// Outputs recorded by this attempt, if it completed.
+    public var outputs: [String: Double]?
+    public var parameters: [Double]
+    /// Seconds from start to completion, for a completed attempt.
+    public var duration: Double? = nil
+}
+
+/// A log line of an attempt.
+public struct LogLine: Sendable, Equatable, Codable {
+    public var id: Int64
+    /// `stdout`, `stderr` or `pilot`.
+    public var stream: String
+    public var text: String
+    /// Unix seconds.
+    public var at: Double
+
+    public init(id: Int64, stream: String, text: String, at: Double) {
+        self.id = id
+        self.stream = stream
+        self.text = text
+        self.at = at
+    }
+}
+
+extension StudyStore {
+    // MARK: Queue
+
+    /// Adds pending trials for `designs` in one transaction, numbered after the existing ones.
+    public func createTrials(study: Int64, designs: [[Double]]) throws(StoreError) -> [TrialRecord] {
+        try connection.transaction { () throws(StoreError) -> [TrialRecord] in
+            var next =
+                try connection.query(
+                    "SELECT COALESCE(MAX(number), -1) + 1 FROM trials WHERE study_id = ?",
+                    [.integer(study)]
+                )[0][0].integer ?? 0
+            let now = Self.now()
+            var records: [TrialRecord] = []
+            for design in designs {
+                try connection.query(
+                    "INSERT INTO trials (study_id, number, parameters, state, created_at, updated_at) VALUES (?, ?, ?, 'pending', ?, ?)",
+                    [.integer(study), .integer(next), .text(Self.encode(design)), .text(now), .text(now)]
+                )
+                records.append(
+                    TrialRecord(
+                        id: connection.lastInsertedRowID,
+                        number: Int(next),
+                        parameters: design,
+                        state: .pending,
+                        attempts: 0,
+                        outputs: nil,
+                        lastError: nil
+                    )
+                )
+                next += 1
+            }
+            return records
+        }
+    }
+
+    /// Trials waiting for a worker: pending ones and running ones whose last attempt failed and may
+    /// be retried (no open attempt), oldest first.
+    public func queuedTrials(study: Int64, limit: Int) throws(StoreError) -> [(id: Int64, number: Int)] {
+        try connection.query(
+            """
+            SELECT t.id, t.number FROM trials t
+            WHERE t.study_id = ? AND (t.state = 'pending' OR (t.state = 'running' AND NOT EXISTS (
+                SELECT 1 FROM attempts a WHERE a.trial_id = t.id AND a.state IN ('leased', 'running'))))
+            ORDER BY t.number LIMIT ?
+            """,
+            [.integer(study), .integer(Int64(limit))]
+        ).map { ($0[0].integer ?? 0, Int($0[1].integer ?? 0)) }
+    }
+
+    /// Leases the given queued trials to `worker` until `expiresAt` (Unix seconds), all in one
+    /// transaction: each gets a new `leased` attempt and moves to `running`. Trials that are no longer
+    /// queued (another caller took them) are skipped. Returns the attempts created.
+    public func lease(
+        trials: [Int64],
+        worker: String,
+        expiresAt: Double
+    ) throws(StoreError) -> [AttemptRecord] {
+        try connection.transaction { () throws(StoreError) -> [AttemptRecord] in
+            var leased: [AttemptRecord] = []
+            let now = Date().timeIntervalSince1970
+            for trial in trials {
+                guard
+                    let row = try connection.query(
+                        """
+                        SELECT t.state, t.study_id, t.number, t.parameters,
+                               (SELECT COUNT(*) FROM attempts a WHERE a.trial_id = t.id AND a.state IN ('leased', 'running')),
+                               (SELECT COALESCE(MAX(number), 0) + 1 FROM attempts a WHERE a.trial_id = t.id)
+                        FROM trials t WHERE t.id = ?
+                        """,
+                        [.integer(trial)]
+                    ).first,
+                    let state = row[0].text.flatMap(TrialState.init(rawValue:)),
+                    state == .pending || state == .running, row[4].integer == 0
+                else { continue }
+                let number = row[5].integer ?? 1
+                try connection.query(
+                    "INSERT INTO attempts (trial_id, number, state, started_at, worker, lease_expires_at, started_unix) VALUES (?, ?, 'leased', ?, ?, ?, ?)",
+                    [.integer(trial), .integer(number), .text(Self.now()), .text(worker), .real(expiresAt), .real(now)]
+                )
+                let attempt = connection.lastInsertedRowID
+                if state == .pending {
+                    try connection.query(
+                        "UPDATE trials SET state = 'running', updated_at = ? WHERE id = ?",
+                        [.text(Self.now()), .integer(trial)]
+                    )
+                }
+                leased.append(
+                    AttemptRecord(
+                        id: attempt,
+                        trialID: trial,
+                        studyID: row[1].integer ?? 0,
+                        trialNumber: Int(row[2].integer ?? 0),
+                        number: Int(number),
+                        state: .leased,
+                        worker: worker,
+                        leaseExpiresAt: expiresAt,
+                        parameters: Self.decodeDoubles(row[3].text)
+                    )
+                )
+            }
+            return leased
+        }
+    }
+
+    /// Extends the lease of an open attempt and marks it running. Returns the attempt as stored
+    /// after the update (unchanged if it was no longer open).
+    public func renewLease(attempt: Int64, until expiresAt: Double) throws(StoreError) -> AttemptRecord {
+        try connection.query(
+            "UPDATE attempts SET state = 'running', lease_expires_at = ? WHERE id = ? AND state IN ('leased', 'running')",
+            [.real(expiresAt), .integer(attempt)]
+        )
+        return try attemptRecord(attempt)
+    }
+
+    /// Open attempts whose lease ended before `now` (Unix seconds).
+    public func expiredAttempts(now: Double) throws(StoreError) -> [AttemptRecord] {
+        let ids = try connection.query(
+            "SELECT id FROM attempts WHERE state IN ('leased', 'running') AND lease_expires_at IS NOT NULL AND lease_expires_at < ?",
+            [.real(now)]
+        ).compactMap { $0[0].integer }
+        var records: [AttemptRecord] = []
+        for id in ids { records.append(try attemptRecord(id)) }
+        return records
+    }
+
+    /// Attempts of a trial that count against its cap (released ones do not).
+    public func countedAttempts(trial: Int64) throws(StoreError) -> Int {
+        Int(
+            try connection.query(
+                "SELECT COUNT(*) FROM attempts WHERE trial_id = ? AND released = 0",
+                [.integer(trial)]
+            )[0][0].integer ?? 0
+        )
+    }
+
+    /// One attempt with its trial, study and, if it completed, its outputs.
+    public func attemptRecord(_ attempt: Int64) throws(StoreError) -> AttemptRecord {
+        guard
+            let row = try connection.query(
+                """
+                SELECT a.id, a.trial_id, t.study_id, t.number, a.number, a.state, a.worker, a.lease_expires_at,
+                       a.error, a.exit_code, o.outputs, t.parameters, a.duration
+                FROM attempts a JOIN trials t ON t.id = a.trial_id
+                LEFT JOIN observations o ON o.attempt_id = a.id
+                WHERE a.id = ?
+                """,
+                [.integer(attempt)]
+            ).first
+        else { throw StoreError(.notFound, "no job \(attempt)") }
+        return AttemptRecord(
+            id: row[0].integer ?? 0,
+            trialID: row[1].integer ?? 0,
+            studyID: row[2].integer ?? 0,
+            trialNumber: Int(row[3].integer ?? 0),
+            number: Int(row[4].integer ?? 0),
+            state: row[5].text.flatMap(AttemptState.init(rawValue:)) ?? .failed,
+            worker: row[6].text,
+            leaseExpiresAt: row[7].double,
+            error: row[8].text,
+            exitCode: row[9].integer.map { Int32(truncatingIfNeeded: $0) },
+            outputs: row[10].text.flatMap {
+                try? JSONDecoder().decode([String: Double].self, from: Data($0.utf8))
+            },
+            parameters: Self.decodeDoubles(row[11].text),
+            duration: row[12].double
+        )
+    }
+
+    /// The number of a study's trials in each state.
+    public func trialStateCounts(study: Int64) throws(StoreError) -> [TrialState: Int] {
+        var counts: [TrialState: Int] = [:]
+        for row in try connection.query(
+            "SELECT state, COUNT(*) FROM trials WHERE study_id = ? GROUP BY state",
+            [.integer(study)]
+        ) {
+            if let state = row[0].text.flatMap(TrialState.init(rawValue:)) { counts[state] = Int(row[1].integer ?? 0) }
+        }
+        return counts
+    }
+
+    /// The state of one trial.
+    public func trialStateOf(_ trial: Int64) throws(StoreError) -> TrialState {
+        guard
+            let state = try connection.query("SELECT state FROM trials WHERE id = ?", [.integer(trial)]).first?[0].text
+                .flatMap(TrialState.init(rawValue:))
+        else { throw StoreError(.notFound, "no trial \(trial)") }
+        return state
+    }
+
+    /// The open (leased or running) attempt of each trial of a study that has one: trial id to attempt id.
+    public func openAttempts(study: Int64) throws(StoreError) -> [Int64: Int64] {
+        var open: [Int64: Int64] = [:]
+        for row in try connection.query(
+            """
+            SELECT a.trial_id, a.id FROM attempts a JOIN trials t ON t.id = a.trial_id
+            WHERE t.study_id = ? AND a.state IN ('leased', 'running')
+            """,
+            [.integer(study)]
+        ) {
+            if let trial = row[0].integer, let attempt = row[1].integer { open[trial] = attempt }
+        }
+        return open
+    }
+
+    /// The attempts of one trial, oldest first.
+    public func attempts(trial: Int64) throws(StoreError) -> [AttemptRecord] {
+        let ids = try connection.query(
+            "SELECT id FROM attempts WHERE trial_id = ? ORDER BY number",
+            [.integer(trial)]
+        ).compactMap { $0[0].integer }
+        var records: [AttemptRecord] = []
+        for id in ids { records.append(try attemptRecord(id)) }
+        return records
+    }
+
+    /// The id of a study's trial by number.
+    public func trialID(study: Int64, number: Int) throws(StoreError) -> Int64 {
+        guard
+            let id = try connection.query(
+                "SELECT id FROM trials WHERE study_id = ? AND number = ?",
+                [.integer(study), .integer(Int64(number))]
+            ).first?[0].integer
+        else { throw StoreError(.notFound, "no trial \(number) in study \(study)") }
+        return id
+    }
+
+    /// Durations in seconds of a study's completed attempts.
+    public func completedDurations(study: Int64) throws(StoreError) -> [Double] {
+        try connection.query(
+            """
+            SELECT a.duration FROM attempts a JOIN trials t ON t.id = a.trial_id
+            WHERE t.study_id = ? AND a.state = 'completed' AND a.duration IS NOT NULL
+            """,
+            [.integer(study)]
+        ).compactMap { $0[0].double }
+    }
+
+    // MARK: Logs
+
+    /// Appends log lines to an attempt in one transaction.
+    public func appendLogs(attempt: Int64, lines: [(stream: String, text: String)]) throws(StoreError) {
+        let now = Date().timeIntervalSince1970
+        try connection.transaction { () throws(StoreError) in
+            for line in lines {
+                try connection.query(
+                    "INSERT INTO logs (attempt_id, stream, line, at) VALUES (?, ?, ?, ?)",
+                    [.integer(attempt), .text(line.stream), .text(line.text), .real(now)]
+                )
+            }
+        }
+    }
+
+    /// Log lines of an attempt after the line `after` (exclusive), oldest first.
+    public func logs(attempt: Int64, after: Int64 = 0, limit: Int = 10_000) throws(StoreError) -> [LogLine] {
+        try connection.query(
+            "SELECT id, stream, line, at FROM logs WHERE attempt_id = ? AND id > ? ORDER BY id LIMIT ?",
+            [.integer(attempt), .integer(after), .integer(Int64(limit))]
+        ).map {
+            LogLine(id: $0[0].integer ?? 0, stream: $0[1].text ?? "", text: $0[2].text ?? "", at: $0[3].double ?? 0)
+        }
+    }
+
+    static func decodeDoubles(_ text: String?) -> [Double] {
+        (try? JSONDecoder().decode([Double].self, from: Data((text ?? "[]").utf8))) ?? []
+    }
+}
