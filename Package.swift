@@ -75,6 +75,7 @@ let package = Package(
             dependencies: [
                 "BayesianOptimization", "CTokenDigest", "Pareto", "Store", "Studies",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -139,7 +140,7 @@ let package = Package(
         .testTarget(name: "ServerTests", dependencies: ["Server", "Pilot", "Store", "Studies"]),
         .testTarget(
             name: "ParetoPilotCommandsTests",
-            dependencies: ["ParetoPilotCommands", "Pareto", "Store", "Studies"]
+            dependencies: ["ParetoPilotCommands", "Pareto", "Pilot", "Store", "Studies"]
         ),
     ]
 )

@@ -128,7 +128,7 @@ public actor Pilot {
             } catch {
                 logger.warning("acquire failed; retrying", metadata: ["error": "\(error)"])
                 try? await Task.sleep(nanoseconds: UInt64(backoff * 1e9))
-                backoff = min(backoff * 2, 30)
+                backoff = min(backoff * 2, 5)
             }
         }
         while !running.isEmpty {

@@ -39,6 +39,9 @@ public struct ParetoPilotServer: Sendable {
     public let coordinator: StudyCoordinator
     let logger: Logger
 
+    /// Every route: method and path template (as in the OpenAPI document).
+    public static var endpoints: [(method: String, path: String)] { APIRoutes.endpoints }
+
     /// Opens the database; the service starts with ``run(onRunning:)``.
     public init(configuration: ServerConfiguration, logger: Logger) throws {
         self.configuration = configuration

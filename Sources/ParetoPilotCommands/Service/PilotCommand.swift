@@ -121,7 +121,7 @@ struct PilotCommand: AsyncParsableCommand {
             return source
         }
         let summary = await pilot.run()
-        sources.forEach { $0.cancel() }
+        for source in sources { source.cancel() }
         print(
             "{\"pilot\": \"\(configuration.name)\", \"completed\": \(summary.completed), \"failed\": \(summary.failed), \"abandoned\": \(summary.abandoned)}"
         )

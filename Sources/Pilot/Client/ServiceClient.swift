@@ -98,7 +98,8 @@ public final class ServiceClient: Sendable {
         return try JSONSerialization.jsonObject(with: response.body, options: [.fragmentsAllowed])
     }
 
-    static func check(_ response: (status: Int, body: Data)) throws {
+    /// Throws ``ServiceClientError`` for a 3xx, 4xx or 5xx answer.
+    public static func check(_ response: (status: Int, body: Data)) throws {
         guard response.status >= 300 else { return }
         let object = (try? JSONSerialization.jsonObject(with: response.body)) as? [String: Any]
         let error = object?["error"] as? [String: Any]

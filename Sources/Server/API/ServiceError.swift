@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import NIOCore
 import Store
 import Studies
 
@@ -62,6 +63,8 @@ public struct ServiceError: Error, Sendable, CustomStringConvertible {
             case .invalidInput, .constraint: return ServiceError(.invalidValue, error.message, cause: error)
             default: return ServiceError(.internalError, "storage error: \(error.message)", cause: error)
             }
+        case is NIOTooManyBytesError:
+            return ServiceError(.payloadTooLarge, "the request body is larger than the service accepts")
         case let error as HTTPError:
             switch error.status {
             case .contentTooLarge:

@@ -1,0 +1,186 @@
+import Foundation
+import Pilot
+import Store
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A `paretopilot` child process with its standard output collected.
+final class ChildCommand: @unchecked Sendable {
+    let process = Process()
+    private let output = Pipe()
+    private var text = ""
+    private let lock = NSLock()
+
+    init(_ arguments: [String], environment: [String: String] = [:]) throws {
+        process.executableURL = URL(fileURLWithPath: Scratch.binary!)
+        process.arguments = arguments
+        var merged = ProcessInfo.processInfo.environment
+        for (key, value) in environment { merged[key] = value }
+        process.environment = merged
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        output.fileHandleForReading.readabilityHandler = { [weak self] handle in
+            let data = handle.availableData
+            guard let self, !data.isEmpty else { return }
+            self.lock.lock()
+            self.text += String(decoding: data, as: UTF8.self)
+            self.lock.unlock()
+        }
+        try process.run()
+    }
+
+    var standardOutput: String {
+        lock.lock()
+        defer { lock.unlock() }
+        return text
+    }
+
+    /// Waits for a line of standard output starting with `prefix` and returns the rest of it.
+    func line(startingWith prefix: String, seconds: Double = 60) async throws -> String? {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if let line = standardOutput.split(separator: "\n").first(where: { $0.hasPrefix(prefix) }) {
+                return String(line.dropFirst(prefix.count))
+            }
+            try await Task.sleep(nanoseconds: 20_000_000)
+        }
+        return nil
+    }
+
+    func kill(_ signal: Int32 = SIGKILL) {
+        if process.isRunning { Glibc.kill(process.processIdentifier, signal) }
+    }
+}
+
+@Suite("paretopilot serve and pilot as processes", .serialized)
+struct ServiceProcessTests {
+    static let admin = "integration-admin"
+
+    func startServer(db: String, port: Int = 0) async throws -> (ChildCommand, Int) {
+        let server = try ChildCommand(
+            ["serve", "--db", db, "--port", String(port), "--reap-interval", "0.2"],
+            environment: ["PARETOPILOT_ADMIN_TOKEN": Self.admin]
+        )
+        guard let url = try await server.line(startingWith: "listening on "),
+            let port = Int(url.split(separator: ":").last!)
+        else {
+            server.kill()
+            throw CancellationError()
+        }
+        return (server, port)
+    }
+
+    func pilot(port: Int, name: String, extra: [String] = []) throws -> ChildCommand {
+        try ChildCommand(
+            ["pilot", "--server", "http://127.0.0.1:\(port)", "--name", name, "--log-level", "error"] + extra,
+            environment: ["PARETOPILOT_TOKEN": Self.admin]
+        )
+    }
+
+    func study(name: String, script: String, budget: Int) -> [String: Any] {
+        [
+            "name": name,
+            "parameters": [
+                ["name": "x", "type": "float", "lower": 0, "upper": 1],
+                ["name": "y", "type": "float", "lower": 0, "upper": 1],
+            ],
+            "objectives": [["name": "f1"], ["name": "f2"]],
+            "evaluator": ["command": script],
+            "budget": budget,
+            "strategy": "sobol",
+            "min_queued": 2,
+            "lease_seconds": 1,
+        ]
+    }
+
+    @Test("A pilot killed with SIGKILL mid-job: another pilot re-runs the job and the trial gets exactly one result")
+    func pilotKilled() async throws {
+        guard Scratch.binary != nil else { return }
+        let directory = try Scratch.directory()
+        // Trial 0's first attempt hangs (and records its shell's pid); every other run is quick.
+        let script = try Scratch.script(
+            """
+            if [ "$PARETOPILOT_TRIAL" = 0 ] && [ ! -e "\(directory.path)/hung" ]; then
+              echo $$ > "\(directory.path)/hung"; sleep 60
+            fi
+            \(twoObjectiveScript)
+            """,
+            in: directory
+        )
+        let (server, port) = try await startServer(db: directory.appendingPathComponent("service.sqlite").path)
+        defer { server.kill() }
+        let client = try ServiceClient(url: "http://127.0.0.1:\(port)", token: Self.admin)
+        try await client.call(.POST, "/v1/studies", json: study(name: "killed", script: script, budget: 4))
+        let first = try pilot(port: port, name: "first", extra: ["--max-jobs", "1"])
+        let hung = directory.appendingPathComponent("hung").path
+        let started = try await waitUntil { FileManager.default.fileExists(atPath: hung) }
+        #expect(started)
+        first.kill()
+        if let pid = Int32(
+            (try? String(contentsOfFile: hung, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        ) {
+            Glibc.kill(pid, SIGKILL)
+        }
+        let second = try pilot(port: port, name: "second", extra: ["--slots", "2", "--idle-exit", "2"])
+        defer { second.kill() }
+        let finished = try await waitUntil(seconds: 60) {
+            let summary = try await client.call(.GET, "/v1/studies/killed") as! [String: Any]
+            return summary["completed"] as? Int == 4
+        }
+        #expect(finished)
+        let store = try StudyStore(path: directory.appendingPathComponent("service.sqlite").path)
+        let trials = try store.trials(study: 1)
+        #expect(trials.count == 4)
+        #expect(trials.allSatisfy { $0.state == .completed && $0.outputs != nil })
+        let attempts = try store.attempts(trial: trials[0].id)
+        #expect(attempts.count == 2)
+        #expect(attempts[0].worker == "first" && attempts[0].state == .failed)
+        #expect(attempts[0].error?.hasPrefix("lease expired") == true)
+        #expect(attempts[1].worker == "second" && attempts[1].state == .completed)
+    }
+
+    @Test("The server killed with SIGKILL mid-study and restarted on the same file loses no result")
+    func serverKilled() async throws {
+        guard Scratch.binary != nil else { return }
+        let directory = try Scratch.directory()
+        let script = try Scratch.script("sleep 0.2\n\(twoObjectiveScript)", in: directory)
+        let db = directory.appendingPathComponent("service.sqlite").path
+        var (server, port) = try await startServer(db: db)
+        let client = try ServiceClient(url: "http://127.0.0.1:\(port)", token: Self.admin)
+        try await client.call(.POST, "/v1/studies", json: study(name: "restart", script: script, budget: 12))
+        let worker = try pilot(port: port, name: "steady", extra: ["--slots", "2", "--idle-exit", "3"])
+        defer { worker.kill() }
+        #expect(
+            try await waitUntil {
+                (try await client.call(.GET, "/v1/studies/restart") as! [String: Any])["completed"] as? Int ?? 0 >= 4
+            }
+        )
+        server.kill()
+        try await Task.sleep(nanoseconds: 300_000_000)
+        let before = try StudyStore(path: db).trials(study: 1).filter { $0.state == .completed }
+        #expect(before.count >= 4)
+        (server, _) = try await startServer(db: db, port: port)
+        defer { server.kill() }
+        let finished = try await waitUntil(seconds: 90) {
+            (try await client.call(.GET, "/v1/studies/restart") as! [String: Any])["completed"] as? Int == 12
+        }
+        #expect(finished)
+        let after = try StudyStore(path: db).trials(study: 1)
+        #expect(after.count == 12)
+        for trial in before {
+            #expect(after.first { $0.id == trial.id }?.outputs == trial.outputs)
+        }
+    }
+
+    func waitUntil(seconds: Double = 30, _ condition: () async throws -> Bool) async throws -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if (try? await condition()) == true { return true }
+            try await Task.sleep(nanoseconds: 50_000_000)
+        }
+        return false
+    }
+}
