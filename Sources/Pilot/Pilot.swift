@@ -139,6 +139,12 @@ public actor Pilot {
     }
 
     func acquire(slots: Int) async throws -> AcquireAnswer {
+        let body = try JSONSerialization.data(withJSONObject: acquireBody(slots: slots))
+        return try await client.call(.POST, "/v1/pilots/acquire", data: body, as: AcquireAnswer.self)
+    }
+
+    /// What the pilot offers: its name, slots, resources and remaining wall time.
+    func acquireBody(slots: Int) -> [String: Any] {
         var resources: [String: Any] = [:]
         if let cores = configuration.cores { resources["cores"] = cores }
         if let memory = configuration.memoryGB { resources["memory_gb"] = memory }
@@ -148,7 +154,7 @@ public actor Pilot {
         if let end = configuration.wallTimeEnd { resources["remaining_seconds"] = end - Date().timeIntervalSince1970 }
         var body: [String: Any] = ["pilot": configuration.name, "slots": slots, "resources": resources]
         if let studies = configuration.studies { body["studies"] = studies }
-        return try await client.call(.POST, "/v1/pilots/acquire", json: body, as: AcquireAnswer.self)
+        return body
     }
 
     func launch(_ job: PilotJob) {
@@ -245,11 +251,20 @@ public actor Pilot {
             body["failure"] = failure
             outcome = .failed
         }
+        // Ask for the next job in the same request while there is room for it.
+        let wantsNext = !stopping && configuration.maxJobs.map { started < $0 } ?? true
+        if wantsNext {
+            var next = acquireBody(slots: 1)
+            next["pilot"] = nil
+            body["acquire"] = next
+        }
+        let payload = (try? JSONSerialization.data(withJSONObject: body)) ?? Data()
         // Report until the server answers (it may be restarting); a 4xx is final.
         var delay = 0.2
         for _ in 0..<60 {
             do {
-                try await reporter.call(.POST, "\(path)/complete", json: body)
+                let answer = try await reporter.call(.POST, "\(path)/complete", data: payload, as: CompleteAnswer.self)
+                if !stopping { for next in answer.jobs ?? [] { launch(next) } }
                 break
             } catch let error as ServiceClientError where error.status < 500 {
                 logger.warning("result refused", metadata: ["job": "\(job.job)", "error": "\(error)"])

@@ -41,3 +41,8 @@ struct HeartbeatAnswer: Decodable, Sendable {
     var command: String
     var reason: String?
 }
+
+struct CompleteAnswer: Decodable, Sendable {
+    var recorded: Bool
+    var jobs: [PilotJob]?
+}

@@ -51,7 +51,27 @@ final class SQLiteConnection {
         try execute("PRAGMA foreign_keys = ON")
     }
 
-    deinit { sqlite3_close_v2(handle) }
+    /// Prepared statements by SQL text, reused across calls (parsing costs more than running them).
+    private var statements: [String: OpaquePointer] = [:]
+
+    deinit {
+        for statement in statements.values { sqlite3_finalize(statement) }
+        sqlite3_close_v2(handle)
+    }
+
+    private func prepared(_ sql: String) throws(StoreError) -> OpaquePointer {
+        if let statement = statements[sql] { return statement }
+        var statement: OpaquePointer?
+        guard sqlite3_prepare_v2(handle, sql, -1, &statement, nil) == SQLITE_OK, let statement else {
+            throw StoreError(.sqlite, "\(lastError) (in: \(sql.prefix(120)))")
+        }
+        if statements.count > 256 {
+            for old in statements.values { sqlite3_finalize(old) }
+            statements = [:]
+        }
+        statements[sql] = statement
+        return statement
+    }
 
     private var lastError: String { handle.map { String(cString: sqlite3_errmsg($0)) } ?? "closed" }
 
@@ -68,11 +88,11 @@ final class SQLiteConnection {
     /// Runs one statement with parameters and returns its rows.
     @discardableResult
     func query(_ sql: String, _ parameters: [SQLiteValue] = []) throws(StoreError) -> [[SQLiteValue]] {
-        var statement: OpaquePointer?
-        guard sqlite3_prepare_v2(handle, sql, -1, &statement, nil) == SQLITE_OK, let statement else {
-            throw StoreError(.sqlite, "\(lastError) (in: \(sql.prefix(120)))")
+        let statement = try prepared(sql)
+        defer {
+            sqlite3_reset(statement)
+            sqlite3_clear_bindings(statement)
         }
-        defer { sqlite3_finalize(statement) }
         let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
         for (index, value) in parameters.enumerated() {
             let position = Int32(index + 1)

@@ -53,7 +53,7 @@ extension StudyStore {
             var records: [TrialRecord] = []
             for design in designs {
                 try connection.query(
-                    "INSERT INTO trials (study_id, number, parameters, state, created_at, updated_at) VALUES (?, ?, ?, 'pending', ?, ?)",
+                    "INSERT INTO trials (study_id, number, parameters, state, created_at, updated_at, queued) VALUES (?, ?, ?, 'pending', ?, ?, 1)",
                     [.integer(study), .integer(next), .text(Self.encode(design)), .text(now), .text(now)]
                 )
                 records.append(
@@ -77,14 +77,19 @@ extension StudyStore {
     /// be retried (no open attempt), oldest first.
     public func queuedTrials(study: Int64, limit: Int) throws(StoreError) -> [(id: Int64, number: Int)] {
         try connection.query(
-            """
-            SELECT t.id, t.number FROM trials t
-            WHERE t.study_id = ? AND (t.state = 'pending' OR (t.state = 'running' AND NOT EXISTS (
-                SELECT 1 FROM attempts a WHERE a.trial_id = t.id AND a.state IN ('leased', 'running'))))
-            ORDER BY t.number LIMIT ?
-            """,
+            "SELECT id, number FROM trials WHERE study_id = ? AND queued = 1 ORDER BY number LIMIT ?",
             [.integer(study), .integer(Int64(limit))]
         ).map { ($0[0].integer ?? 0, Int($0[1].integer ?? 0)) }
+    }
+
+    /// How many trials wait for a worker, counting up to `limit`.
+    public func queuedCount(study: Int64, limit: Int) throws(StoreError) -> Int {
+        Int(
+            try connection.query(
+                "SELECT COUNT(*) FROM (SELECT 1 FROM trials WHERE study_id = ? AND queued = 1 LIMIT ?)",
+                [.integer(study), .integer(Int64(limit))]
+            )[0][0].integer ?? 0
+        )
     }
 
     /// Leases the given queued trials to `worker` until `expiresAt` (Unix seconds), all in one
@@ -118,12 +123,10 @@ extension StudyStore {
                     [.integer(trial), .integer(number), .text(Self.now()), .text(worker), .real(expiresAt), .real(now)]
                 )
                 let attempt = connection.lastInsertedRowID
-                if state == .pending {
-                    try connection.query(
-                        "UPDATE trials SET state = 'running', updated_at = ? WHERE id = ?",
-                        [.text(Self.now()), .integer(trial)]
-                    )
-                }
+                try connection.query(
+                    "UPDATE trials SET state = 'running', updated_at = ?, queued = 0 WHERE id = ?",
+                    [.text(Self.now()), .integer(trial)]
+                )
                 leased.append(
                     AttemptRecord(
                         id: attempt,
@@ -181,7 +184,7 @@ extension StudyStore {
                 SELECT a.id, a.trial_id, t.study_id, t.number, a.number, a.state, a.worker, a.lease_expires_at,
                        a.error, a.exit_code, o.outputs, t.parameters, a.duration
                 FROM attempts a JOIN trials t ON t.id = a.trial_id
-                LEFT JOIN observations o ON o.attempt_id = a.id
+                LEFT JOIN observations o ON o.trial_id = a.trial_id AND o.attempt_id = a.id
                 WHERE a.id = ?
                 """,
                 [.integer(attempt)]
@@ -300,7 +303,19 @@ extension StudyStore {
         }
     }
 
+    /// Parses a JSON array of numbers as this store writes it (`[0.5,1,2e-05]`), falling back to
+    /// the JSON decoder for anything else.
     static func decodeDoubles(_ text: String?) -> [Double] {
-        (try? JSONDecoder().decode([Double].self, from: Data((text ?? "[]").utf8))) ?? []
+        guard let text, text.first == "[", text.last == "]" else { return [] }
+        let body = text.dropFirst().dropLast()
+        if body.isEmpty { return [] }
+        var values: [Double] = []
+        for part in body.split(separator: ",") {
+            guard let value = Double(part.trimmingCharacters(in: .whitespaces)) else {
+                return (try? JSONDecoder().decode([Double].self, from: Data(text.utf8))) ?? []
+            }
+            values.append(value)
+        }
+        return values
     }
 }

@@ -123,7 +123,8 @@ public final class StudyStore {
             2: "ALTER TABLE trials ADD COLUMN metadata TEXT",
             // Version 3: the distribution layer. Attempts gain the `leased` state, the pilot holding
             // them, a lease deadline and timings (the table is rebuilt: SQLite cannot alter a CHECK);
-            // log lines per attempt; hashed API tokens.
+            // trials a `queued` flag (waiting for a worker: pending, or failed and to be retried) so
+            // the queue is read through an index; log lines per attempt; hashed API tokens.
             3: """
             CREATE TABLE attempts_v3 (
                 id INTEGER PRIMARY KEY,
@@ -156,6 +157,10 @@ public final class StudyStore {
                 at REAL NOT NULL
             );
             CREATE INDEX logs_by_attempt ON logs(attempt_id, id);
+            ALTER TABLE trials ADD COLUMN queued INTEGER NOT NULL DEFAULT 0;
+            UPDATE trials SET queued = 1 WHERE state = 'pending' OR (state = 'running' AND NOT EXISTS (
+                SELECT 1 FROM attempts a WHERE a.trial_id = trials.id AND a.state IN ('leased', 'running')));
+            CREATE INDEX trials_queued ON trials(study_id, queued, number);
             CREATE TABLE tokens (
                 id INTEGER PRIMARY KEY,
                 digest TEXT NOT NULL UNIQUE,
@@ -188,10 +193,21 @@ public final class StudyStore {
         }
     }
 
+    /// The current UTC time as ISO 8601 with milliseconds (`2026-11-26T18:43:07.123Z`), formatted
+    /// with `gmtime_r` rather than a date formatter, which costs far more on every transaction.
     static func now() -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.string(from: Date())
+        var spec = timespec()
+        clock_gettime(CLOCK_REALTIME, &spec)
+        var seconds = spec.tv_sec
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        let milliseconds = Int(spec.tv_nsec / 1_000_000)
+        func pad(_ value: Int32, _ width: Int) -> String {
+            let text = String(value)
+            return String(repeating: "0", count: max(0, width - text.count)) + text
+        }
+        return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))T"
+            + "\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2)).\(pad(Int32(milliseconds), 3))Z"
     }
 
     static func encode<T: Encodable>(_ value: T) -> String {
@@ -248,7 +264,7 @@ public final class StudyStore {
                 )[0][0].integer ?? 0
             let now = Self.now()
             try connection.query(
-                "INSERT INTO trials (study_id, number, parameters, state, created_at, updated_at, metadata) VALUES (?, ?, ?, 'pending', ?, ?, ?)",
+                "INSERT INTO trials (study_id, number, parameters, state, created_at, updated_at, metadata, queued) VALUES (?, ?, ?, 'pending', ?, ?, ?, 1)",
                 [
                     .integer(study), .integer(next), .text(Self.encode(parameters)), .text(now), .text(now),
                     metadata.map { .text(Self.encode($0)) } ?? .null,
@@ -299,14 +315,17 @@ public final class StudyStore {
                 ]
             )
             let attempt = connection.lastInsertedRowID
+            try connection.query("UPDATE trials SET queued = 0 WHERE id = ?", [.integer(trial)])
             if state == .pending { try setTrialState(trial, .running) }
             return attempt
         }
     }
 
     /// Records a successful attempt: the attempt and its trial complete, the outputs are stored.
-    public func completeAttempt(_ attempt: Int64, outputs: [String: Double]) throws(StoreError) {
-        try connection.transaction { () throws(StoreError) in
+    /// Returns the attempt's duration in seconds, when its start time is known.
+    @discardableResult
+    public func completeAttempt(_ attempt: Int64, outputs: [String: Double]) throws(StoreError) -> Double? {
+        try connection.transaction { () throws(StoreError) -> Double? in
             let (trial, state) = try attemptInfo(attempt)
             guard state.isOpen else {
                 throw StoreError(.invalidTransition, "attempt \(attempt) is \(state.rawValue); it cannot complete")
@@ -320,7 +339,9 @@ public final class StudyStore {
                 "INSERT INTO observations (trial_id, attempt_id, outputs, recorded_at) VALUES (?, ?, ?, ?)",
                 [.integer(trial), .integer(attempt), .text(Self.encode(outputs)), .text(now)]
             )
-            try setTrialState(trial, .completed)
+            try setTrialState(trial, .completed, queued: false)
+            return try connection.query("SELECT duration FROM attempts WHERE id = ?", [.integer(attempt)]).first?[0]
+                .double
         }
     }
 
@@ -347,7 +368,11 @@ public final class StudyStore {
                     stderrTail.map { .text($0) } ?? .null, .integer(released ? 1 : 0), .integer(attempt),
                 ]
             )
-            if !retry { try setTrialState(trial, .failed) }
+            if retry {
+                try connection.query("UPDATE trials SET queued = 1 WHERE id = ?", [.integer(trial)])
+            } else {
+                try setTrialState(trial, .failed, queued: false)
+            }
         }
     }
 
@@ -367,6 +392,7 @@ public final class StudyStore {
                     "UPDATE attempts SET state = 'failed', finished_at = ?, error = 'interrupted: the process running it stopped' WHERE id = ?",
                     [.text(Self.now()), row[0]]
                 )
+                try connection.query("UPDATE trials SET queued = 1 WHERE id = ?", [row[1]])
             }
             return rows.compactMap { $0[1].integer }
         }
@@ -390,7 +416,7 @@ public final class StudyStore {
             TrialRecord(
                 id: row[0].integer ?? 0,
                 number: Int(row[1].integer ?? 0),
-                parameters: (try? decoder.decode([Double].self, from: Data((row[2].text ?? "[]").utf8))) ?? [],
+                parameters: Self.decodeDoubles(row[2].text),
                 state: TrialState(rawValue: row[3].text ?? "") ?? .failed,
                 attempts: Int(row[5].integer ?? 0),
                 outputs: row[4].text.flatMap { try? decoder.decode([String: Double].self, from: Data($0.utf8)) },
@@ -423,7 +449,7 @@ public final class StudyStore {
         return state
     }
 
-    private func setTrialState(_ trial: Int64, _ next: TrialState) throws(StoreError) {
+    private func setTrialState(_ trial: Int64, _ next: TrialState, queued: Bool? = nil) throws(StoreError) {
         let current = try trialState(trial)
         guard current.canMove(to: next) else {
             throw StoreError(
@@ -431,10 +457,17 @@ public final class StudyStore {
                 "trial \(trial) cannot move from \(current.rawValue) to \(next.rawValue)"
             )
         }
-        try connection.query(
-            "UPDATE trials SET state = ?, updated_at = ? WHERE id = ?",
-            [.text(next.rawValue), .text(Self.now()), .integer(trial)]
-        )
+        if let queued {
+            try connection.query(
+                "UPDATE trials SET state = ?, updated_at = ?, queued = ? WHERE id = ?",
+                [.text(next.rawValue), .text(Self.now()), .integer(queued ? 1 : 0), .integer(trial)]
+            )
+        } else {
+            try connection.query(
+                "UPDATE trials SET state = ?, updated_at = ? WHERE id = ?",
+                [.text(next.rawValue), .text(Self.now()), .integer(trial)]
+            )
+        }
     }
 
     private func attemptInfo(_ attempt: Int64) throws(StoreError) -> (trial: Int64, state: AttemptState) {

@@ -5,6 +5,6 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure ParetoPilot's numerical kernels.",
-        subcommands: [BenchGPCommand.self, BenchBLASCommand.self, BenchMOBOCommand.self]
+        subcommands: [BenchGPCommand.self, BenchBLASCommand.self, BenchMOBOCommand.self, BenchServiceCommand.self]
     )
 }

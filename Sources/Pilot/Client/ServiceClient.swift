@@ -89,6 +89,18 @@ public final class ServiceClient: Sendable {
         return try JSONDecoder().decode(Response.self, from: response.body)
     }
 
+    /// Sends an encoded JSON body and decodes the JSON answer, throwing ``ServiceClientError`` for 4xx/5xx.
+    public func call<Response: Decodable>(
+        _ method: HTTPMethod,
+        _ path: String,
+        data: Data,
+        as type: Response.Type
+    ) async throws -> Response {
+        let response = try await send(method, path, body: data)
+        try Self.check(response)
+        return try JSONDecoder().decode(Response.self, from: response.body)
+    }
+
     /// Sends a JSON request and returns the answer as a JSON object, throwing for 4xx/5xx.
     @discardableResult
     public func call(_ method: HTTPMethod, _ path: String, json body: [String: Any]? = nil) async throws -> Any {

@@ -149,12 +149,28 @@ struct LogsRequest: APIRequest {
     var lines: [LogLinePayload]
 }
 
-/// A pilot reports how a job ended: outputs, or a failure.
+/// A pilot reports how a job ended: outputs, or a failure; with `acquire`, it asks for its next
+/// jobs in the same request (one round trip per evaluation instead of two).
 struct CompleteRequest: APIRequest {
-    static let fields: Set<String> = ["pilot", "outputs", "failure"]
+    static let fields: Set<String> = ["pilot", "outputs", "failure", "acquire"]
     var pilot: String
     var outputs: [String: Double]?
     var failure: FailurePayload?
+    var acquire: NextJobs?
+
+    struct NextJobs: Codable, Sendable {
+        var slots: Int?
+        var resources: PilotResources?
+        var studies: [String]?
+    }
+}
+
+struct CompleteResponse: Codable, Sendable {
+    var trial: Int
+    var state: String
+    var recorded: Bool
+    /// The next jobs, when the request asked for them.
+    var jobs: [JobPayload]?
 }
 
 /// A trial as the API shows it.

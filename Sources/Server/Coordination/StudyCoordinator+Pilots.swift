@@ -159,14 +159,28 @@ extension StudyCoordinator {
 
     /// Records how a pilot's job ended. Reporting the same outcome twice is a no-op; reporting on a
     /// job whose lease was lost (and given to another pilot) is a conflict and changes nothing.
-    func complete(_ caller: Caller, job: Int64, _ request: CompleteRequest) throws -> TellResponse {
+    func complete(_ caller: Caller, job: Int64, _ request: CompleteRequest) throws -> CompleteResponse {
         let (attempt, runtime) = try pilotAttempt(caller, job: job, pilot: request.pilot)
         let outcome = try Outcome(values: request.outputs, failure: request.failure, field: "outputs")
         let recorded = try record(outcome, for: attempt, runtime: runtime, retry: true)
-        return TellResponse(
+        var jobs: [JobPayload]? = nil
+        if let next = request.acquire {
+            jobs =
+                try acquire(
+                    caller,
+                    AcquireRequest(
+                        pilot: request.pilot,
+                        slots: next.slots,
+                        resources: next.resources,
+                        studies: next.studies
+                    )
+                ).jobs
+        }
+        return CompleteResponse(
             trial: attempt.trialNumber,
             state: try store.trialStateOf(attempt.trialID).rawValue,
-            recorded: recorded
+            recorded: recorded,
+            jobs: jobs
         )
     }
 

@@ -183,8 +183,10 @@ public actor StudyCoordinator {
 
     /// Starts generating candidates for a pilot-served study whose queue is below its minimum.
     func refill(_ id: Int64) {
-        guard let runtime = runtimes[id], runtime.servedByPilots, !runtime.generating else { return }
-        let queued = (try? store.queuedTrials(study: id, limit: runtime.minQueued).count) ?? runtime.minQueued
+        guard let runtime = runtimes[id], runtime.servedByPilots, !runtime.generating,
+            runtime.trialCount < runtime.budget
+        else { return }
+        let queued = (try? store.queuedCount(study: id, limit: runtime.minQueued)) ?? runtime.minQueued
         let count = min(runtime.minQueued - queued, runtime.budget - runtime.trialCount)
         guard count > 0 else { return }
         runtimes[id]!.generating = true
@@ -342,8 +344,7 @@ public actor StudyCoordinator {
                     field: "outputs.\(constraint.output)"
                 )
             }
-            try store.completeAttempt(attempt.id, outputs: outputs)
-            let duration = try store.attemptRecord(attempt.id).duration
+            let duration = try store.completeAttempt(attempt.id, outputs: outputs)
             runtimes[runtime.id]?.recordCompletion(
                 trial: attempt.trialID,
                 parameters: attempt.parameters,

@@ -5,8 +5,9 @@ import Studies
 
 /// What the coordinator keeps in memory for one study, rebuilt from the store at start: the
 /// optimiser, the observations so far (optimiser frame) and the designs still open (queued or being
-/// evaluated), so that generating candidates never rereads the whole study.
-struct StudyRuntime: Sendable {
+/// evaluated), so that generating candidates never rereads the whole study. A class: the coordinator
+/// updates it in place after every result, which must not copy the observations.
+final class StudyRuntime {
     let id: Int64
     let name: String
     let specification: StudySpecification
@@ -50,7 +51,7 @@ struct StudyRuntime: Sendable {
     }
 
     /// Records a completed trial.
-    mutating func recordCompletion(trial: Int64, parameters: [Double], outputs: [String: Double], duration: Double?) {
+    func recordCompletion(trial: Int64, parameters: [Double], outputs: [String: Double], duration: Double?) {
         open[trial] = nil
         if let (y, c) = specification.observation(outputs) {
             observations.inputs.append(parameters)

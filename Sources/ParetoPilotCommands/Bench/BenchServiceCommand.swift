@@ -1,0 +1,62 @@
+import ArgumentParser
+import Foundation
+
+/// `paretopilot bench service`: the service under load, over loopback.
+struct BenchServiceCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "service",
+        abstract: "Load-test the HTTP service over loopback with simulated pilots and ask/tell clients.",
+        discussion: """
+            Starts a server in this process on a free loopback port with a temporary database. Phase 1: \
+            --pilots simulated pilots, each on its own connection, acquire one job at a time and \
+            complete it (asking for the next job in the same request, as pilots do) until --evaluations \
+            results are stored; --evaluation-ms makes each simulated evaluation take that long. Phase 2: --clients ask/tell clients \
+            ask for one candidate and tell its values, --client-evaluations in all. Reports requests \
+            per second and p50/p99 latencies, then checks the store: every trial has exactly one \
+            result and none is lost. Exits 1 if any is.
+            """
+    )
+
+    @Option(help: "Simulated pilots.")
+    var pilots = 200
+
+    @Option(help: "Evaluations done by the pilots.")
+    var evaluations = 5000
+
+    @Option(help: "Ask/tell clients.")
+    var clients = 20
+
+    @Option(name: .customLong("client-evaluations"), help: "Evaluations done by the ask/tell clients.")
+    var clientEvaluations = 1000
+
+    @Option(name: .customLong("evaluation-ms"), help: "Milliseconds each simulated evaluation takes.")
+    var evaluationMilliseconds = 0.0
+
+    @Option(name: .customLong("time-limit"), help: "Seconds before the test gives up.")
+    var timeLimit = 300.0
+
+    @Flag(help: "Print one JSON object.")
+    var json = false
+
+    func validate() throws {
+        guard (1...5000).contains(pilots) else { throw ValidationError("--pilots must be between 1 and 5000") }
+        guard evaluations >= 1, clientEvaluations >= 0, clients >= 1 else {
+            throw ValidationError("--evaluations and --clients must be positive, --client-evaluations non-negative")
+        }
+        guard timeLimit > 0 else { throw ValidationError("--time-limit must be positive") }
+    }
+
+    func run() async throws {
+        let test = ServiceLoadTest(
+            pilots: pilots,
+            evaluations: evaluations,
+            clients: clients,
+            clientEvaluations: clientEvaluations,
+            timeLimit: timeLimit,
+            evaluationSeconds: evaluationMilliseconds / 1000
+        )
+        let report = try await test.run()
+        print(json ? report.json : report.text)
+        if report.lost > 0 || report.duplicated > 0 { throw ExitCode(1) }
+    }
+}

@@ -1,0 +1,276 @@
+import Foundation
+import Logging
+import NIOConcurrencyHelpers
+import Pilot
+import Server
+import Store
+
+/// A load test of the service over loopback: many simulated pilots (each its own connection)
+/// acquire and complete jobs of one study, then ask/tell clients drive a second study; the store
+/// is then checked for lost or duplicated results.
+struct ServiceLoadTest {
+    var pilots = 200
+    var evaluations = 5000
+    var clients = 20
+    var clientEvaluations = 1000
+    /// Seconds before the test gives up.
+    var timeLimit = 300.0
+    /// Seconds a simulated pilot spends "evaluating" each job (0: as fast as the server answers).
+    var evaluationSeconds = 0.0
+
+    struct Latencies: Sendable {
+        var values: [Double] = []
+
+        func percentile(_ p: Double) -> Double {
+            guard !values.isEmpty else { return .nan }
+            let sorted = values.sorted()
+            return sorted[min(sorted.count - 1, Int((p * Double(sorted.count)).rounded(.up)) - 1)]
+        }
+
+        var summary: [String: Double] {
+            ["count": Double(values.count), "p50_ms": percentile(0.5) * 1000, "p99_ms": percentile(0.99) * 1000]
+        }
+    }
+
+    struct Report: Sendable {
+        var pilots: Int
+        var evaluations: Int
+        var evaluationSeconds: Double
+        var pilotSeconds: Double
+        var acquire: Latencies
+        var complete: Latencies
+        var clients: Int
+        var clientEvaluations: Int
+        var clientSeconds: Double
+        var ask: Latencies
+        var tell: Latencies
+        var storedResults: Int
+        var duplicated: Int
+        var lost: Int
+
+        var completesPerSecond: Double { Double(complete.values.count) / pilotSeconds }
+        var requestsPerSecond: Double { Double(acquire.values.count + complete.values.count) / pilotSeconds }
+        var tellsPerSecond: Double { Double(tell.values.count) / clientSeconds }
+
+        var json: String {
+            let object: [String: Any] = [
+                "pilots": pilots, "evaluations": evaluations, "evaluation_ms": evaluationSeconds * 1000,
+                "pilot_phase_seconds": pilotSeconds,
+                "completes_per_second": completesPerSecond, "pilot_requests_per_second": requestsPerSecond,
+                "acquire": acquire.summary, "complete": complete.summary,
+                "clients": clients, "client_evaluations": clientEvaluations, "client_phase_seconds": clientSeconds,
+                "tells_per_second": tellsPerSecond, "ask": ask.summary, "tell": tell.summary,
+                "stored_results": storedResults, "duplicated": duplicated, "lost": lost,
+            ]
+            let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
+            return String(decoding: data, as: UTF8.self)
+        }
+
+        var text: String {
+            func row(_ name: String, _ l: Latencies) -> String {
+                String(
+                    format: "  %-8@ %6d requests  p50 %6.2f ms  p99 %6.2f ms",
+                    name,
+                    l.values.count,
+                    l.percentile(0.5) * 1000,
+                    l.percentile(0.99) * 1000
+                )
+            }
+            return [
+                "pilots: \(pilots) simulated (\(Int(evaluationSeconds * 1000)) ms per evaluation), \(evaluations) evaluations in \(String(format: "%.2f", pilotSeconds)) s: "
+                    + String(
+                        format: "%.0f completes/s, %.0f requests/s",
+                        completesPerSecond,
+                        requestsPerSecond
+                    ),
+                row("acquire", acquire), row("complete+next", complete),
+                "ask/tell: \(clients) clients, \(clientEvaluations) evaluations in "
+                    + String(format: "%.2f s: %.0f tells/s", clientSeconds, tellsPerSecond),
+                row("ask", ask), row("tell", tell),
+                "stored results \(storedResults), duplicated \(duplicated), lost \(lost)",
+            ].joined(separator: "\n")
+        }
+    }
+
+    static func outputs(_ parameters: [String: Any]) -> [String: Double] {
+        let x = (parameters["x"] as? Double) ?? 0
+        let y = (parameters["y"] as? Double) ?? 0
+        return ["f1": x * x + y, "f2": (1 - x) * (1 - x) + y]
+    }
+
+    static func study(name: String, command: String?, budget: Int, minQueued: Int) -> [String: Any] {
+        var body: [String: Any] = [
+            "name": name,
+            "parameters": [
+                ["name": "x", "type": "float", "lower": 0, "upper": 1],
+                ["name": "y", "type": "float", "lower": 0, "upper": 1],
+            ],
+            "objectives": [["name": "f1", "reference": 2], ["name": "f2", "reference": 2]],
+            "evaluator": command.map { ["command": $0] } ?? [:],
+            "budget": budget,
+            "strategy": "sobol",
+            "min_queued": minQueued,
+        ]
+        if command == nil { body["budget"] = max(budget, 1) }
+        return body
+    }
+
+    func run() async throws -> Report {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("load-\(UUID().uuidString).sqlite")
+            .path
+        defer {
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        }
+        let server = try ParetoPilotServer(
+            configuration: ServerConfiguration(host: "127.0.0.1", port: 0, databasePath: path),
+            logger: Logger(label: "load") { _ in SwiftLogNoOpLogHandler() }
+        )
+        let secret = "load-test-admin"
+        _ = try await server.coordinator.bootstrapAdminToken(environmentSecret: secret)
+        let (ports, continuation) = AsyncStream<Int>.makeStream()
+        let serving = Task { try await server.run { continuation.yield($0) } }
+        defer { serving.cancel() }
+        var iterator = ports.makeAsyncIterator()
+        guard let port = await iterator.next() else { throw CancellationError() }
+        let url = "http://127.0.0.1:\(port)"
+        let admin = try ServiceClient(url: url, token: secret)
+        try await admin.call(
+            .POST,
+            "/v1/studies",
+            json: Self.study(name: "pilots", command: "true", budget: evaluations, minQueued: max(2 * pilots, 8))
+        )
+        try await admin.call(
+            .POST,
+            "/v1/studies",
+            json: Self.study(name: "clients", command: nil, budget: clientEvaluations, minQueued: 1)
+        )
+        let deadline = Date().addingTimeInterval(timeLimit)
+
+        // Phase 1: simulated pilots.
+        let completed = NIOLockedValueBox(0)
+        let target = evaluations
+        let start = Date()
+        var acquire = Latencies()
+        var complete = Latencies()
+        try await withThrowingTaskGroup(of: (Latencies, Latencies).self) { group in
+            for index in 0..<pilots {
+                group.addTask {
+                    let client = try ServiceClient(url: url, token: secret)
+                    var acquired = Latencies()
+                    var told = Latencies()
+                    var job: [String: Any]? = nil
+                    while completed.withLockedValue({ $0 }) < target && Date() < deadline {
+                        guard let current = job else {
+                            let t0 = Date()
+                            let answer =
+                                try await client.call(
+                                    .POST,
+                                    "/v1/pilots/acquire",
+                                    json: ["pilot": "sim-\(index)", "slots": 1]
+                                ) as! [String: Any]
+                            acquired.values.append(Date().timeIntervalSince(t0))
+                            job = (answer["jobs"] as? [[String: Any]])?.first
+                            if job == nil { try await Task.sleep(nanoseconds: 5_000_000) }
+                            continue
+                        }
+                        if evaluationSeconds > 0 {
+                            try await Task.sleep(nanoseconds: UInt64(evaluationSeconds * 1e9))
+                        }
+                        let outputs = Self.outputs(current["parameters"] as? [String: Any] ?? [:])
+                        let t1 = Date()
+                        // The result and the request for the next job in one round trip, as pilots do.
+                        let result =
+                            try await client.call(
+                                .POST,
+                                "/v1/jobs/\(current["job"] as! Int)/complete",
+                                json: ["pilot": "sim-\(index)", "outputs": outputs, "acquire": ["slots": 1]]
+                            ) as! [String: Any]
+                        told.values.append(Date().timeIntervalSince(t1))
+                        if result["recorded"] as? Bool == true { completed.withLockedValue { $0 += 1 } }
+                        job = (result["jobs"] as? [[String: Any]])?.first
+                    }
+                    return (acquired, told)
+                }
+            }
+            for try await (a, c) in group {
+                acquire.values += a.values
+                complete.values += c.values
+            }
+        }
+        let pilotSeconds = Date().timeIntervalSince(start)
+
+        // Phase 2: ask/tell clients.
+        let remaining = NIOLockedValueBox(clientEvaluations)
+        let clientStart = Date()
+        var ask = Latencies()
+        var tell = Latencies()
+        try await withThrowingTaskGroup(of: (Latencies, Latencies).self) { group in
+            for _ in 0..<clients {
+                group.addTask {
+                    let client = try ServiceClient(url: url, token: secret)
+                    var asked = Latencies()
+                    var told = Latencies()
+                    while remaining.withLockedValue({ value -> Bool in
+                        guard value > 0 else { return false }
+                        value -= 1
+                        return true
+                    }) && Date() < deadline {
+                        let t0 = Date()
+                        let answer =
+                            try await client.call(.POST, "/v1/studies/clients/ask", json: ["count": 1])
+                            as! [String: Any]
+                        asked.values.append(Date().timeIntervalSince(t0))
+                        guard let trial = (answer["trials"] as? [[String: Any]])?.first else { continue }
+                        let t1 = Date()
+                        try await client.call(
+                            .POST,
+                            "/v1/studies/clients/trials/\(trial["trial"] as! Int)/tell",
+                            json: ["values": Self.outputs(trial["parameters"] as? [String: Any] ?? [:])]
+                        )
+                        told.values.append(Date().timeIntervalSince(t1))
+                    }
+                    return (asked, told)
+                }
+            }
+            for try await (a, t) in group {
+                ask.values += a.values
+                tell.values += t.values
+            }
+        }
+        let clientSeconds = Date().timeIntervalSince(clientStart)
+
+        // Check the store: one result per trial, none lost.
+        let store = try StudyStore(path: path)
+        let studies = try store.studies()
+        var stored = 0
+        var duplicated = 0
+        var lost = 0
+        for study in studies {
+            let trials = try store.trials(study: study.id)
+            let expected = study.name == "pilots" ? evaluations : clientEvaluations
+            let results = trials.filter { $0.outputs != nil }.count
+            stored += results
+            lost += max(0, expected - results)
+            for trial in trials where trial.outputs != nil {
+                let completedAttempts = try store.attempts(trial: trial.id).filter { $0.state == .completed }.count
+                if completedAttempts != 1 { duplicated += 1 }
+            }
+        }
+        return Report(
+            pilots: pilots,
+            evaluations: evaluations,
+            evaluationSeconds: evaluationSeconds,
+            pilotSeconds: pilotSeconds,
+            acquire: acquire,
+            complete: complete,
+            clients: clients,
+            clientEvaluations: clientEvaluations,
+            clientSeconds: clientSeconds,
+            ask: ask,
+            tell: tell,
+            storedResults: stored,
+            duplicated: duplicated,
+            lost: lost
+        )
+    }
+}
