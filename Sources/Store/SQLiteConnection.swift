@@ -33,8 +33,9 @@ final class SQLiteConnection {
     private var handle: OpaquePointer?
     let path: String
 
-    /// Opens (creating if needed) the database at `path`.
-    init(path: String) throws(StoreError) {
+    /// Opens (creating if needed) the database at `path`. Without `autoCheckpoint` the write-ahead
+    /// log is never copied back by this connection's commits (a ``WALCheckpointer`` does it).
+    init(path: String, autoCheckpoint: Bool = true) throws(StoreError) {
         self.path = path
         var db: OpaquePointer?
         let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX
@@ -49,6 +50,7 @@ final class SQLiteConnection {
         try execute("PRAGMA journal_mode = WAL")
         try execute("PRAGMA synchronous = NORMAL")
         try execute("PRAGMA foreign_keys = ON")
+        if !autoCheckpoint { try execute("PRAGMA wal_autocheckpoint = 0") }
     }
 
     /// Prepared statements by SQL text, reused across calls (parsing costs more than running them).

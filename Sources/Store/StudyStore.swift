@@ -51,9 +51,10 @@ public final class StudyStore {
     /// The schema version this build writes.
     public static let schemaVersion = 3
 
-    /// Opens or creates the store at `path`.
-    public init(path: String) throws(StoreError) {
-        connection = try SQLiteConnection(path: path)
+    /// Opens or creates the store at `path`. A server passes `autoCheckpoint: false` and runs a
+    /// ``WALCheckpointer``, so that no request waits for the log to be copied into the database.
+    public init(path: String, autoCheckpoint: Bool = true) throws(StoreError) {
+        connection = try SQLiteConnection(path: path, autoCheckpoint: autoCheckpoint)
         try migrate()
     }
 

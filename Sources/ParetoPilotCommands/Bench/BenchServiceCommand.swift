@@ -8,7 +8,8 @@ struct BenchServiceCommand: AsyncParsableCommand {
         abstract: "Load-test the HTTP service over loopback with simulated pilots and ask/tell clients.",
         discussion: """
             Starts a server in this process on a free loopback port with a temporary database. Phase 1: \
-            --pilots simulated pilots, each on its own connection, acquire one job at a time and \
+            --pilots simulated pilots, each on its own connection and starting within the first second, \
+            acquire one job at a time and \
             complete it (asking for the next job in the same request, as pilots do) until --evaluations \
             results are stored; --evaluation-ms makes each simulated evaluation take that long. Phase 2: --clients ask/tell clients \
             ask for one candidate and tell its values, --client-evaluations in all. Reports requests \

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NIOConcurrencyHelpers
 import Pilot
+import Sampling
 import Server
 import Store
 
@@ -15,7 +16,8 @@ struct ServiceLoadTest {
     var clientEvaluations = 1000
     /// Seconds before the test gives up.
     var timeLimit = 300.0
-    /// Seconds a simulated pilot spends "evaluating" each job (0: as fast as the server answers).
+    /// Mean seconds a simulated pilot spends "evaluating" each job, drawn uniformly between half and
+    /// one and a half times it (0: as fast as the server answers).
     var evaluationSeconds = 0.0
 
     struct Latencies: Sendable {
@@ -92,6 +94,18 @@ struct ServiceLoadTest {
         }
     }
 
+    struct SimulatedJob: Decodable, Sendable {
+        var job: Int64
+        var parameters: [String: Double]
+    }
+
+    struct SimulatedAnswer: Decodable, Sendable {
+        var jobs: [SimulatedJob]?
+        var recorded: Bool?
+    }
+
+    static func outputs(x: Double, y: Double) -> (f1: Double, f2: Double) { (x * x + y, (1 - x) * (1 - x) + y) }
+
     static func outputs(_ parameters: [String: Any]) -> [String: Double] {
         let x = (parameters["x"] as? Double) ?? 0
         let y = (parameters["y"] as? Double) ?? 0
@@ -158,36 +172,49 @@ struct ServiceLoadTest {
                     let client = try ServiceClient(url: url, token: secret)
                     var acquired = Latencies()
                     var told = Latencies()
-                    var job: [String: Any]? = nil
+                    var job: SimulatedJob? = nil
+                    var random = SeededGenerator(seed: UInt64(index))
+                    // Pilots start over the first second, as batch jobs do, not in one burst.
+                    try await Task.sleep(nanoseconds: UInt64(Double.random(in: 0..<1, using: &random) * 1e9))
+                    let acquireBody = Data("{\"pilot\": \"sim-\(index)\", \"slots\": 1}".utf8)
                     while completed.withLockedValue({ $0 }) < target && Date() < deadline {
                         guard let current = job else {
                             let t0 = Date()
-                            let answer =
-                                try await client.call(
-                                    .POST,
-                                    "/v1/pilots/acquire",
-                                    json: ["pilot": "sim-\(index)", "slots": 1]
-                                ) as! [String: Any]
+                            let answer = try await client.call(
+                                .POST,
+                                "/v1/pilots/acquire",
+                                data: acquireBody,
+                                as: SimulatedAnswer.self
+                            )
                             acquired.values.append(Date().timeIntervalSince(t0))
-                            job = (answer["jobs"] as? [[String: Any]])?.first
-                            if job == nil { try await Task.sleep(nanoseconds: 5_000_000) }
+                            job = answer.jobs?.first
+                            if job == nil { try await Task.sleep(nanoseconds: 100_000_000) }
                             continue
                         }
                         if evaluationSeconds > 0 {
-                            try await Task.sleep(nanoseconds: UInt64(evaluationSeconds * 1e9))
+                            // Evaluations take between half and one and a half times the mean, so
+                            // pilots do not march in step.
+                            let duration = evaluationSeconds * Double.random(in: 0.5...1.5, using: &random)
+                            try await Task.sleep(nanoseconds: UInt64(duration * 1e9))
                         }
-                        let outputs = Self.outputs(current["parameters"] as? [String: Any] ?? [:])
-                        let t1 = Date()
+                        let outputs = Self.outputs(x: current.parameters["x"] ?? 0, y: current.parameters["y"] ?? 0)
                         // The result and the request for the next job in one round trip, as pilots do.
-                        let result =
-                            try await client.call(
-                                .POST,
-                                "/v1/jobs/\(current["job"] as! Int)/complete",
-                                json: ["pilot": "sim-\(index)", "outputs": outputs, "acquire": ["slots": 1]]
-                            ) as! [String: Any]
+                        let body = Data(
+                            """
+                            {"pilot": "sim-\(index)", "outputs": {"f1": \(outputs.f1), "f2": \(outputs.f2)}, \
+                            "acquire": {"slots": 1}}
+                            """.utf8
+                        )
+                        let t1 = Date()
+                        let result = try await client.call(
+                            .POST,
+                            "/v1/jobs/\(current.job)/complete",
+                            data: body,
+                            as: SimulatedAnswer.self
+                        )
                         told.values.append(Date().timeIntervalSince(t1))
-                        if result["recorded"] as? Bool == true { completed.withLockedValue { $0 += 1 } }
-                        job = (result["jobs"] as? [[String: Any]])?.first
+                        if result.recorded == true { completed.withLockedValue { $0 += 1 } }
+                        job = result.jobs?.first
                     }
                     return (acquired, told)
                 }

@@ -26,10 +26,12 @@ public actor StudyCoordinator {
     /// Study ids in round-robin order for acquisitions.
     var rotation: [Int64] = []
     var tokens: [String: TokenRecord] = [:]
+    let checkpointer: WALCheckpointer
 
     /// Opens (or creates) the database and loads its studies and tokens.
     public init(path: String, logger: Logger) throws {
-        store = try StudyStore(path: path)
+        store = try StudyStore(path: path, autoCheckpoint: false)
+        checkpointer = try WALCheckpointer(path: path)
         self.logger = logger
         for token in try store.tokens() where !token.revoked { tokens[token.digest] = token }
         for study in try store.studies() {
@@ -47,6 +49,8 @@ public actor StudyCoordinator {
             rotation.append(study.id)
         }
     }
+
+    deinit { checkpointer.stop() }
 
     /// Tops up the queue of every study (after a restart).
     public func start() {
