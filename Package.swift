@@ -24,6 +24,7 @@ let package = Package(
         .library(name: "Studies", targets: ["Studies"]),
         .library(name: "Server", targets: ["Server"]),
         .library(name: "Pilot", targets: ["Pilot"]),
+        .library(name: "Provisioning", targets: ["Provisioning"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -88,8 +89,13 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
+        ),
+        .target(
+            name: "Provisioning",
+            dependencies: ["Pilot", "Studies", .product(name: "Logging", package: "swift-log")]
         ),
 
         // MARK: Command line
@@ -109,7 +115,9 @@ let package = Package(
                 "ActiveLearning",
                 "Server",
                 "Pilot",
+                "Provisioning",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -137,10 +145,18 @@ let package = Package(
             name: "BayesianOptimizationTests",
             dependencies: ["BayesianOptimization", "Problems", "Pareto"]
         ),
-        .testTarget(name: "ServerTests", dependencies: ["Server", "Pilot", "Store", "Studies"]),
+        .testTarget(
+            name: "ServerTests",
+            dependencies: [
+                "Server", "Pilot", "Store", "Studies",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "ProvisioningTests", dependencies: ["Provisioning"]),
         .testTarget(
             name: "ParetoPilotCommandsTests",
-            dependencies: ["ParetoPilotCommands", "Pareto", "Pilot", "Store", "Studies"]
+            dependencies: ["ParetoPilotCommands", "Pareto", "Pilot", "Provisioning", "Store", "Studies"]
         ),
     ]
 )

@@ -229,7 +229,9 @@ public actor Pilot {
             finished(job.job, .abandoned)
             return
         }
-        if case .failure = result, control.stopRequested {
+        // Stopping (SIGTERM from the batch system, which signals the evaluation too): hand the job back
+        // rather than count a failure against the trial.
+        if case .failure = result, control.stopRequested || stopping {
             _ = try? await reporter.call(.POST, "\(path)/release", json: ["pilot": pilot])
             finished(job.job, .abandoned)
             return

@@ -3,6 +3,7 @@ import Dispatch
 import Foundation
 import Logging
 import Pilot
+import Provisioning
 
 #if canImport(Glibc)
 import Glibc
@@ -103,6 +104,12 @@ struct PilotCommand: AsyncParsableCommand {
         configuration.idleExit = idleExit
         configuration.maxJobs = maxJobs
         configuration.wallTimeEnd = wallTimeEnd ?? environment["SLURM_JOB_END_TIME"].flatMap(Double.init)
+        if configuration.wallTimeEnd == nil, let job = environment["SLURM_JOB_ID"],
+            let left = SlurmCluster().timeLeft(job: job)
+        {
+            // Slurm before 23.02 does not export SLURM_JOB_END_TIME: ask squeue for the time left.
+            configuration.wallTimeEnd = Date().timeIntervalSince1970 + left
+        }
         let logger = Logger(label: "paretopilot.pilot")
         let pilot: Pilot
         do {

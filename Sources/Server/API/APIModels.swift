@@ -220,3 +220,26 @@ struct HistoryPoint: Codable, Sendable {
     var trials: Int
     var hypervolume: Double
 }
+
+/// The work pilots can do now and later, for provisioners (as Harvester reads PanDA's queues).
+struct WorkSummary: Codable, Sendable {
+    struct Study: Codable, Sendable {
+        var id: Int64
+        var name: String
+        var queued: Int
+        var running: Int
+        /// Trials still to finish, generated or not (budget minus finished).
+        var remaining: Int
+        var expectedSeconds: Double?
+
+        enum CodingKeys: String, CodingKey {
+            case id, name, queued, running, remaining
+            case expectedSeconds = "expected_seconds"
+        }
+    }
+
+    var queued: Int
+    var running: Int
+    var remaining: Int
+    var studies: [Study]
+}

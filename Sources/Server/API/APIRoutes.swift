@@ -21,7 +21,7 @@ struct APIRoutes: Sendable {
         ("POST", "/v1/studies/{study}/trials/{trial}/tell"), ("GET", "/v1/studies/{study}/front"),
         ("GET", "/v1/studies/{study}/history"), ("POST", "/v1/pilots/acquire"), ("POST", "/v1/jobs/{job}/heartbeat"),
         ("POST", "/v1/jobs/{job}/logs"), ("GET", "/v1/jobs/{job}/logs"), ("POST", "/v1/jobs/{job}/complete"),
-        ("POST", "/v1/jobs/{job}/release"),
+        ("POST", "/v1/jobs/{job}/release"), ("GET", "/v1/work"),
     ]
 
     func register(on router: Router<BasicRequestContext>) {
@@ -93,6 +93,7 @@ struct APIRoutes: Sendable {
             let caller = try await caller(request)
             return try json(try await coordinator.acquire(caller, try await decode(AcquireRequest.self, request)))
         }
+        v1.get("work") { request, _ in try json(try await coordinator.work(try await caller(request))) }
         v1.post("jobs/:job/heartbeat") { request, context in
             let caller = try await caller(request)
             let body = try await decode(PilotRequest.self, request)

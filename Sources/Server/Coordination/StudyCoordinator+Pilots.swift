@@ -76,6 +76,33 @@ extension StudyCoordinator {
         return AcquireResponse(jobs: jobs, retryAfter: jobs.isEmpty ? 1 : nil)
     }
 
+    /// Queued, running and remaining work of the studies pilots serve.
+    func work(_ caller: Caller) throws -> WorkSummary {
+        try require(caller, .pilot)
+        var studies: [WorkSummary.Study] = []
+        for id in rotation.sorted() {
+            guard let runtime = runtimes[id], runtime.servedByPilots else { continue }
+            let counts = try store.trialStateCounts(study: id)
+            let finished = counts[.completed, default: 0] + counts[.failed, default: 0]
+            studies.append(
+                WorkSummary.Study(
+                    id: id,
+                    name: runtime.name,
+                    queued: try store.queuedCount(study: id, limit: Int.max),
+                    running: try store.openAttempts(study: id).count,
+                    remaining: max(0, max(runtime.budget, runtime.trialCount) - finished),
+                    expectedSeconds: runtime.expectedSeconds
+                )
+            )
+        }
+        return WorkSummary(
+            queued: studies.reduce(0) { $0 + $1.queued },
+            running: studies.reduce(0) { $0 + $1.running },
+            remaining: studies.reduce(0) { $0 + $1.remaining },
+            studies: studies
+        )
+    }
+
     func job(_ attempt: AttemptRecord, runtime: StudyRuntime) -> JobPayload {
         let evaluator = runtime.specification.evaluator
         return JobPayload(

@@ -1,0 +1,97 @@
+import Foundation
+import Pilot
+import Provisioning
+import Store
+import Studies
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Runs only where a Slurm cluster is up and `PARETOPILOT_SLURM_TESTS=1` (CI starts one with
+/// `.ci/slurm-cluster start`).
+@Suite(
+    "Pilots under Slurm",
+    .serialized,
+    .enabled(if: ProcessInfo.processInfo.environment["PARETOPILOT_SLURM_TESTS"] == "1")
+)
+struct SlurmProvisioningTests {
+    @Test("Server, provisioner and Slurm pilots complete a study; scancel of a pilot mid-job re-runs the job once")
+    func study() async throws {
+        guard Scratch.binary != nil else {
+            Issue.record("the paretopilot binary is not built")
+            return
+        }
+        let directory = try Scratch.directory()
+        let logs = directory.appendingPathComponent("logs").path
+        try FileManager.default.createDirectory(atPath: logs, withIntermediateDirectories: true)
+        // Trial 5's first attempt records its pilot and hangs; every other run takes 0.3 s.
+        let script = try Scratch.script(
+            """
+            if [ "$PARETOPILOT_TRIAL" = 5 ] && [ ! -e "\(directory.path)/hung" ]; then
+              echo "${SLURM_ARRAY_JOB_ID}_${SLURM_ARRAY_TASK_ID}" > "\(directory.path)/hung"; sleep 120
+            fi
+            sleep 0.3
+            \(twoObjectiveScript)
+            """,
+            in: directory
+        )
+        let db = directory.appendingPathComponent("service.sqlite").path
+        let processes = ServiceProcessTests()
+        let (server, port) = try await processes.startServer(db: db)
+        defer { server.kill() }
+        let url = "http://127.0.0.1:\(port)"
+        let client = try ServiceClient(url: url, token: ServiceProcessTests.admin)
+        var study = processes.study(name: "slurm", script: script, budget: 20)
+        study["lease_seconds"] = 5
+        try await client.call(.POST, "/v1/studies", json: study)
+        let jobName = "pp-test-\(UUID().uuidString.prefix(8))"
+        let provisioner = try ChildCommand(
+            [
+                "provision", "slurm", "--server", url, "--pilots", "3", "--slots", "2", "--interval", "1",
+                "--idle-exit", "5", "--drain", "1", "--log-dir", logs, "--job-name", jobName, "--until-done",
+            ],
+            environment: ["PARETOPILOT_TOKEN": ServiceProcessTests.admin]
+        )
+        defer {
+            provisioner.kill()
+            _ = try? ShellCommand.run(["scancel", "--name", jobName])
+        }
+        let hung = directory.appendingPathComponent("hung").path
+        #expect(try await processes.waitUntil(seconds: 120) { FileManager.default.fileExists(atPath: hung) })
+        let slurmJob = try String(contentsOfFile: hung, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(!slurmJob.isEmpty)
+        // Cancel the pilot's Slurm job while trial 5 runs (retrying while slurmctld is still splitting
+        // the job array into tasks).
+        #expect(
+            try await processes.waitUntil(seconds: 20) {
+                try ShellCommand.run(["scancel", slurmJob]).succeeded
+                    && SlurmCluster().pilots(named: jobName).first { $0.id == slurmJob }.map { !$0.isRunning } ?? true
+            }
+        )
+
+        let finished = try await processes.waitUntil(seconds: 240) {
+            (try await client.call(.GET, "/v1/studies/slurm") as! [String: Any])["completed"] as? Int == 20
+        }
+        #expect(finished)
+        let store = try StudyStore(path: db)
+        let trials = try store.trials(study: 1)
+        #expect(trials.count == 20)
+        #expect(trials.allSatisfy { $0.state == .completed && $0.outputs != nil })
+        let attempts = try store.attempts(trial: trials[5].id)
+        #expect(attempts.count >= 2)
+        #expect(attempts.first?.worker == "slurm-\(slurmJob)")
+        #expect(attempts.first?.state == .failed)
+        #expect(attempts.filter { $0.state == .completed }.count == 1)
+        #expect(Set(attempts.compactMap(\.worker)).count >= 2)
+        // Every result came from a pilot started by Slurm.
+        for trial in trials {
+            let completed = try store.attempts(trial: trial.id).filter { $0.state == .completed }
+            #expect(completed.count == 1 && completed[0].worker?.hasPrefix("slurm-") == true)
+        }
+        // With the work done the provisioner cancels or lets go of its pilots, then exits.
+        #expect(try await processes.waitUntil(seconds: 60) { !provisioner.process.isRunning })
+        #expect(try SlurmCluster().pilots(named: jobName).filter { $0.isPending || $0.isRunning }.isEmpty)
+    }
+}
