@@ -13,10 +13,10 @@ public struct BatchPilot: Sendable, Equatable {
         self.state = state
     }
 
-    /// Waiting to start.
-    public var isPending: Bool { ["PENDING", "CONFIGURING", "REQUEUED", "REQUEUE_HOLD", "RESIZING"].contains(state) }
-    /// Started and not yet ending.
-    public var isRunning: Bool { ["RUNNING", "SUSPENDED"].contains(state) }
+    /// Waiting to start (the only pilots a provisioner cancels while work remains).
+    public var isPending: Bool { ["PENDING", "REQUEUED", "REQUEUE_HOLD"].contains(state) }
+    /// Started, or being set up to start, and not yet ending.
+    public var isRunning: Bool { ["RUNNING", "CONFIGURING", "SUSPENDED", "RESIZING"].contains(state) }
 }
 
 /// An error of the batch system: the command, its exit code and what it printed.
