@@ -4,178 +4,213 @@ import LinearAlgebra
 import Problems
 import Sampling
 
-/// The straddle acquisition of Bryan et al. (2005) for level sets: `1.96 σ(x) - |μ(x) - t|`,
-/// largest where the function is both uncertain and close to the threshold.
-public struct StraddleAcquisition: AcquisitionFunction {
-    let model: ExactGP
-    let threshold: Double
-    let map: UnitCubeMap
-
-    public init(model: ExactGP, threshold: Double, map: UnitCubeMap) {
-        self.model = model
-        self.threshold = threshold
-        self.map = map
-    }
-
-    public var dimension: Int { map.dimension }
-
-    public func value(at u: [Double]) -> Double {
-        let p = model.posterior(at: Matrix(rows: 1, columns: dimension, columnMajor: map.point(u)))
-        return 1.96 * p.variance[0].squareRoot() - abs(p.mean[0] - threshold)
-    }
-
-    public func value(at u: [Double], gradient: inout [Double]) -> Double {
-        let p = model.posteriorWithGradients(at: map.point(u))
-        let sigma = max(p.variance, 1e-300).squareRoot()
-        let sign: Double = p.mean >= threshold ? 1 : -1
-        for j in 0..<dimension {
-            gradient[j] = (1.96 * p.varianceGradient[j] / (2 * sigma) - sign * p.meanGradient[j]) * map.widths[j]
-        }
-        return 1.96 * sigma - abs(p.mean - threshold)
-    }
-}
-
-/// Active learning of an excursion set with a GP: a Sobol start, then batches of designs maximising
-/// the straddle, each batch built by kriging believer (the GP conditioned on the designs already
-/// chosen at their predicted means, without refitting).
+/// Active learning of excursion sets with Gaussian processes: a Sobol start, then batches chosen by
+/// a ``LevelSetCriterion`` with one GP per output (fitted by MAP, noise fixed at 1e-6 for
+/// deterministic simulations), until the budget is spent.
+///
+/// Use ``run(budget:seed:gridPerSide:)`` for a test function with known truth, or ``suggest(count:inputs:outputs:seed:)``
+/// step by step with your own evaluations (the `paretopilot excursion --evaluator` loop).
 public struct LevelSetEstimator: Sendable {
-    /// How the next design is chosen.
-    public enum Criterion: String, Sendable, CaseIterable {
-        /// `1.96 σ - |μ - t|`, maximised by quasi-Newton (Bryan et al. 2005).
-        case straddle
-        /// Stepwise uncertainty reduction: the candidate that most lowers the expected number of
-        /// misclassified grid points, `Σ_g Φ(-|μ_g - t| / σ_g)`, once its value is known (the
-        /// variance update of kriging; Chevalier et al. 2014), over quasi-random candidates.
-        case sur
-    }
-
-    public var function: ExcursionFunction
+    public var problem: LevelSetProblem
     public var batch: Int
     public var initialDesign: Int
-    public var criterion: Criterion = .straddle
+    public var criterion: LevelSetCriterion = .straddle
+    /// Raw samples and restarts of the straddle's quasi-Newton search.
     public var optimizer = AcquisitionOptimizer(rawSamples: 512, restarts: 8)
+    /// Quasi-random candidates scored by the candidate-based criteria (tMSE, entropy, SUR).
+    public var candidateCount = 2048
+    /// The GP kernel (a name in `KernelRegistry`).
+    public var kernel = "matern52"
+    /// The true functions, when known (test problems): one per output.
+    public var truth: [@Sendable ([Double]) -> Double]?
 
-    public init(function: ExcursionFunction, batch: Int = 4, initialDesign: Int? = nil) {
-        self.function = function
+    /// - Parameters:
+    ///   - problem: Inputs, outputs and thresholds.
+    ///   - batch: Designs per round.
+    ///   - initialDesign: Sobol designs before the first model (default `2d + 2`, at least 4, rounded
+    ///     up to a multiple of `batch`).
+    public init(problem: LevelSetProblem, batch: Int = 4, initialDesign: Int? = nil) {
+        self.problem = problem
         self.batch = batch
-        self.initialDesign = initialDesign ?? max(2 * function.dimension + 2, 4)
+        // 2d + 2 Sobol points (at least 4), rounded up to whole batches so that evaluations come
+        // in steps of the batch size.
+        let minimum = max(2 * problem.dimension + 2, 4)
+        self.initialDesign = initialDesign ?? (minimum + batch - 1) / max(batch, 1) * max(batch, 1)
     }
 
-    /// The outcome of a run: evaluations and the classification quality on a dense grid.
+    /// A test function at its own threshold, with its truth for scoring.
+    public init(function: ExcursionFunction, batch: Int = 4, initialDesign: Int? = nil) {
+        self.init(problem: LevelSetProblem(function), batch: batch, initialDesign: initialDesign)
+        truth = [function.evaluate]
+    }
+
+    /// The outcome of a run against known truth.
     public struct Result: Sendable {
         public var evaluations: Int
+        /// Fraction of grid points classified correctly by the posterior means (mean over outputs).
         public var accuracy: Double
+        /// Mean over classes of the fraction of each class's grid points recovered (mean over outputs).
         public var balancedAccuracy: Double
         public var inputs: [[Double]]
-        public var model: ExactGP
+        public var outputs: [[Double]]
+        public var models: [ExactGP]
+        /// Accuracy after each round: (evaluations so far, accuracy).
+        public var history: [(evaluations: Int, accuracy: Double)]
     }
 
-    /// Runs until `budget` evaluations; accuracy is measured on a grid of `gridPerSide` points per side.
-    public func run(budget: Int, seed: UInt64, gridPerSide: Int = 100) throws -> Result {
-        let map = UnitCubeMap(lower: function.lower, upper: function.upper)
-        var sobol = SobolSequence(dimension: function.dimension, scrambled: true, seed: seed)
-        var inputs = (0..<min(initialDesign, budget)).map { _ in map.point(sobol.next()) }
-        var outputs = inputs.map(function.evaluate)
+    // MARK: Step by step
+
+    /// The first designs: scrambled Sobol points.
+    public func initialDesigns(seed: UInt64) -> [[Double]] {
+        sobolDesigns(count: initialDesign, skip: 0, seed: seed)
+    }
+
+    func sobolDesigns(count: Int, skip: Int, seed: UInt64) -> [[Double]] {
+        let map = UnitCubeMap(lower: problem.lower, upper: problem.upper)
+        var sobol = SobolSequence(dimension: problem.dimension, scrambled: true, seed: seed)
+        if skip > 0 { sobol.skip(skip) }
+        return (0..<count).map { _ in map.point(sobol.next()) }
+    }
+
+    /// One GP per output, fitted to `outputs[i][k]` (design `i`, output `k`).
+    public func fit(inputs: [[Double]], outputs: [[Double]], seed: UInt64) throws -> [ExactGP] {
         var options = GPFitOptions()
         options.noiseBounds = 1e-6...1e-6
-        var model = try fit(inputs, outputs, options, seed)
+        return try (0..<problem.outputs.count).map { k in
+            try ExactGP.fit(
+                inputs: Matrix(rowArrays: inputs),
+                outputs: outputs.map { $0[k] },
+                kernel: KernelRegistry.kernel(named: kernel) ?? Matern52Kernel(),
+                bounds: InputNormalization(lower: problem.lower, upper: problem.upper),
+                options: options,
+                seed: seed &+ UInt64(k)
+            ).model
+        }
+    }
+
+    /// The next `count` designs after the observations so far (the initial design first).
+    public func suggest(count: Int, inputs: [[Double]], outputs: [[Double]], seed: UInt64) throws -> [[Double]] {
+        if inputs.count < initialDesign || criterion == .uniform {
+            return sobolDesigns(count: count, skip: inputs.count, seed: seed)
+        }
+        let models = try fit(inputs: inputs, outputs: outputs, seed: seed &+ UInt64(inputs.count))
+        return nextBatch(models, count: count, seed: seed &+ UInt64(inputs.count) &* 7919)
+    }
+
+    /// A batch by kriging believer: each design chosen on the models conditioned on the previous
+    /// ones at their predicted means.
+    func nextBatch(_ models: [ExactGP], count: Int, seed: UInt64) -> [[Double]] {
+        var believers = models
+        var chosen: [[Double]] = []
+        let context = criterion == .sur || criterion == .entropy ? GridContext(problem: problem) : nil
+        for k in 0..<count {
+            let x = choose(believers, context: context, seed: seed &+ UInt64(k) &* 104_729)
+            chosen.append(x)
+            for (index, model) in believers.enumerated() {
+                let mean = model.posterior(at: Matrix(rowArrays: [x])).mean[0]
+                believers[index] = (try? model.conditioned(on: Matrix(rowArrays: [x]), outputs: [mean])) ?? model
+            }
+        }
+        return chosen
+    }
+
+    func choose(_ models: [ExactGP], context: GridContext?, seed: UInt64) -> [Double] {
+        let map = UnitCubeMap(lower: problem.lower, upper: problem.upper)
+        if criterion == .straddle && models.count == 1 && problem.thresholds[0].count == 1 {
+            let best = optimizer.maximize(
+                StraddleAcquisition(model: models[0], threshold: problem.thresholds[0][0], map: map),
+                seed: seed
+            )
+            if let point = best.first?.point { return map.point(point) }
+        }
+        var sobol = SobolSequence(dimension: problem.dimension, scrambled: true, seed: seed)
+        let candidates = (0..<candidateCount).map { _ in map.point(sobol.next()) }
+        let scores = LevelSetScores(problem: problem, models: models, context: context).scores(
+            candidates,
+            criterion: criterion
+        )
+        var best = 0
+        for i in scores.indices where scores[i] > scores[best] { best = i }
+        return candidates[best]
+    }
+
+    // MARK: Against known truth
+
+    /// Runs to `budget` evaluations of the true functions and scores the final models on a grid of
+    /// `gridPerSide` points per side.
+    public func run(budget: Int, seed: UInt64, gridPerSide: Int = 100) throws -> Result {
+        guard let truth, truth.count == problem.outputs.count else {
+            throw LevelSetError("run(budget:seed:) needs the true function of every output")
+        }
+        func evaluate(_ x: [Double]) -> [Double] { truth.map { $0(x) } }
+        var inputs = Array(initialDesigns(seed: seed).prefix(budget))
+        var outputs = inputs.map(evaluate)
+        var models = try fit(inputs: inputs, outputs: outputs, seed: seed)
+        let grid = problem.grid(perSide: gridPerSide)
+        let truthLabels = (0..<problem.outputs.count).map { k in grid.map { problem.label(truth[k]($0), output: k) } }
+        var history = [(inputs.count, score(models, grid: grid, truth: truthLabels).accuracy)]
         var round: UInt64 = 0
         while inputs.count < budget {
             let q = min(batch, budget - inputs.count)
-            var believer = model
-            var chosen: [[Double]] = []
-            for k in 0..<q {
-                let x: [Double]
-                switch criterion {
-                case .straddle:
-                    let candidates = optimizer.maximize(
-                        StraddleAcquisition(model: believer, threshold: function.threshold, map: map),
-                        seed: seed &+ round &* 1000 &+ UInt64(k)
-                    )
-                    x = map.point(candidates.first?.point ?? sobol.next())
-                case .sur:
-                    x = uncertaintyReductionChoice(believer, map: map, seed: seed &+ round &* 1000 &+ UInt64(k))
-                }
-                chosen.append(x)
-                let mean = believer.posterior(at: Matrix(rowArrays: [x])).mean[0]
-                believer = (try? believer.conditioned(on: Matrix(rowArrays: [x]), outputs: [mean])) ?? believer
-            }
+            let chosen =
+                criterion == .uniform
+                ? sobolDesigns(count: q, skip: inputs.count, seed: seed)
+                : nextBatch(models, count: q, seed: seed &+ round &* 1000)
             inputs += chosen
-            outputs += chosen.map(function.evaluate)
-            model = try fit(inputs, outputs, options, seed &+ round)
+            outputs += chosen.map(evaluate)
+            models = try fit(inputs: inputs, outputs: outputs, seed: seed &+ round)
+            history.append((inputs.count, score(models, grid: grid, truth: truthLabels).accuracy))
             round += 1
         }
-        let (accuracy, balanced) = score(model, gridPerSide: gridPerSide)
+        let (accuracy, balanced) = score(models, grid: grid, truth: truthLabels)
         return Result(
             evaluations: inputs.count,
             accuracy: accuracy,
             balancedAccuracy: balanced,
             inputs: inputs,
-            model: model
+            outputs: outputs,
+            models: models,
+            history: history
         )
     }
 
-    /// The quasi-random candidate whose observation most lowers the expected misclassification on a
-    /// coarse grid (`Σ_g Φ(-|μ_g - t|/σ_g)` with `σ_g² ← σ_g² - c_g(x)² / σ²(x)`).
-    func uncertaintyReductionChoice(_ model: ExactGP, map: UnitCubeMap, seed: UInt64) -> [Double] {
-        let perSide = [1: 200, 2: 40, 3: 14][function.dimension] ?? 8
-        let grid = Matrix(rowArrays: function.grid(perSide: perSide))
-        let (mean, variance) = model.posterior(at: grid)
-        let threshold = function.threshold
-        let reference = model.referenceSet(grid)
-        var sobol = SobolSequence(dimension: function.dimension, scrambled: true, seed: seed)
-        var best: [Double] = map.point(sobol.next())
-        var bestScore = -Double.infinity
-        for _ in 0..<256 {
-            let x = map.point(sobol.next())
-            let cross = model.crossPosterior(at: x, reference: reference)
-            let denominator = max(cross.variance, 1e-12)
-            var score = 0.0
-            for g in 0..<grid.rows {
-                let before = max(variance[g], 1e-18)
-                let after = max(before - cross.covariance[g] * cross.covariance[g] / denominator, 1e-18)
-                let distance = abs(mean[g] - threshold)
-                score +=
-                    NormalDistribution.cdf(-distance / before.squareRoot())
-                    - NormalDistribution.cdf(-distance / after.squareRoot())
+    /// Accuracy and balanced accuracy of the posterior means' labels on `grid`, averaged over outputs.
+    func score(_ models: [ExactGP], grid: [[Double]], truth: [[Int]]) -> (accuracy: Double, balanced: Double) {
+        var accuracy = 0.0
+        var balanced = 0.0
+        for (k, model) in models.enumerated() {
+            let mean = model.posterior(at: Matrix(rowArrays: grid)).mean
+            let classes = problem.thresholds[k].count + 1
+            var hits = [Int](repeating: 0, count: classes)
+            var totals = [Int](repeating: 0, count: classes)
+            var correct = 0
+            for i in grid.indices {
+                let actual = truth[k][i]
+                totals[actual] += 1
+                if problem.label(mean[i], output: k) == actual {
+                    hits[actual] += 1
+                    correct += 1
+                }
             }
-            if score > bestScore {
-                bestScore = score
-                best = x
-            }
+            accuracy += Double(correct) / Double(grid.count)
+            let recalls = (0..<classes).filter { totals[$0] > 0 }.map { Double(hits[$0]) / Double(totals[$0]) }
+            balanced += recalls.reduce(0, +) / Double(max(recalls.count, 1))
         }
-        return best
+        return (accuracy / Double(models.count), balanced / Double(models.count))
     }
 
-    func fit(_ inputs: [[Double]], _ outputs: [Double], _ options: GPFitOptions, _ seed: UInt64) throws -> ExactGP {
-        try ExactGP.fit(
-            inputs: Matrix(rowArrays: inputs),
-            outputs: outputs,
-            bounds: InputNormalization(lower: function.lower, upper: function.upper),
-            options: options,
-            seed: seed
-        ).model
+    /// Accuracy of models on a grid of `gridPerSide` points per side against the known truth.
+    public func score(_ models: [ExactGP], gridPerSide: Int) -> (accuracy: Double, balanced: Double) {
+        guard let truth else { return (.nan, .nan) }
+        let grid = problem.grid(perSide: gridPerSide)
+        let labels = (0..<problem.outputs.count).map { k in grid.map { problem.label(truth[k]($0), output: k) } }
+        return score(models, grid: grid, truth: labels)
     }
+}
 
-    /// Fraction of grid points classified correctly by the posterior mean, and the balanced accuracy.
-    public func score(_ model: ExactGP, gridPerSide: Int) -> (accuracy: Double, balanced: Double) {
-        let grid = function.grid(perSide: gridPerSide)
-        let mean = model.posterior(at: Matrix(rowArrays: grid)).mean
-        var (truePositive, trueNegative, positives, negatives) = (0, 0, 0, 0)
-        for (i, x) in grid.enumerated() {
-            let truth = function.evaluate(x) > function.threshold
-            let predicted = mean[i] > function.threshold
-            if truth {
-                positives += 1
-                if predicted { truePositive += 1 }
-            } else {
-                negatives += 1
-                if !predicted { trueNegative += 1 }
-            }
-        }
-        let accuracy = Double(truePositive + trueNegative) / Double(grid.count)
-        let sensitivity = positives > 0 ? Double(truePositive) / Double(positives) : 1
-        let specificity = negatives > 0 ? Double(trueNegative) / Double(negatives) : 1
-        return (accuracy, 0.5 * (sensitivity + specificity))
-    }
+/// An error of active learning, with what went wrong.
+public struct LevelSetError: Error, Sendable, CustomStringConvertible {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
 }

@@ -35,13 +35,16 @@ struct LimitsCommandTests {
     }
 }
 
-@Suite("paretopilot excursion")
-struct ExcursionCommandTests {
+@Suite("paretopilot excursion: arguments")
+struct ExcursionArgumentTests {
     @Test("Unknown problems and acquisitions are rejected naming the option")
     func badArguments() {
         for arguments in [
             ["excursion", "--problem", "5d", "--budget", "10"],
-            ["excursion", "--problem", "1d", "--budget", "10", "--acquisition", "entropy"],
+            ["excursion", "--problem", "1d", "--budget", "10", "--acquisition", "magic"],
+            ["excursion", "--budget", "10"],
+            ["excursion", "--problem", "1d", "--evaluator", "true", "--budget", "10"],
+            ["excursion", "--evaluator", "true", "--budget", "10", "--parameter", "x=0:1"],
         ] {
             do {
                 _ = try ParetoPilotCommand.parseAsRoot(arguments)

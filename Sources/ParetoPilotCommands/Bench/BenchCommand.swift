@@ -5,6 +5,9 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure ParetoPilot's numerical kernels.",
-        subcommands: [BenchGPCommand.self, BenchBLASCommand.self, BenchMOBOCommand.self, BenchServiceCommand.self]
+        subcommands: [
+            BenchGPCommand.self, BenchBLASCommand.self, BenchMOBOCommand.self, BenchServiceCommand.self,
+            BenchExcursionCommand.self,
+        ]
     )
 }
