@@ -1,6 +1,7 @@
 import ActiveLearning
 import ArgumentParser
 import Foundation
+import Pilot
 import Problems
 
 /// `paretopilot excursion`: active learning of where functions cross thresholds.
@@ -15,8 +16,10 @@ struct ExcursionCommand: AsyncParsableCommand {
             --evaluator CMD with --parameter NAME=LOW:HIGH (repeatable) and --output NAME:T1[,T2...] \
             (repeatable: several outputs, several thresholds each). CMD gets the parameters as JSON on \
             stdin and PARETOPILOT_PARAM_<NAME> variables and prints its outputs as one JSON object, as \
-            for 'optimize'; --workers evaluations run at once. The estimate (fraction above each \
-            threshold, fraction still ambiguous) is printed and --grid-out writes it per grid point.
+            for 'optimize'; --workers evaluations run at once. With --server every batch becomes trials \
+            of a study on that server and runs on its pilots (which run CMD). The estimate (fraction \
+            above each threshold, fraction still ambiguous) is printed and --grid-out writes it per \
+            grid point.
             """
     )
 
@@ -36,6 +39,10 @@ struct ExcursionCommand: AsyncParsableCommand {
     @Option(help: "Seconds before an evaluation is killed.") var timeout: Double = 3600
     @Option(name: .customLong("grid-out"), help: "Write the estimate on a grid to this CSV file.")
     var gridOut: String?
+    @Option(help: "Run the evaluations on this server's pilots (http://HOST:PORT) instead of here.")
+    var server: String?
+    @Option(help: "A client or admin token for --server; default $PARETOPILOT_TOKEN.") var token: String?
+    @Option(help: "The study holding the evaluations on --server (default excursion-<time>).") var study: String?
     @Flag(help: "Print one JSON object.") var json = false
 
     func validate() throws {
@@ -67,12 +74,27 @@ struct ExcursionCommand: AsyncParsableCommand {
             try runTestProblem(ExcursionFunction.all.first { $0.name == name }!, criterion: criterion)
         } else {
             do {
-                let job = try ExcursionJob(
+                var job = try ExcursionJob(
                     command: evaluator!,
                     parameters: parameters,
                     outputs: outputs,
-                    timeout: timeout
+                    timeout: timeout,
+                    checkCommand: server == nil
                 )
+                if let server {
+                    guard let token = token ?? ProcessInfo.processInfo.environment["PARETOPILOT_TOKEN"] else {
+                        throw InputError("--server needs --token or PARETOPILOT_TOKEN", field: "token")
+                    }
+                    job.remote = try await RemoteEvaluations.create(
+                        client: ServiceClient(url: server, token: token),
+                        study: study ?? "excursion-\(Int(Date().timeIntervalSince1970))",
+                        parameters: (0..<job.names.count).map { (job.names[$0], job.lower[$0], job.upper[$0]) },
+                        outputs: job.problem.outputs,
+                        command: evaluator!,
+                        timeout: timeout,
+                        budget: budget
+                    )
+                }
                 var estimator = LevelSetEstimator(problem: job.problem, batch: batch)
                 estimator.criterion = criterion
                 let outcome = try await job.run(estimator: estimator, budget: budget, workers: workers, seed: seed) {
@@ -86,6 +108,9 @@ struct ExcursionCommand: AsyncParsableCommand {
             } catch let error as InputError {
                 printError("error: \(error.message)")
                 throw ExitCode(2)
+            } catch let error as ServiceClientError {
+                printError("error: the server refused: \(error)")
+                throw ExitCode(error.status >= 400 && error.status < 500 ? 2 : 1)
             }
         }
     }

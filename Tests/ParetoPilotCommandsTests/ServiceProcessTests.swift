@@ -175,6 +175,48 @@ struct ServiceProcessTests {
         }
     }
 
+    @Test("An excursion scan ships every batch to the server's pilots and learns the set")
+    func excursionOnPilots() async throws {
+        guard Scratch.binary != nil else { return }
+        let directory = try Scratch.directory()
+        let script = try Scratch.script(
+            """
+            cat > /dev/null
+            awk -v x="$PARETOPILOT_PARAM_X" 'BEGIN { t = exp(6*(x-0.3)); printf("{\\"f\\": %.17g}\\n", 11 - 10*((t-1)/(t+1) + 0.15*sin(30*x))) }'
+            """,
+            in: directory
+        )
+        let (server, port) = try await startServer(db: directory.appendingPathComponent("service.sqlite").path)
+        defer { server.kill() }
+        let worker = try pilot(port: port, name: "excursion-pilot", extra: ["--slots", "4", "--idle-exit", "30"])
+        defer { worker.kill() }
+        let grid = directory.appendingPathComponent("grid.csv").path
+        let scan = try ChildCommand(
+            [
+                "excursion", "--server", "http://127.0.0.1:\(port)", "--study", "scan", "--evaluator", script,
+                "--parameter", "x=0:1", "--output", "f:0.7", "--budget", "12", "--batch", "4", "--grid-out", grid, "--json",
+            ],
+            environment: ["PARETOPILOT_TOKEN": Self.admin]
+        )
+        #expect(try await waitUntil(seconds: 120) { !scan.process.isRunning })
+        #expect(scan.process.terminationStatus == 0)
+        let summary = try JSONSerialization.jsonObject(
+            with: Data(scan.standardOutput.split(separator: "\n").last.map(String.init)?.utf8 ?? "{}".utf8)
+        ) as? [String: Any]
+        #expect(summary?["evaluations"] as? Int == 12)
+        let store = try StudyStore(path: directory.appendingPathComponent("service.sqlite").path)
+        let trials = try store.trials(study: 1)
+        #expect(trials.count == 12)
+        #expect(trials.allSatisfy { $0.state == .completed })
+        #expect(try store.attempts(trial: trials[11].id).first?.worker == "excursion-pilot")
+        let lines = try String(contentsOfFile: grid, encoding: .utf8).split(separator: "\n").dropFirst()
+        let inside = lines.filter { line in
+            let fields = line.split(separator: ",")
+            return fields[3] == "0"
+        }.map { Double($0.split(separator: ",")[0])! }
+        #expect(!inside.isEmpty && inside.allSatisfy { $0 > 0.85 && $0 < 0.935 })
+    }
+
     func waitUntil(seconds: Double = 30, _ condition: () async throws -> Bool) async throws -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {

@@ -1,5 +1,6 @@
 import ActiveLearning
 import Foundation
+import Pilot
 import Studies
 
 /// An excursion-set study of the user's own simulation: parameters, outputs with thresholds, and a
@@ -7,11 +8,22 @@ import Studies
 /// suggesting a batch and evaluating it (up to `workers` at once).
 struct ExcursionJob {
     let names: [String]
+    let lower: [Double]
+    let upper: [Double]
     let problem: LevelSetProblem
     let evaluator: CommandEvaluator
+    /// Set to run the evaluations on a server's pilots instead of here.
+    var remote: RemoteEvaluations?
 
-    /// Parses `NAME=LOW:HIGH` parameters and `NAME:T1[,T2...]` outputs.
-    init(command: String, parameters: [String], outputs: [String], timeout: Double) throws(InputError) {
+    /// Parses `NAME=LOW:HIGH` parameters and `NAME:T1[,T2...]` outputs; `checkCommand` checks that
+    /// the command runs here (not for pilots elsewhere).
+    init(
+        command: String,
+        parameters: [String],
+        outputs: [String],
+        timeout: Double,
+        checkCommand: Bool = true
+    ) throws(InputError) {
         var names: [String] = []
         var lower: [Double] = []
         var upper: [Double] = []
@@ -43,12 +55,16 @@ struct ExcursionJob {
             outputNames.append(parts[0])
             thresholds.append(values.map { $0! })
         }
-        do {
-            try CommandEvaluator.checkRunnable(command)
-        } catch {
-            throw InputError(error.message, field: "evaluator")
+        if checkCommand {
+            do {
+                try CommandEvaluator.checkRunnable(command)
+            } catch {
+                throw InputError(error.message, field: "evaluator")
+            }
         }
         self.names = names
+        self.lower = lower
+        self.upper = upper
         problem = LevelSetProblem(lower: lower, upper: upper, outputs: outputNames, thresholds: thresholds)
         evaluator = CommandEvaluator(command: command, timeout: timeout)
     }
@@ -107,7 +123,7 @@ struct ExcursionJob {
             )
             let designs = try estimator.suggest(count: count, inputs: inputs, outputs: outputs, seed: seed)
             attempted += designs.count
-            let results = await evaluate(designs, workers: workers, firstTrial: attempted - designs.count)
+            let results = try await evaluate(designs, workers: workers, firstTrial: attempted - designs.count)
             for (design, result) in zip(designs, results) {
                 switch result {
                 case .success(let values):
@@ -136,7 +152,11 @@ struct ExcursionJob {
         )
     }
 
-    func evaluate(_ designs: [[Double]], workers: Int, firstTrial: Int) async -> [EvaluationResult] {
+    func evaluate(_ designs: [[Double]], workers: Int, firstTrial: Int) async throws -> [EvaluationResult] {
+        if let remote {
+            let named = designs.map { Dictionary(uniqueKeysWithValues: zip(self.names, $0)) }
+            return try await remote.evaluate(named)
+        }
         let evaluator = self.evaluator
         let names = self.names
         var results = [EvaluationResult?](repeating: nil, count: designs.count)

@@ -188,7 +188,7 @@ public actor StudyCoordinator {
     /// Starts generating candidates for a pilot-served study whose queue is below its minimum.
     func refill(_ id: Int64) {
         guard let runtime = runtimes[id], runtime.servedByPilots, !runtime.generating,
-            runtime.trialCount < runtime.budget
+            runtime.trialCount < runtime.budget, runtime.specification.strategy != StudySpecification.externalStrategy
         else { return }
         let queued = (try? store.queuedCount(study: id, limit: runtime.minQueued)) ?? runtime.minQueued
         let count = min(runtime.minQueued - queued, runtime.budget - runtime.trialCount)

@@ -133,7 +133,9 @@ public struct StudySpecification: Codable, Sendable, Equatable {
     /// Attempts per trial before it is failed.
     public var maxAttempts: Int?
     public var seed: UInt64?
-    /// `auto`, `qlognehvi`, `qnparego`, `logei`, `ucb` or `sobol`.
+    /// `auto`, `qlognehvi`, `qnparego`, `logei`, `ucb` or `sobol`; or `external` for a served study
+    /// whose designs all come from its client (`POST /v1/studies/{study}/trials`), as an excursion or
+    /// limit scan dispatching its steps to pilots does.
     public var strategy: String?
     /// Initial quasi-random designs (default `2 (d + 1)`).
     public var initialDesign: Int?
@@ -200,6 +202,9 @@ public struct StudySpecification: Codable, Sendable, Equatable {
             budget: budget
         )
     }
+
+    /// The strategy of a served study whose designs come from its client only.
+    public static let externalStrategy = "external"
 
     // MARK: Validation
 
@@ -308,7 +313,7 @@ public struct StudySpecification: Codable, Sendable, Equatable {
         if let maxAttempts, maxAttempts < 1 {
             throw StudyError("max_attempts must be at least 1", field: "max_attempts")
         }
-        if let strategy, AcquisitionChoice(rawValue: strategy) == nil {
+        if let strategy, strategy != Self.externalStrategy, AcquisitionChoice(rawValue: strategy) == nil {
             throw StudyError("strategy: unknown strategy '\(strategy)'", field: "strategy")
         }
         if let resources {

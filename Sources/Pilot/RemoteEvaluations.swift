@@ -1,0 +1,84 @@
+import Foundation
+import Studies
+
+/// Runs a client's designs on the service's pilots: each design becomes a trial of a study with the
+/// `external` strategy (`POST /v1/studies/{study}/trials`), pilots acquire and run them with the
+/// study's evaluator command, and ``evaluate(_:)`` waits for their results. This is how a workflow
+/// whose next step depends on the last one (an excursion scan, a toy limit scan) ships every step's
+/// evaluations as jobs.
+public struct RemoteEvaluations: Sendable {
+    public let client: ServiceClient
+    /// The study's name.
+    public let study: String
+    /// Seconds between polls of the trials.
+    public var pollInterval: Double = 0.25
+
+    /// Creates the study (parameters as floats in their bounds, `outputs` as objectives, the command
+    /// run by pilots) on the server, or reuses an existing one of that name with `reuse`.
+    public static func create(
+        client: ServiceClient,
+        study: String,
+        parameters: [(name: String, lower: Double, upper: Double)],
+        outputs: [String],
+        command: String,
+        timeout: Double,
+        budget: Int,
+        reuse: Bool = false
+    ) async throws -> RemoteEvaluations {
+        let specification: [String: Any] = [
+            "name": study,
+            "parameters": parameters.map { ["name": $0.name, "type": "float", "lower": $0.lower, "upper": $0.upper] },
+            "objectives": outputs.map { ["name": $0] },
+            "evaluator": ["command": command, "timeout": timeout],
+            "strategy": StudySpecification.externalStrategy,
+            "budget": max(budget, 1),
+            "max_attempts": 3,
+        ]
+        do {
+            try await client.call(.POST, "/v1/studies", json: specification)
+        } catch let error as ServiceClientError where error.status == 409 && reuse {
+            // Continue the existing study.
+        }
+        return RemoteEvaluations(client: client, study: study)
+    }
+
+    /// Queues the designs (parameter values by name) and waits until each has a result or has failed.
+    public func evaluate(_ designs: [[String: Double]], timeout: Double = .infinity) async throws -> [EvaluationResult] {
+        let path = "/v1/studies/\(study.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? study)"
+        var numbers: [Int] = []
+        for design in designs {
+            let trial = try await client.call(.POST, "\(path)/trials", json: ["parameters": design]) as? [String: Any]
+            guard let number = trial?["trial"] as? Int else {
+                throw ServiceClientError(status: 0, code: "bad_answer", message: "no trial number in the answer", field: nil)
+            }
+            numbers.append(number)
+        }
+        let deadline = Date().addingTimeInterval(timeout)
+        while true {
+            let trials = try await client.call(.GET, "\(path)/trials") as? [[String: Any]] ?? []
+            var byNumber: [Int: [String: Any]] = [:]
+            for trial in trials { if let number = trial["trial"] as? Int { byNumber[number] = trial } }
+            let finished = numbers.compactMap { byNumber[$0] }.filter {
+                ($0["state"] as? String) == "completed" || ($0["state"] as? String) == "failed"
+            }
+            if finished.count == numbers.count {
+                return numbers.map { number in
+                    let trial = byNumber[number]!
+                    if trial["state"] as? String == "completed", let outputs = trial["outputs"] as? [String: Double] {
+                        return .success(outputs)
+                    }
+                    return .failure(message: trial["error"] as? String ?? "failed", exitCode: nil, stderrTail: nil)
+                }
+            }
+            guard Date() < deadline else {
+                throw ServiceClientError(
+                    status: 0,
+                    code: "timeout",
+                    message: "trials \(numbers) of \(study) did not finish in time",
+                    field: nil
+                )
+            }
+            try await Task.sleep(nanoseconds: UInt64(pollInterval * 1e9))
+        }
+    }
+}
