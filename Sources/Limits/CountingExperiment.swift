@@ -113,6 +113,13 @@ public struct CountingExperiment: Sendable {
         public var cls: Double
         public var error: Double
         public var toys: Int
+
+        public init(signal: Double, cls: Double, error: Double, toys: Int) {
+            self.signal = signal
+            self.cls = cls
+            self.error = error
+            self.toys = toys
+        }
     }
 
     /// Estimates CLs at `mu` with `toys` pseudo-experiments under `μ + b` and as many under `b`.

@@ -36,48 +36,99 @@ public struct ToyLimitScan: Sendable {
         public var points: [CountingExperiment.ToyEstimate]
     }
 
-    /// Runs the scan with `seed`; `evaluate` computes one step's estimates (so a step's batch can be
-    /// dispatched elsewhere); by default they are computed here.
+    /// Runs the scan with `seed`, computing every step's toys here.
     public func run(seed: UInt64) -> Result {
-        var generator = SeededGenerator(seed: seed)
-        let guess = experiment.asymptoticLimit(observed: Double(observed), alpha: alpha)
+        var state = State(scan: self, seed: seed)
+        while let requests = state.nextRequests() {
+            state.record(requests.map { experiment.toyCLs(observed: $0.observed, request: $0) })
+        }
+        return state.result()
+    }
+
+    /// Runs the scan with `seed`, handing every step's batch of toy requests to `evaluate` (which
+    /// may dispatch them as jobs to pilots) and waiting for its estimates, in the same order.
+    public func run(
+        seed: UInt64,
+        evaluate: ([ToyRequest]) async throws -> [CountingExperiment.ToyEstimate]
+    ) async throws -> Result {
+        var state = State(scan: self, seed: seed)
+        while let requests = state.nextRequests() {
+            let estimates = try await evaluate(requests)
+            guard estimates.count == requests.count else { throw ToyScanError.missingEstimates }
+            state.record(estimates)
+        }
+        return state.result()
+    }
+
+    /// The scan as a state machine: which toys to run next, given the estimates so far.
+    struct State {
+        let scan: ToyLimitScan
+        var generator: SeededGenerator
         var estimates: [Double: CountingExperiment.ToyEstimate] = [:]
-        func evaluate(_ mus: [Double]) {
-            for mu in mus {
-                var child = generator.split(UInt64(mu * 1e6))
-                let new = experiment.toyCLs(observed: observed, signal: mu, toys: toys, generator: &child)
-                if let old = estimates[mu] {
-                    // Pool toys: weighted by counts.
-                    let total = old.toys + new.toys
-                    let cls = (old.cls * Double(old.toys) + new.cls * Double(new.toys)) / Double(total)
-                    let error =
-                        ((old.error * old.error * Double(old.toys * old.toys) + new.error * new.error
-                            * Double(new.toys * new.toys)).squareRoot()) / Double(total)
-                    estimates[mu] = .init(signal: mu, cls: cls, error: error, toys: total)
-                } else {
-                    estimates[mu] = new
-                }
+        var steps = 0
+        var finished = false
+
+        init(scan: ToyLimitScan, seed: UInt64) {
+            self.scan = scan
+            generator = SeededGenerator(seed: seed)
+        }
+
+        mutating func requests(_ mus: [Double]) -> [ToyRequest] {
+            mus.map {
+                ToyRequest(
+                    signal: $0,
+                    observed: scan.observed,
+                    toys: scan.toys,
+                    seed: generator.next() % 1_000_000_000_000
+                )
             }
         }
-        evaluate(stride(from: 0.5, through: 1.6, by: 0.1).map { $0 * guess })
-        var steps = 1
-        while steps < maximumSteps {
+
+        /// The next step's requests, or nil when the scan is done.
+        mutating func nextRequests() -> [ToyRequest]? {
+            guard !finished, steps < scan.maximumSteps else { return nil }
+            if estimates.isEmpty {
+                let guess = scan.experiment.asymptoticLimit(observed: Double(scan.observed), alpha: scan.alpha)
+                return requests(stride(from: 0.5, through: 1.6, by: 0.1).map { $0 * guess })
+            }
             let sorted = estimates.values.sorted { $0.signal < $1.signal }
-            guard let upper = sorted.firstIndex(where: { $0.cls <= alpha }), upper > 0 else {
+            guard let upper = sorted.firstIndex(where: { $0.cls <= scan.alpha }), upper > 0 else {
                 // Not bracketed: extend the grid outward.
                 let top = sorted.last!.signal
-                evaluate([top * 1.3, top * 1.7])
-                steps += 1
-                continue
+                return requests([top * 1.3, top * 1.7])
             }
             let a = sorted[upper - 1]
             let b = sorted[upper]
-            let compatible = sorted.filter { abs($0.cls - alpha) < 2 * $0.error }
+            let compatible = sorted.filter { abs($0.cls - scan.alpha) < 2 * $0.error }
             let width = b.signal - a.signal
-            if width < 0.002 * b.signal && compatible.count <= 2 { break }
-            evaluate([a.signal + width / 3, a.signal + 2 * width / 3] + compatible.map(\.signal))
-            steps += 1
+            if width < 0.002 * b.signal && compatible.count <= 2 {
+                finished = true
+                return nil
+            }
+            return requests([a.signal + width / 3, a.signal + 2 * width / 3] + compatible.map(\.signal))
         }
+
+        /// Pools a step's estimates with earlier ones at the same signal (weighted by toys).
+        mutating func record(_ new: [CountingExperiment.ToyEstimate]) {
+            steps += 1
+            for estimate in new {
+                if let old = estimates[estimate.signal] {
+                    let total = old.toys + estimate.toys
+                    let cls = (old.cls * Double(old.toys) + estimate.cls * Double(estimate.toys)) / Double(total)
+                    let error =
+                        ((old.error * old.error * Double(old.toys * old.toys) + estimate.error * estimate.error
+                            * Double(estimate.toys * estimate.toys)).squareRoot()) / Double(total)
+                    estimates[estimate.signal] = .init(signal: estimate.signal, cls: cls, error: error, toys: total)
+                } else {
+                    estimates[estimate.signal] = estimate
+                }
+            }
+        }
+
+        func result() -> Result { scan.fit(estimates, steps: steps) }
+    }
+
+    func fit(_ estimates: [Double: CountingExperiment.ToyEstimate], steps: Int) -> Result {
         // The limit: a weighted straight-line fit of ln CLs against μ near the crossing (ln CLs is
         // close to linear in μ), weights (CLs / error)², solved for ln alpha; the error by the delta method.
         let sorted = estimates.values.sorted { $0.signal < $1.signal }
@@ -115,5 +166,35 @@ public struct ToyLimitScan: Sendable {
             totalToys: estimates.values.reduce(0) { $0 + 2 * $1.toys },
             points: sorted
         )
+    }
+}
+
+/// One batch item of a toy scan: estimate CLs at `signal` for `observed` counts with `toys` toys
+/// drawn from `seed`.
+public struct ToyRequest: Sendable, Equatable {
+    public var signal: Double
+    public var observed: Int
+    public var toys: Int
+    public var seed: UInt64
+
+    public init(signal: Double, observed: Int, toys: Int, seed: UInt64) {
+        self.signal = signal
+        self.observed = observed
+        self.toys = toys
+        self.seed = seed
+    }
+}
+
+/// An error of a toy scan whose evaluations were made elsewhere.
+public enum ToyScanError: Error, Sendable {
+    /// The evaluations returned fewer estimates than requested.
+    case missingEstimates
+}
+
+extension CountingExperiment {
+    /// The toy estimate a ``ToyRequest`` asks for.
+    public func toyCLs(observed n: Int, request: ToyRequest) -> ToyEstimate {
+        var generator = SeededGenerator(seed: request.seed)
+        return toyCLs(observed: n, signal: request.signal, toys: request.toys, generator: &generator)
     }
 }

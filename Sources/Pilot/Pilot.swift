@@ -158,6 +158,8 @@ public actor Pilot {
     }
 
     func launch(_ job: PilotJob) {
+        // A job handed out again (its first answer was lost) may already run here.
+        guard running[job.job] == nil else { return }
         started += 1
         logger.info(
             "job started",
@@ -184,10 +186,13 @@ public actor Pilot {
         let logger = self.logger
         let path = "/v1/jobs/\(job.job)"
 
-        // Heartbeats until the job ends; a `kill` reply stops the evaluation.
+        // Heartbeats until the job ends, the first at once (it marks the job started on the server);
+        // a `kill` reply stops the evaluation.
         let heartbeat = Task {
+            var first = true
             while !Task.isCancelled {
-                try? await Task.sleep(nanoseconds: UInt64(job.heartbeatSeconds * 1e9))
+                if !first { try? await Task.sleep(nanoseconds: UInt64(job.heartbeatSeconds * 1e9)) }
+                first = false
                 if Task.isCancelled { break }
                 do {
                     let answer = try await reporter.call(
@@ -273,6 +278,7 @@ public actor Pilot {
                 outcome = .abandoned
                 break
             } catch {
+                logger.warning("reporting failed; retrying", metadata: ["job": "\(job.job)", "error": "\(error)"])
                 try? await Task.sleep(nanoseconds: UInt64(delay * 1e9))
                 delay = min(delay * 2, 5)
             }

@@ -11,7 +11,7 @@ public struct RemoteEvaluations: Sendable {
     /// The study's name.
     public let study: String
     /// Seconds between polls of the trials.
-    public var pollInterval: Double = 0.25
+    public var pollInterval: Double = 0.05
 
     /// Creates the study (parameters as floats in their bounds, `outputs` as objectives, the command
     /// run by pilots) on the server, or reuses an existing one of that name with `reuse`.
@@ -43,13 +43,19 @@ public struct RemoteEvaluations: Sendable {
     }
 
     /// Queues the designs (parameter values by name) and waits until each has a result or has failed.
-    public func evaluate(_ designs: [[String: Double]], timeout: Double = .infinity) async throws -> [EvaluationResult] {
+    public func evaluate(_ designs: [[String: Double]], timeout: Double = .infinity) async throws -> [EvaluationResult]
+    {
         let path = "/v1/studies/\(study.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? study)"
         var numbers: [Int] = []
         for design in designs {
             let trial = try await client.call(.POST, "\(path)/trials", json: ["parameters": design]) as? [String: Any]
             guard let number = trial?["trial"] as? Int else {
-                throw ServiceClientError(status: 0, code: "bad_answer", message: "no trial number in the answer", field: nil)
+                throw ServiceClientError(
+                    status: 0,
+                    code: "bad_answer",
+                    message: "no trial number in the answer",
+                    field: nil
+                )
             }
             numbers.append(number)
         }

@@ -155,6 +155,18 @@ extension StudyStore {
         return try attemptRecord(attempt)
     }
 
+    /// Attempts leased to `worker` before `before` (Unix seconds) that it never started (no
+    /// heartbeat yet): their lease answer was lost on the way.
+    public func unstartedLeases(worker: String, before: Double) throws(StoreError) -> [AttemptRecord] {
+        let ids = try connection.query(
+            "SELECT id FROM attempts WHERE state = 'leased' AND worker = ? AND started_unix < ? ORDER BY id",
+            [.text(worker), .real(before)]
+        ).compactMap { $0[0].integer }
+        var records: [AttemptRecord] = []
+        for id in ids { records.append(try attemptRecord(id)) }
+        return records
+    }
+
     /// Open attempts whose lease ended before `now` (Unix seconds).
     public func expiredAttempts(now: Double) throws(StoreError) -> [AttemptRecord] {
         let ids = try connection.query(

@@ -188,21 +188,27 @@ struct ServiceProcessTests {
         )
         let (server, port) = try await startServer(db: directory.appendingPathComponent("service.sqlite").path)
         defer { server.kill() }
-        let worker = try pilot(port: port, name: "excursion-pilot", extra: ["--slots", "4", "--idle-exit", "30"])
+        let worker = try pilot(
+            port: port,
+            name: "excursion-pilot",
+            extra: ["--slots", "4", "--idle-exit", "30", "--poll-interval", "0.05"]
+        )
         defer { worker.kill() }
         let grid = directory.appendingPathComponent("grid.csv").path
         let scan = try ChildCommand(
             [
                 "excursion", "--server", "http://127.0.0.1:\(port)", "--study", "scan", "--evaluator", script,
-                "--parameter", "x=0:1", "--output", "f:0.7", "--budget", "12", "--batch", "4", "--grid-out", grid, "--json",
+                "--parameter", "x=0:1", "--output", "f:0.7", "--budget", "12", "--batch", "4", "--grid-out", grid,
+                "--json",
             ],
             environment: ["PARETOPILOT_TOKEN": Self.admin]
         )
         #expect(try await waitUntil(seconds: 120) { !scan.process.isRunning })
         #expect(scan.process.terminationStatus == 0)
-        let summary = try JSONSerialization.jsonObject(
-            with: Data(scan.standardOutput.split(separator: "\n").last.map(String.init)?.utf8 ?? "{}".utf8)
-        ) as? [String: Any]
+        let summary =
+            try JSONSerialization.jsonObject(
+                with: Data(scan.standardOutput.split(separator: "\n").last.map(String.init)?.utf8 ?? "{}".utf8)
+            ) as? [String: Any]
         #expect(summary?["evaluations"] as? Int == 12)
         let store = try StudyStore(path: directory.appendingPathComponent("service.sqlite").path)
         let trials = try store.trials(study: 1)
@@ -215,6 +221,43 @@ struct ServiceProcessTests {
             return fields[3] == "0"
         }.map { Double($0.split(separator: ",")[0])! }
         #expect(!inside.isEmpty && inside.allSatisfy { $0 > 0.85 && $0 < 0.935 })
+    }
+
+    @Test("A toy limit scan runs its steps' toy batches as jobs on pilots and finds the exact limit")
+    func limitsOnPilots() async throws {
+        guard Scratch.binary != nil else { return }
+        let directory = try Scratch.directory()
+        let (server, port) = try await startServer(db: directory.appendingPathComponent("service.sqlite").path)
+        defer { server.kill() }
+        let worker = try pilot(
+            port: port,
+            name: "toy-pilot",
+            extra: ["--slots", "4", "--idle-exit", "60", "--poll-interval", "0.05"]
+        )
+        defer { worker.kill() }
+        let scan = try ChildCommand(
+            [
+                "limits", "--background", "3", "--observed", "1", "--toys", "2000", "--server",
+                "http://127.0.0.1:\(port)", "--study", "toys", "--json",
+            ],
+            environment: ["PARETOPILOT_TOKEN": Self.admin]
+        )
+        #expect(try await waitUntil(seconds: 240) { !scan.process.isRunning })
+        #expect(scan.process.terminationStatus == 0)
+        let result =
+            try JSONSerialization.jsonObject(
+                with: Data(scan.standardOutput.split(separator: "\n").last.map(String.init)?.utf8 ?? "{}".utf8)
+            ) as? [String: Any] ?? [:]
+        let limit = result["observed_limit"] as? Double ?? 0
+        let error = result["observed_limit_error"] as? Double ?? 0
+        // The exact limit for b = 3, n = 1 (../shared/REFERENCE.md).
+        #expect(abs(limit - 3.6433) < 4 * error + 0.02, "limit \(limit) ± \(error)")
+        #expect((result["expected_limits"] as? [Double])?.count == 5)
+        let store = try StudyStore(path: directory.appendingPathComponent("service.sqlite").path)
+        let trials = try store.trials(study: 1)
+        #expect(trials.count > 20)
+        #expect(trials.allSatisfy { $0.state == .completed && $0.outputs?["cls"] != nil })
+        #expect(try store.attempts(trial: trials[0].id).first?.worker == "toy-pilot")
     }
 
     func waitUntil(seconds: Double = 30, _ condition: () async throws -> Bool) async throws -> Bool {

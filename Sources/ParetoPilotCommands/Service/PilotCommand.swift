@@ -63,6 +63,9 @@ struct PilotCommand: AsyncParsableCommand {
     @Option(help: "Seconds running jobs may take to finish after SIGTERM.")
     var drain = 30.0
 
+    @Option(name: .customLong("poll-interval"), help: "Seconds between requests for work when there is none.")
+    var pollInterval = 1.0
+
     @Option(name: .customLong("wall-time-end"), help: "Unix time the pilot must end by (default $SLURM_JOB_END_TIME).")
     var wallTimeEnd: Double?
 
@@ -77,6 +80,10 @@ struct PilotCommand: AsyncParsableCommand {
         }
         guard slots >= 1 else {
             printError("error: --slots must be at least 1")
+            throw ExitCode(2)
+        }
+        guard pollInterval > 0, drain >= 0 else {
+            printError("error: --poll-interval must be positive and --drain not negative")
             throw ExitCode(2)
         }
         guard let level = Logger.Level(rawValue: logLevel) else {

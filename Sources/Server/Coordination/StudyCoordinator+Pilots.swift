@@ -39,6 +39,13 @@ extension StudyCoordinator {
         var free = (slots: slots, cores: offer.cores, memory: offer.memoryGB, gpus: offer.gpus ?? 0)
         var jobs: [JobPayload] = []
         let now = Date().timeIntervalSince1970
+        // Jobs leased to this pilot a while ago and never started: the answer that carried them was
+        // lost (a dropped connection). Hand them out again first; a pilot ignores jobs it already runs.
+        for attempt in try store.unstartedLeases(worker: request.pilot, before: now - 5) where free.slots > 0 {
+            guard let runtime = runtimes[attempt.studyID] else { continue }
+            jobs.append(job(attempt, runtime: runtime))
+            free.slots -= 1
+        }
         if !rotation.isEmpty { rotation.append(rotation.removeFirst()) }
         for id in rotation where free.slots > 0 {
             guard let runtime = runtimes[id], runtime.servedByPilots, allowed?.contains(id) ?? true else { continue }
