@@ -128,17 +128,22 @@ final class HTTPConnection: Sendable {
             }
             if let timeout {
                 group.addTask {
-                    try? await Task.sleep(nanoseconds: UInt64(timeout * 1e9))
+                    // Cancelled (the answer came, or the caller gave up) is not a timeout: only a
+                    // request that really timed out closes the connection, which others share.
+                    try await Task.sleep(nanoseconds: UInt64(timeout * 1e9))
                     return nil
                 }
             }
-            guard let first = try await group.next(), let response = first else {
+            while let first = try await group.next() {
+                if let response = first {
+                    group.cancelAll()
+                    return response
+                }
                 close()
                 group.cancelAll()
                 throw HTTPClientError.timedOut(timeout ?? 0)
             }
-            group.cancelAll()
-            return response
+            throw HTTPClientError.connectionClosed
         }
     }
 }
