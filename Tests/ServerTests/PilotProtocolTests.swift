@@ -126,6 +126,66 @@ struct PilotProtocolTests {
         #expect(jobs.count == 1)
     }
 
+    @Test("A pilot with too little wall time left gets no job that would not fit")
+    func wallTime() async throws {
+        let server = try await TestServer.start()
+        defer { Task { await server.stop() } }
+        let admin = try server.client()
+        try await admin.call(
+            .POST,
+            "/v1/studies",
+            json: studySpecification(name: "long", extra: ["resources": ["expected_seconds": 600]])
+        )
+        let pilots = try server.client(try await server.token(role: "pilot"))
+        #expect(
+            try await eventually {
+                (try await admin.call(.GET, "/v1/studies/long") as! [String: Any])["pending"] as? Int == 2
+            }
+        )
+        #expect(try await acquire(pilots, pilot: "ending", slots: 2, resources: ["remaining_seconds": 300]).isEmpty)
+        #expect(try await acquire(pilots, pilot: "fresh", slots: 2, resources: ["remaining_seconds": 7200]).count == 2)
+        let work = try await pilots.call(.GET, "/v1/work") as! [String: Any]
+        #expect(work["running"] as? Int == 2)
+        #expect(work["remaining"] as? Int == 8)
+    }
+
+    @Test("Pilots apply the study's working directory, environment and command prefix")
+    func environment() async throws {
+        let server = try await TestServer.start()
+        defer { Task { await server.stop() } }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("env-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let path = directory.appendingPathComponent("evaluate.sh").path
+        try """
+        #!/bin/sh
+        cat > /dev/null
+        here=0; [ "$(pwd -P)" = "$(cd "\(directory.path)" && pwd -P)" ] && here=1
+        env=0; [ "$G4DATA" = "/data/g4" ] && [ "$FROM_PREFIX" = "yes" ] && env=1
+        echo "{\\"f1\\": $here, \\"f2\\": $env}"
+        """.write(toFile: path, atomically: true, encoding: .utf8)
+        chmod(path, 0o755)
+        let admin = try server.client()
+        var specification = studySpecification(name: "env", command: path, budget: 2)
+        specification["evaluator"] = [
+            "command": path, "working_directory": directory.path, "environment": ["G4DATA": "/data/g4"],
+            "prefix": "env FROM_PREFIX=yes",
+        ]
+        try await admin.call(.POST, "/v1/studies", json: specification)
+        var configuration = PilotConfiguration(
+            serverURL: server.url,
+            token: try await server.token(role: "pilot"),
+            name: "env-pilot"
+        )
+        configuration.idleExit = 0.5
+        configuration.pollInterval = 0.05
+        let summary = await
+            (try Pilot(configuration: configuration, logger: Logger(label: "p") { _ in SwiftLogNoOpLogHandler() }))
+            .run()
+        #expect(summary.completed == 2)
+        let trials = try await admin.call(.GET, "/v1/studies/env/trials") as! [[String: Any]]
+        for trial in trials { #expect(trial["outputs"] as? [String: Double] == ["f1": 1, "f2": 1]) }
+    }
+
     @Test("Log lines are stored, listed and followed live as server-sent events")
     func logs() async throws {
         let server = try await TestServer.start()
