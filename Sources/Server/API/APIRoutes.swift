@@ -24,6 +24,16 @@ struct APIRoutes: Sendable {
         ("POST", "/v1/jobs/{job}/release"), ("GET", "/v1/work"),
     ]
 
+    /// The methods a concrete path takes, by matching the path templates.
+    static func methods(for path: String) -> [String] {
+        let segments = path.split(separator: "/", omittingEmptySubsequences: true)
+        return endpoints.filter { endpoint in
+            let template = endpoint.path.split(separator: "/", omittingEmptySubsequences: true)
+            return template.count == segments.count
+                && zip(template, segments).allSatisfy { $0.hasPrefix("{") || $0 == $1 }
+        }.map(\.method)
+    }
+
     func register(on router: Router<BasicRequestContext>) {
         router.get("/health") { _, _ in try json(["status": "ok"]) }
         router.get("/openapi.json") { _, _ in
@@ -215,6 +225,9 @@ struct APIRoutes: Sendable {
             throw ServiceError(.badRequest, "field '\(path)' must be a \(expected), not null", field: path)
         } catch let DecodingError.dataCorrupted(context) {
             let path = context.codingPath.map(\.stringValue).joined(separator: ".")
+            guard !path.isEmpty else {
+                throw ServiceError(.badRequest, "the body cannot be read: \(context.debugDescription)")
+            }
             throw ServiceError(.badRequest, "field '\(path)': \(context.debugDescription)", field: path)
         }
     }
@@ -243,6 +256,18 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     ) async throws -> Response {
         do {
             return try await next(request, context)
+        } catch let error as HTTPError where error.status == .notFound {
+            // A known path with another method is 405 with the methods it takes, not 404.
+            let allowed = APIRoutes.methods(for: request.uri.path)
+            guard !allowed.isEmpty else {
+                return try ServiceError.from(error).response(from: request, context: context)
+            }
+            var response = try ServiceError(
+                .methodNotAllowed,
+                "\(request.method.rawValue) is not allowed here; use \(allowed.joined(separator: " or "))"
+            ).response(from: request, context: context)
+            response.headers[.allow] = allowed.joined(separator: ", ")
+            return response
         } catch {
             let serviceError = ServiceError.from(error)
             if serviceError.code == .internalError {

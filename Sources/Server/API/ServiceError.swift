@@ -14,6 +14,7 @@ public struct ServiceError: Error, Sendable, CustomStringConvertible {
         case unauthorized
         case forbidden
         case notFound = "not_found"
+        case methodNotAllowed = "method_not_allowed"
         case conflict
         case payloadTooLarge = "payload_too_large"
         case unavailable
@@ -26,6 +27,7 @@ public struct ServiceError: Error, Sendable, CustomStringConvertible {
             case .unauthorized: .unauthorized
             case .forbidden: .forbidden
             case .notFound: .notFound
+            case .methodNotAllowed: .methodNotAllowed
             case .conflict: .conflict
             case .payloadTooLarge: .contentTooLarge
             case .unavailable: .serviceUnavailable
@@ -70,7 +72,7 @@ public struct ServiceError: Error, Sendable, CustomStringConvertible {
             case .contentTooLarge:
                 return ServiceError(.payloadTooLarge, "the request body is larger than the service accepts")
             case .notFound: return ServiceError(.notFound, error.body ?? "no such route")
-            case .methodNotAllowed: return ServiceError(.notFound, "no such route for this method")
+            case .methodNotAllowed: return ServiceError(.methodNotAllowed, "no such route for this method")
             case .unauthorized: return ServiceError(.unauthorized, error.body ?? "a bearer token is required")
             default:
                 let code: Code = error.status.code < 500 ? .badRequest : .internalError
