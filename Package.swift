@@ -133,7 +133,7 @@ let package = Package(
         ),
         .testTarget(name: "ParetoTests", dependencies: ["Pareto", "Sampling"]),
         .testTarget(name: "ProblemsTests", dependencies: ["Problems"]),
-        .testTarget(name: "StoreTests", dependencies: ["Store"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "CSQLite"]),
         .testTarget(name: "LimitsTests", dependencies: ["Limits", "Sampling"]),
         .testTarget(name: "ActiveLearningTests", dependencies: ["ActiveLearning", "Problems"]),
         .testTarget(name: "StudiesTests", dependencies: ["Studies", "Store", "Pareto", "BayesianOptimization"]),

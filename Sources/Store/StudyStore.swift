@@ -49,7 +49,7 @@ public struct TrialRecord: Sendable, Equatable {
 public final class StudyStore {
     let connection: SQLiteConnection
     /// The schema version this build writes.
-    public static let schemaVersion = 3
+    public static let schemaVersion = 4
 
     /// Opens or creates the store at `path`. A server passes `autoCheckpoint: false` and runs a
     /// ``WALCheckpointer``, so that no request waits for the log to be copied into the database.
@@ -172,6 +172,8 @@ public final class StudyStore {
                 revoked_at TEXT
             );
             """,
+            // Version 4: the leases a pilot holds, found without scanning every open attempt.
+            4: "CREATE INDEX attempts_by_worker ON attempts(worker, state)",
         ]
         for version in (Int(current) + 1)...max(Int(current) + 1, Self.schemaVersion)
         where version <= Self.schemaVersion {
