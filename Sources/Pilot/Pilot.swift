@@ -59,6 +59,8 @@ public struct PilotSummary: Sendable, Equatable {
     public var failed = 0
     /// Jobs the server took back (lease lost, trial cancelled) or the pilot released on stop.
     public var abandoned = 0
+    /// Whether the pilot stopped because the server did not answer for `idleExit` seconds.
+    public var serverUnreachable = false
 }
 
 /// A worker that pulls jobs from the service and runs them: acquires up to `slots` jobs with a
@@ -126,6 +128,12 @@ public actor Pilot {
                 }
                 if !running.isEmpty { idleSince = Date() }
             } catch {
+                // An unreachable server is no work either: --idle-exit ends a pilot that cannot get any.
+                if running.isEmpty, let idle = configuration.idleExit, Date().timeIntervalSince(idleSince) > idle {
+                    logger.error("no answer from the server; giving up", metadata: ["error": "\(error)"])
+                    summary.serverUnreachable = true
+                    break
+                }
                 logger.warning("acquire failed; retrying", metadata: ["error": "\(error)"])
                 try? await Task.sleep(nanoseconds: UInt64(backoff * 1e9))
                 backoff = min(backoff * 2, 5)

@@ -126,6 +126,19 @@ struct PilotProtocolTests {
         #expect(jobs.count == 1)
     }
 
+    @Test("A pilot that cannot reach its server gives up after its idle time")
+    func unreachable() async throws {
+        var configuration = PilotConfiguration(serverURL: "http://127.0.0.1:9", token: "x", name: "lost")
+        configuration.idleExit = 0.3
+        configuration.pollInterval = 0.05
+        let start = Date()
+        let summary = await
+            (try Pilot(configuration: configuration, logger: Logger(label: "p") { _ in SwiftLogNoOpLogHandler() }))
+            .run()
+        #expect(summary.serverUnreachable)
+        #expect(Date().timeIntervalSince(start) < 10)
+    }
+
     @Test("A pilot with too little wall time left gets no job that would not fit")
     func wallTime() async throws {
         let server = try await TestServer.start()

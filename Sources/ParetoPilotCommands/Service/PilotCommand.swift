@@ -54,7 +54,10 @@ struct PilotCommand: AsyncParsableCommand {
     @Option(name: .customLong("study"), help: "Only jobs of this study (repeatable).")
     var studies: [String] = []
 
-    @Option(name: .customLong("idle-exit"), help: "Exit after this many seconds without work.")
+    @Option(
+        name: .customLong("idle-exit"),
+        help: "Exit after this many seconds without work (or without an answer from the server: exit code 1)."
+    )
     var idleExit: Double?
 
     @Option(name: .customLong("max-jobs"), help: "Exit after this many jobs.")
@@ -139,5 +142,7 @@ struct PilotCommand: AsyncParsableCommand {
         print(
             "{\"pilot\": \"\(configuration.name)\", \"completed\": \(summary.completed), \"failed\": \(summary.failed), \"abandoned\": \(summary.abandoned)}"
         )
+        if summary.serverUnreachable { throw ExitCode(1) }
+
     }
 }
