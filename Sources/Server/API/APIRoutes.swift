@@ -195,25 +195,20 @@ struct APIRoutes: Sendable {
         return Data(buffer.readableBytesView)
     }
 
-    /// Decodes a JSON object body, refusing unknown fields and naming the field at fault.
+    /// Decodes a JSON object body in one pass, refusing unknown fields and naming the field at fault.
     func decode<T: APIRequest>(_ type: T.Type, _ request: Request, emptyAllowed: Bool = false) async throws -> T {
         var data = try await bodyData(request)
         if data.isEmpty && emptyAllowed { data = Data("{}".utf8) }
-        guard let object = try? JSONSerialization.jsonObject(with: data) else {
-            throw ServiceError(.badRequest, "the body is not valid JSON")
-        }
-        guard let fields = object as? [String: Any] else {
-            throw ServiceError(.badRequest, "the body must be a JSON object")
-        }
-        if let unknown = fields.keys.sorted().first(where: { !T.fields.contains($0) }) {
+        do {
+            return try JSONDecoder().decode(StrictBody<T>.self, from: data).value
+        } catch let error as UnknownField {
             throw ServiceError(
                 .badRequest,
-                "unknown field '\(unknown)'; expected \(T.fields.sorted().joined(separator: ", "))",
-                field: unknown
+                "unknown field '\(error.name)'; expected \(T.fields.sorted().joined(separator: ", "))",
+                field: error.name
             )
-        }
-        do {
-            return try JSONDecoder().decode(T.self, from: data)
+        } catch let DecodingError.typeMismatch(_, context) where context.codingPath.isEmpty {
+            throw ServiceError(.badRequest, "the body must be a JSON object")
         } catch let DecodingError.keyNotFound(key, context) {
             let path = (context.codingPath + [key]).map(\.stringValue).joined(separator: ".")
             throw ServiceError(.badRequest, "missing field '\(path)'", field: path)
@@ -226,11 +221,35 @@ struct APIRoutes: Sendable {
         } catch let DecodingError.dataCorrupted(context) {
             let path = context.codingPath.map(\.stringValue).joined(separator: ".")
             guard !path.isEmpty else {
-                throw ServiceError(.badRequest, "the body cannot be read: \(context.debugDescription)")
+                throw ServiceError(.badRequest, "the body is not valid JSON: \(context.debugDescription)")
             }
             throw ServiceError(.badRequest, "field '\(path)': \(context.debugDescription)", field: path)
         }
     }
+}
+
+/// A request body whose keys are checked against the request type's fields in the same pass
+/// that decodes it.
+struct StrictBody<T: APIRequest>: Decodable {
+    var value: T
+
+    struct AnyKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    init(from decoder: any Decoder) throws {
+        let keys = try decoder.container(keyedBy: AnyKey.self).allKeys.map(\.stringValue)
+        if let unknown = keys.sorted().first(where: { !T.fields.contains($0) }) { throw UnknownField(name: unknown) }
+        value = try T(from: decoder)
+    }
+}
+
+/// A body field the request type does not have.
+struct UnknownField: Error {
+    var name: String
 }
 
 /// Encodes a value as a JSON response.

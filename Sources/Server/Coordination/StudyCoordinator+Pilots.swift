@@ -41,7 +41,11 @@ extension StudyCoordinator {
         let now = Date().timeIntervalSince1970
         // Jobs leased to this pilot a while ago and never started: the answer that carried them was
         // lost (a dropped connection). Hand them out again first; a pilot ignores jobs it already runs.
-        for attempt in try store.unstartedLeases(worker: request.pilot, before: now - 5) where free.slots > 0 {
+        let stale =
+            (staleLeaseChecks[request.pilot] ?? 0) < now - 5
+            ? try store.unstartedLeases(worker: request.pilot, before: now - 5) : []
+        if stale.isEmpty { staleLeaseChecks[request.pilot] = now }
+        for attempt in stale where free.slots > 0 {
             guard let runtime = runtimes[attempt.studyID] else { continue }
             jobs.append(job(attempt, runtime: runtime))
             free.slots -= 1

@@ -27,6 +27,8 @@ public actor StudyCoordinator {
     var rotation: [Int64] = []
     var tokens: [String: TokenRecord] = [:]
     let checkpointer: WALCheckpointer
+    /// When each pilot's unstarted leases were last looked for (at most every 5 s per pilot).
+    var staleLeaseChecks: [String: Double] = [:]
 
     /// Opens (or creates) the database and loads its studies and tokens.
     public init(path: String, logger: Logger) throws {
