@@ -103,7 +103,8 @@ struct PilotCommand: AsyncParsableCommand {
             token: token,
             name: name,
             slots: slots,
-            drainSeconds: drain
+            drainSeconds: drain,
+            pollInterval: pollInterval
         )
         configuration.cores = cores
         configuration.memoryGB = memoryGB
