@@ -71,10 +71,11 @@ let package = Package(
 
         // MARK: Distribution layer
         .systemLibrary(name: "CTokenDigest", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        .target(name: "ServiceAPI", dependencies: ["Studies"]),
         .target(
             name: "Server",
             dependencies: [
-                "BayesianOptimization", "CTokenDigest", "Pareto", "Store", "Studies",
+                "BayesianOptimization", "CTokenDigest", "Pareto", "ServiceAPI", "Store", "Studies",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -85,7 +86,7 @@ let package = Package(
         .target(
             name: "Pilot",
             dependencies: [
-                "Studies",
+                "ServiceAPI", "Studies",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

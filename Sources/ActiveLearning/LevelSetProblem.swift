@@ -1,4 +1,5 @@
 import Problems
+import Sampling
 
 /// What an excursion-set study looks for: a box of inputs and, for each of one or several outputs,
 /// one or several thresholds. The excursion set of output `f` at threshold `t` is `{x : f(x) > t}`;
@@ -39,13 +40,6 @@ public struct LevelSetProblem: Sendable {
 
     /// A regular grid with `perSide` points per dimension.
     public func grid(perSide: Int) -> [[Double]] {
-        var points: [[Double]] = [[]]
-        for j in 0..<dimension {
-            let values = (0..<perSide).map {
-                lower[j] + (upper[j] - lower[j]) * Double($0) / Double(max(perSide - 1, 1))
-            }
-            points = points.flatMap { prefix in values.map { prefix + [$0] } }
-        }
-        return points
+        RegularGrid.points(lower: lower, upper: upper, perSide: perSide)
     }
 }

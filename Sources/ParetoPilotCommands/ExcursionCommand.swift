@@ -82,7 +82,7 @@ struct ExcursionCommand: AsyncParsableCommand {
                     checkCommand: server == nil
                 )
                 if let server {
-                    guard let token = token ?? ProcessInfo.processInfo.environment["PARETOPILOT_TOKEN"] else {
+                    guard let token = CommandEnvironment.token(token) else {
                         throw InputError("--server needs --token or PARETOPILOT_TOKEN", field: "token")
                     }
                     job.remote = try await RemoteEvaluations.create(

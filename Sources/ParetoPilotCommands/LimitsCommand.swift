@@ -64,13 +64,11 @@ struct LimitsCommand: AsyncParsableCommand {
             asymptotic: asymptotic
         )
         if let server, !asymptotic {
-            guard let token = token ?? ProcessInfo.processInfo.environment["PARETOPILOT_TOKEN"] else {
+            guard let token = CommandEnvironment.token(token) else {
                 printError("error: --server needs --token or PARETOPILOT_TOKEN")
                 throw ExitCode(2)
             }
-            let executable =
-                (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
-                ?? CommandLine.arguments[0]
+            let executable = CommandEnvironment.executablePath
             // Pilots run this same command for one point; the signal, count and seed come from the job.
             let command =
                 "\(ShellCommand.quote(executable)) limits --background \(background) --toys \(toys) --alpha \(alpha)"

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NIOConcurrencyHelpers
 import Problems
+import ServiceAPI
 import Studies
 
 /// Settings of a pilot.
@@ -146,9 +147,9 @@ public actor Pilot {
         return summary
     }
 
-    func acquire(slots: Int) async throws -> AcquireAnswer {
+    func acquire(slots: Int) async throws -> AcquireResponse {
         let body = try JSONSerialization.data(withJSONObject: acquireBody(slots: slots))
-        return try await client.call(.POST, "/v1/pilots/acquire", data: body, as: AcquireAnswer.self)
+        return try await client.call(.POST, "/v1/pilots/acquire", data: body, as: AcquireResponse.self)
     }
 
     /// What the pilot offers: its name, slots, resources and remaining wall time.
@@ -207,7 +208,7 @@ public actor Pilot {
                         .POST,
                         "\(path)/heartbeat",
                         json: ["pilot": pilot],
-                        as: HeartbeatAnswer.self
+                        as: HeartbeatResponse.self
                     )
                     if answer.command == "kill" {
                         logger.notice(
@@ -278,7 +279,12 @@ public actor Pilot {
         var delay = 0.2
         for _ in 0..<60 {
             do {
-                let answer = try await reporter.call(.POST, "\(path)/complete", data: payload, as: CompleteAnswer.self)
+                let answer = try await reporter.call(
+                    .POST,
+                    "\(path)/complete",
+                    data: payload,
+                    as: CompleteResponse.self
+                )
                 if !stopping { for next in answer.jobs ?? [] { launch(next) } }
                 break
             } catch let error as ServiceClientError where error.status < 500 {

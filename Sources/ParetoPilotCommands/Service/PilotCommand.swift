@@ -77,7 +77,7 @@ struct PilotCommand: AsyncParsableCommand {
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
-        guard let token = token ?? environment["PARETOPILOT_TOKEN"], !token.isEmpty else {
+        guard let token = CommandEnvironment.token(token) else {
             printError("error: a token is required: --token or PARETOPILOT_TOKEN")
             throw ExitCode(2)
         }
@@ -89,15 +89,8 @@ struct PilotCommand: AsyncParsableCommand {
             printError("error: --poll-interval must be positive and --drain not negative")
             throw ExitCode(2)
         }
-        guard let level = Logger.Level(rawValue: logLevel) else {
-            printError("error: --log-level must be one of trace, debug, info, notice, warning, error")
-            throw ExitCode(2)
-        }
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        let level = try CommandEnvironment.logLevel(logLevel)
+        CommandEnvironment.bootstrapLogging(level)
         var configuration = PilotConfiguration(
             serverURL: server,
             token: token,
@@ -130,14 +123,7 @@ struct PilotCommand: AsyncParsableCommand {
             throw ExitCode(2)
         }
         logger.info("pilot started", metadata: ["name": "\(configuration.name)", "server": "\(server)"])
-        signal(SIGTERM, SIG_IGN)
-        signal(SIGINT, SIG_IGN)
-        let sources = [SIGTERM, SIGINT].map { number -> any DispatchSourceSignal in
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { Task { await pilot.stop() } }
-            source.resume()
-            return source
-        }
+        let sources = CommandEnvironment.onStopSignals { Task { await pilot.stop() } }
         let summary = await pilot.run()
         for source in sources { source.cancel() }
         print(

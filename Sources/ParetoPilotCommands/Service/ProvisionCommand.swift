@@ -95,7 +95,7 @@ struct ProvisionCommand: AsyncParsableCommand {
         var logLevel = "info"
 
         func run() async throws {
-            guard let token = token ?? ProcessInfo.processInfo.environment["PARETOPILOT_TOKEN"], !token.isEmpty else {
+            guard let token = CommandEnvironment.token(token) else {
                 printError("error: a token is required: --token or PARETOPILOT_TOKEN")
                 throw ExitCode(2)
             }
@@ -109,20 +109,12 @@ struct ProvisionCommand: AsyncParsableCommand {
                 printError("error: --time-limit must be at least 1 minute")
                 throw ExitCode(2)
             }
-            guard let level = Logger.Level(rawValue: logLevel) else {
-                printError("error: --log-level must be one of trace, debug, info, notice, warning, error")
-                throw ExitCode(2)
-            }
-            LoggingSystem.bootstrap { label in
-                var handler = StreamLogHandler.standardError(label: label)
-                handler.logLevel = level
-                return handler
-            }
+            let level = try CommandEnvironment.logLevel(logLevel)
+            CommandEnvironment.bootstrapLogging(level)
             var configuration = ProvisionerConfiguration(
                 serverURL: server,
                 token: token,
-                executable: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
-                    ?? CommandLine.arguments[0]
+                executable: CommandEnvironment.executablePath
             )
             configuration.pilotToken = pilotToken
             configuration.maxPilots = pilots
@@ -162,14 +154,7 @@ struct ProvisionCommand: AsyncParsableCommand {
                 return
             }
             let stop = NIOLockedValueBox(false)
-            signal(SIGTERM, SIG_IGN)
-            signal(SIGINT, SIG_IGN)
-            let sources = [SIGTERM, SIGINT].map { number -> any DispatchSourceSignal in
-                let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-                source.setEventHandler { stop.withLockedValue { $0 = true } }
-                source.resume()
-                return source
-            }
+            let sources = CommandEnvironment.onStopSignals { stop.withLockedValue { $0 = true } }
             await provisioner.run(untilDone: untilDone) { stop.withLockedValue { $0 } }
             for source in sources { source.cancel() }
         }

@@ -32,10 +32,7 @@ struct ServeCommand: AsyncParsableCommand {
     var logLevel = "info"
 
     func run() async throws {
-        guard let level = Logger.Level(rawValue: logLevel) else {
-            printError("error: --log-level must be one of trace, debug, info, notice, warning, error")
-            throw ExitCode(2)
-        }
+        let level = try CommandEnvironment.logLevel(logLevel)
         guard (0...65_535).contains(port) else {
             printError("error: --port must be between 0 and 65535")
             throw ExitCode(2)
@@ -44,11 +41,7 @@ struct ServeCommand: AsyncParsableCommand {
             printError("error: --reap-interval must be positive")
             throw ExitCode(2)
         }
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        CommandEnvironment.bootstrapLogging(level)
         let logger = Logger(label: "paretopilot.server")
         let server: ParetoPilotServer
         do {

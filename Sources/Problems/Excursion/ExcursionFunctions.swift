@@ -1,3 +1,5 @@
+import Sampling
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -46,11 +48,6 @@ public struct ExcursionFunction: Sendable {
 
     /// A regular grid with `perSide` points per dimension (row-major points).
     public func grid(perSide: Int) -> [[Double]] {
-        var points: [[Double]] = [[]]
-        for j in 0..<dimension {
-            let values = (0..<perSide).map { lower[j] + (upper[j] - lower[j]) * Double($0) / Double(perSide - 1) }
-            points = points.flatMap { prefix in values.map { prefix + [$0] } }
-        }
-        return points
+        RegularGrid.points(lower: lower, upper: upper, perSide: perSide)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import ServiceAPI
 import Studies
 
 /// A JSON request body: the keys it may have, checked before decoding so a misspelt field is an
@@ -83,59 +84,9 @@ struct AcquireRequest: APIRequest {
     var studies: [String]?
 }
 
-/// One job handed to a pilot: an attempt of a trial, with everything needed to run it.
-struct JobPayload: Codable, Sendable {
-    var job: Int64
-    var study: Int64
-    var studyName: String
-    var trial: Int
-    var attempt: Int
-    var parameters: [String: ParameterValue]
-    var command: String?
-    var problem: String?
-    var timeout: Double?
-    var workingDirectory: String?
-    var environment: [String: String]?
-    var prefix: String?
-    var objectives: [String]
-    var leaseSeconds: Double
-    var heartbeatSeconds: Double
-
-    enum CodingKeys: String, CodingKey {
-        case job, study, trial, attempt, parameters, command, problem, timeout, environment, prefix, objectives
-        case studyName = "study_name"
-        case workingDirectory = "working_directory"
-        case leaseSeconds = "lease_seconds"
-        case heartbeatSeconds = "heartbeat_seconds"
-    }
-}
-
-struct AcquireResponse: Codable, Sendable {
-    var jobs: [JobPayload]
-    /// Seconds to wait before asking again when no job was given.
-    var retryAfter: Double?
-
-    enum CodingKeys: String, CodingKey {
-        case jobs
-        case retryAfter = "retry_after"
-    }
-}
-
 struct PilotRequest: APIRequest {
     static let fields: Set<String> = ["pilot"]
     var pilot: String
-}
-
-struct HeartbeatResponse: Codable, Sendable {
-    /// `continue` or `kill`.
-    var command: String
-    var reason: String?
-    var leaseExpiresAt: Double?
-
-    enum CodingKeys: String, CodingKey {
-        case command, reason
-        case leaseExpiresAt = "lease_expires_at"
-    }
 }
 
 struct LogLinePayload: Codable, Sendable {
@@ -163,14 +114,6 @@ struct CompleteRequest: APIRequest {
         var resources: PilotResources?
         var studies: [String]?
     }
-}
-
-struct CompleteResponse: Codable, Sendable {
-    var trial: Int
-    var state: String
-    var recorded: Bool
-    /// The next jobs, when the request asked for them.
-    var jobs: [JobPayload]?
 }
 
 /// A trial as the API shows it.

@@ -1,4 +1,5 @@
 import Foundation
+import ServiceAPI
 import Store
 import Studies
 
@@ -37,7 +38,7 @@ extension StudyCoordinator {
         }
 
         var free = (slots: slots, cores: offer.cores, memory: offer.memoryGB, gpus: offer.gpus ?? 0)
-        var jobs: [JobPayload] = []
+        var jobs: [PilotJob] = []
         let now = Date().timeIntervalSince1970
         // Jobs leased to this pilot a while ago and never started: the answer that carried them was
         // lost (a dropped connection). Hand them out again first; a pilot ignores jobs it already runs.
@@ -114,9 +115,9 @@ extension StudyCoordinator {
         )
     }
 
-    func job(_ attempt: AttemptRecord, runtime: StudyRuntime) -> JobPayload {
+    func job(_ attempt: AttemptRecord, runtime: StudyRuntime) -> PilotJob {
         let evaluator = runtime.specification.evaluator
-        return JobPayload(
+        return PilotJob(
             job: attempt.id,
             study: runtime.id,
             studyName: runtime.name,
@@ -201,7 +202,7 @@ extension StudyCoordinator {
         let (attempt, runtime) = try pilotAttempt(caller, job: job, pilot: request.pilot)
         let outcome = try Outcome(values: request.outputs, failure: request.failure, field: "outputs")
         let recorded = try record(outcome, for: attempt, runtime: runtime, retry: true)
-        var jobs: [JobPayload]? = nil
+        var jobs: [PilotJob]? = nil
         if let next = request.acquire {
             jobs =
                 try acquire(

@@ -1,0 +1,115 @@
+import Studies
+
+/// One job handed to a pilot: an attempt of a trial, with everything needed to run it.
+/// The same type is encoded by the server and decoded by pilots.
+public struct PilotJob: Codable, Sendable {
+    public var job: Int64
+    public var study: Int64
+    public var studyName: String
+    public var trial: Int
+    public var attempt: Int
+    public var parameters: [String: ParameterValue]
+    public var command: String?
+    public var problem: String?
+    public var timeout: Double?
+    public var workingDirectory: String?
+    public var environment: [String: String]?
+    public var prefix: String?
+    public var objectives: [String]
+    public var leaseSeconds: Double
+    public var heartbeatSeconds: Double
+
+    enum CodingKeys: String, CodingKey {
+        case job, study, trial, attempt, parameters, command, problem, timeout, environment, prefix, objectives
+        case studyName = "study_name"
+        case workingDirectory = "working_directory"
+        case leaseSeconds = "lease_seconds"
+        case heartbeatSeconds = "heartbeat_seconds"
+    }
+
+    public init(
+        job: Int64,
+        study: Int64,
+        studyName: String,
+        trial: Int,
+        attempt: Int,
+        parameters: [String: ParameterValue],
+        command: String?,
+        problem: String?,
+        timeout: Double?,
+        workingDirectory: String?,
+        environment: [String: String]?,
+        prefix: String?,
+        objectives: [String],
+        leaseSeconds: Double,
+        heartbeatSeconds: Double
+    ) {
+        self.job = job
+        self.study = study
+        self.studyName = studyName
+        self.trial = trial
+        self.attempt = attempt
+        self.parameters = parameters
+        self.command = command
+        self.problem = problem
+        self.timeout = timeout
+        self.workingDirectory = workingDirectory
+        self.environment = environment
+        self.prefix = prefix
+        self.objectives = objectives
+        self.leaseSeconds = leaseSeconds
+        self.heartbeatSeconds = heartbeatSeconds
+    }
+}
+
+/// The answer to `POST /v1/pilots/acquire`.
+public struct AcquireResponse: Codable, Sendable {
+    public var jobs: [PilotJob]
+    /// Seconds to wait before asking again when no job was given.
+    public var retryAfter: Double?
+
+    enum CodingKeys: String, CodingKey {
+        case jobs
+        case retryAfter = "retry_after"
+    }
+
+    public init(jobs: [PilotJob], retryAfter: Double?) {
+        self.jobs = jobs
+        self.retryAfter = retryAfter
+    }
+}
+
+/// The answer to a heartbeat: `continue` or `kill`.
+public struct HeartbeatResponse: Codable, Sendable {
+    public var command: String
+    public var reason: String?
+    public var leaseExpiresAt: Double?
+
+    enum CodingKeys: String, CodingKey {
+        case command, reason
+        case leaseExpiresAt = "lease_expires_at"
+    }
+
+    public init(command: String, reason: String?, leaseExpiresAt: Double? = nil) {
+        self.command = command
+        self.reason = reason
+        self.leaseExpiresAt = leaseExpiresAt
+    }
+}
+
+/// The answer to `POST /v1/jobs/{job}/complete`.
+public struct CompleteResponse: Codable, Sendable {
+    public var trial: Int
+    public var state: String
+    /// Whether this report changed anything (false for a repeated identical report).
+    public var recorded: Bool
+    /// The next jobs, when the request asked for them.
+    public var jobs: [PilotJob]?
+
+    public init(trial: Int, state: String, recorded: Bool, jobs: [PilotJob]?) {
+        self.trial = trial
+        self.state = state
+        self.recorded = recorded
+        self.jobs = jobs
+    }
+}
