@@ -18,6 +18,11 @@ let package = Package(
         .library(name: "Acquisition", targets: ["Acquisition"]),
         .library(name: "BayesianOptimization", targets: ["BayesianOptimization"]),
         .library(name: "Problems", targets: ["Problems"]),
+        .library(name: "Benchmarking", targets: ["Benchmarking"]),
+        .library(name: "StudyModel", targets: ["StudyModel"]),
+        .library(name: "Wire", targets: ["Wire"]),
+        .library(name: "Evaluation", targets: ["Evaluation"]),
+        .library(name: "Engine", targets: ["Engine"]),
         .library(name: "Store", targets: ["Store"]),
         .library(name: "Limits", targets: ["Limits"]),
         .library(name: "ActiveLearning", targets: ["ActiveLearning"]),
@@ -52,30 +57,47 @@ let package = Package(
             name: "Acquisition",
             dependencies: ["LinearAlgebra", "GaussianProcess", "Pareto", "Sampling", "Optimization"]
         ),
-        .target(name: "Problems", dependencies: ["LinearAlgebra", "Sampling"]),
+        // Test problems: a leaf (the core never imports it); Benchmarking adapts problems to optimisers.
+        .target(name: "Problems", dependencies: ["Sampling"]),
         .target(name: "Limits", dependencies: ["Sampling"]),
         .target(
             name: "ActiveLearning",
-            dependencies: ["Acquisition", "GaussianProcess", "LinearAlgebra", "Problems", "Sampling"]
+            dependencies: ["Acquisition", "GaussianProcess", "LinearAlgebra", "Sampling"]
         ),
         .target(
             name: "BayesianOptimization",
-            dependencies: ["Acquisition", "GaussianProcess", "LinearAlgebra", "Pareto", "Problems", "Sampling"]
+            dependencies: ["Acquisition", "GaussianProcess", "LinearAlgebra", "Pareto", "Sampling"]
         ),
+        .target(
+            name: "Benchmarking",
+            dependencies: ["ActiveLearning", "BayesianOptimization", "LinearAlgebra", "Problems", "Sampling"]
+        ),
+
+        // MARK: Study vocabulary (no numerical code): the study model and the wire protocol
+        .target(name: "StudyModel"),
+        .target(name: "Wire", dependencies: ["StudyModel"]),
 
         // MARK: Persistence
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
-        .target(name: "Store", dependencies: ["CSQLite"]),
+        .target(name: "Store", dependencies: ["CSQLite", "StudyModel"]),
         .target(name: "CProcessSpawn"),
-        .target(name: "Studies", dependencies: ["BayesianOptimization", "CProcessSpawn", "Pareto", "Problems", "Store"]),
+        .target(name: "Evaluation", dependencies: ["CProcessSpawn", "Problems", "StudyModel"]),
+        .target(
+            name: "Studies",
+            dependencies: ["BayesianOptimization", "Evaluation", "Pareto", "Problems", "Sampling", "Store", "StudyModel"]
+        ),
+        // The one owner of the trial lifecycle, driven by local workers and by the server's pilots.
+        .target(
+            name: "Engine",
+            dependencies: ["BayesianOptimization", "Evaluation", "Pareto", "Store", "Studies", "StudyModel"]
+        ),
 
         // MARK: Distribution layer
         .systemLibrary(name: "CTokenDigest", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
-        .target(name: "ServiceAPI", dependencies: ["Studies"]),
         .target(
             name: "Server",
             dependencies: [
-                "BayesianOptimization", "CTokenDigest", "Pareto", "ServiceAPI", "Store", "Studies",
+                "BayesianOptimization", "CTokenDigest", "Engine", "Pareto", "Store", "Studies", "StudyModel", "Wire",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -86,7 +108,7 @@ let package = Package(
         .target(
             name: "Pilot",
             dependencies: [
-                "ServiceAPI", "Studies",
+                "Evaluation", "StudyModel", "Wire",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -96,7 +118,7 @@ let package = Package(
         ),
         .target(
             name: "Provisioning",
-            dependencies: ["Pilot", "Studies", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["Evaluation", "Pilot", "StudyModel", "Wire", .product(name: "Logging", package: "swift-log")]
         ),
 
         // MARK: Command line
@@ -112,6 +134,11 @@ let package = Package(
                 "Sampling",
                 "Store",
                 "Studies",
+                "StudyModel",
+                "Wire",
+                "Evaluation",
+                "Engine",
+                "Benchmarking",
                 "Limits",
                 "ActiveLearning",
                 "Server",
@@ -123,6 +150,12 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "paretopilot", dependencies: ["ParetoPilotCommands"]),
+
+        // MARK: Shared test helpers
+        .target(
+            name: "ParetoPilotTesting",
+            dependencies: ["Pilot", .product(name: "NIOHTTP1", package: "swift-nio")]
+        ),
 
         // MARK: Tests
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
@@ -136,28 +169,35 @@ let package = Package(
         .testTarget(name: "ProblemsTests", dependencies: ["Problems"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "CSQLite"]),
         .testTarget(name: "LimitsTests", dependencies: ["Limits", "Sampling"]),
-        .testTarget(name: "ActiveLearningTests", dependencies: ["ActiveLearning", "Problems"]),
-        .testTarget(name: "StudiesTests", dependencies: ["Studies", "Store", "Pareto", "BayesianOptimization"]),
+        .testTarget(name: "ActiveLearningTests", dependencies: ["ActiveLearning", "Benchmarking", "Problems"]),
+        .testTarget(
+            name: "StudiesTests",
+            dependencies: ["Studies", "StudyModel", "Store", "Pareto", "BayesianOptimization", "Evaluation"]
+        ),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "Studies", "StudyModel", "Store", "Evaluation"]),
         .testTarget(
             name: "AcquisitionTests",
             dependencies: ["Acquisition", "GaussianProcess", "LinearAlgebra", "Pareto", "Sampling"]
         ),
         .testTarget(
             name: "BayesianOptimizationTests",
-            dependencies: ["BayesianOptimization", "Problems", "Pareto"]
+            dependencies: ["BayesianOptimization", "Benchmarking", "Problems", "Pareto"]
         ),
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "Server", "Pilot", "Store", "Studies",
+                "Server", "Pilot", "Store", "Studies", "StudyModel", "Wire", "ParetoPilotTesting",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "ProvisioningTests", dependencies: ["Provisioning"]),
+        .testTarget(name: "ProvisioningTests", dependencies: ["Provisioning", "Wire"]),
         .testTarget(
             name: "ParetoPilotCommandsTests",
-            dependencies: ["ParetoPilotCommands", "Pareto", "Pilot", "Provisioning", "Store", "Studies"]
+            dependencies: [
+                "ParetoPilotCommands", "Pareto", "Pilot", "Provisioning", "Store", "Studies", "StudyModel", "Wire",
+                "Evaluation", "ParetoPilotTesting",
+            ]
         ),
     ]
 )

@@ -21,7 +21,7 @@ let package = Package(
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "LinearAlgebra", package: "ParetoPilot"),
                 .product(name: "GaussianProcess", package: "ParetoPilot"),
-                .product(name: "Problems", package: "ParetoPilot"),
+                .product(name: "Benchmarking", package: "ParetoPilot"),
                 .product(name: "Sampling", package: "ParetoPilot"),
             ],
             path: "Benchmarks/GaussianProcessBenchmarks",

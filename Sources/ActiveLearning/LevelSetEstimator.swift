@@ -1,7 +1,6 @@
 import Acquisition
 import GaussianProcess
 import LinearAlgebra
-import Problems
 import Sampling
 
 /// Active learning of excursion sets with Gaussian processes: a Sobol start, then batches chosen by
@@ -36,12 +35,6 @@ public struct LevelSetEstimator: Sendable {
         // in steps of the batch size.
         let minimum = max(2 * problem.dimension + 2, 4)
         self.initialDesign = initialDesign ?? (minimum + batch - 1) / max(batch, 1) * max(batch, 1)
-    }
-
-    /// A test function at its own threshold, with its truth for scoring.
-    public init(function: ExcursionFunction, batch: Int = 4, initialDesign: Int? = nil) {
-        self.init(problem: LevelSetProblem(function), batch: batch, initialDesign: initialDesign)
-        truth = [function.evaluate]
     }
 
     /// The outcome of a run against known truth.

@@ -1,4 +1,3 @@
-import Problems
 import Sampling
 
 /// What an excursion-set study looks for: a box of inputs and, for each of one or several outputs,
@@ -21,16 +20,6 @@ public struct LevelSetProblem: Sendable {
         self.upper = upper
         self.outputs = outputs
         self.thresholds = thresholds.map { $0.sorted() }
-    }
-
-    /// The problem of one test function at its own threshold.
-    public init(_ function: ExcursionFunction) {
-        self.init(
-            lower: function.lower,
-            upper: function.upper,
-            outputs: [function.name],
-            thresholds: [[function.threshold]]
-        )
     }
 
     public var dimension: Int { lower.count }

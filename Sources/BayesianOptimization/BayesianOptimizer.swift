@@ -2,7 +2,6 @@ import Acquisition
 import GaussianProcess
 import LinearAlgebra
 import Pareto
-import Problems
 import Sampling
 
 /// Evaluated designs: inputs, objective values (minimised) and outcome-constraint values (feasible when `<= 0`).

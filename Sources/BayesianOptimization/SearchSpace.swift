@@ -1,15 +1,20 @@
-import Problems
-
 /// A box of parameters, each continuous or integer (integers are optimised relaxed, then rounded).
 public struct SearchSpace: Sendable, Equatable {
+    /// How a coordinate varies.
+    public enum Coordinate: Sendable, Equatable {
+        /// Any real value in the bounds.
+        case continuous
+        /// Whole numbers in the bounds.
+        case integer
+    }
+
     public var names: [String]
     public var lower: [Double]
     public var upper: [Double]
-    public var kinds: [ParameterKind]
+    public var kinds: [Coordinate]
 
     /// A search space; throws if a bound is empty or inverted.
-    public init(names: [String], lower: [Double], upper: [Double], kinds: [ParameterKind]? = nil) throws(OptimizerError)
-    {
+    public init(names: [String], lower: [Double], upper: [Double], kinds: [Coordinate]? = nil) throws(OptimizerError) {
         guard names.count == lower.count, lower.count == upper.count else {
             throw OptimizerError("parameters: names and bounds differ in length", field: "parameters")
         }
@@ -23,14 +28,6 @@ public struct SearchSpace: Sendable, Equatable {
         self.lower = lower
         self.upper = upper
         self.kinds = kinds ?? .init(repeating: .continuous, count: names.count)
-    }
-
-    /// The search space of a test problem.
-    public init(problem: some TestProblem) {
-        names = problem.parameterNames
-        lower = problem.lowerBounds
-        upper = problem.upperBounds
-        kinds = problem.parameterKinds
     }
 
     public var dimension: Int { lower.count }

@@ -1,9 +1,10 @@
+import Evaluation
 import Foundation
 import Logging
 import NIOConcurrencyHelpers
 import Problems
-import ServiceAPI
-import Studies
+import StudyModel
+import Wire
 
 /// Settings of a pilot.
 public struct PilotConfiguration: Sendable {
@@ -148,22 +149,25 @@ public actor Pilot {
     }
 
     func acquire(slots: Int) async throws -> AcquireResponse {
-        let body = try JSONSerialization.data(withJSONObject: acquireBody(slots: slots))
-        return try await client.call(.POST, "/v1/pilots/acquire", data: body, as: AcquireResponse.self)
+        try await client.call(.POST, "/v1/pilots/acquire", body: acquireRequest(slots: slots), as: AcquireResponse.self)
     }
 
     /// What the pilot offers: its name, slots, resources and remaining wall time.
-    func acquireBody(slots: Int) -> [String: Any] {
-        var resources: [String: Any] = [:]
-        if let cores = configuration.cores { resources["cores"] = cores }
-        if let memory = configuration.memoryGB { resources["memory_gb"] = memory }
-        if let gpus = configuration.gpus { resources["gpus"] = gpus }
-        if let site = configuration.site { resources["site"] = site }
-        if let queue = configuration.queue { resources["queue"] = queue }
-        if let end = configuration.wallTimeEnd { resources["remaining_seconds"] = end - Date().timeIntervalSince1970 }
-        var body: [String: Any] = ["pilot": configuration.name, "slots": slots, "resources": resources]
-        if let studies = configuration.studies { body["studies"] = studies }
-        return body
+    func acquireRequest(slots: Int) -> AcquireRequest {
+        let resources = PilotResources(
+            cores: configuration.cores,
+            memoryGB: configuration.memoryGB,
+            gpus: configuration.gpus,
+            site: configuration.site,
+            queue: configuration.queue,
+            remainingSeconds: configuration.wallTimeEnd.map { $0 - Date().timeIntervalSince1970 }
+        )
+        return AcquireRequest(
+            pilot: configuration.name,
+            slots: slots,
+            resources: resources,
+            studies: configuration.studies
+        )
     }
 
     func launch(_ job: PilotJob) {
@@ -207,10 +211,10 @@ public actor Pilot {
                     let answer = try await reporter.call(
                         .POST,
                         "\(path)/heartbeat",
-                        json: ["pilot": pilot],
+                        body: PilotRequest(pilot: pilot),
                         as: HeartbeatResponse.self
                     )
-                    if answer.command == "kill" {
+                    if answer.command == .kill {
                         logger.notice(
                             "server asked to kill",
                             metadata: ["job": "\(job.job)", "reason": "\(answer.reason ?? "")"]
@@ -246,35 +250,38 @@ public actor Pilot {
         // Stopping (SIGTERM from the batch system, which signals the evaluation too): hand the job back
         // rather than count a failure against the trial.
         if case .failure = result, control.stopRequested || stopping {
-            _ = try? await reporter.call(.POST, "\(path)/release", json: ["pilot": pilot])
+            _ = try? await reporter.call(
+                .POST,
+                "\(path)/release",
+                body: PilotRequest(pilot: pilot),
+                as: TellResponse.self
+            )
             finished(job.job, .abandoned)
             return
         }
-        var body: [String: Any] = ["pilot": pilot]
+        var outputs: [String: Double]? = nil
+        var failure: FailurePayload? = nil
         var outcome = JobOutcome.completed
         switch result {
-        case .success(let outputs):
-            if let missing = job.objectives.first(where: { outputs[$0] == nil }) {
-                body["failure"] = ["message": "output '\(missing)' missing from the evaluator's JSON"]
+        case .success(let values):
+            if let missing = job.objectives.first(where: { values[$0] == nil }) {
+                failure = FailurePayload(message: "output '\(missing)' missing from the evaluator's JSON")
                 outcome = .failed
             } else {
-                body["outputs"] = outputs
+                outputs = values
             }
         case .failure(let message, let exitCode, let stderrTail):
-            var failure: [String: Any] = ["message": message]
-            if let exitCode { failure["exit_code"] = exitCode }
-            if let stderrTail { failure["stderr_tail"] = stderrTail }
-            body["failure"] = failure
+            failure = FailurePayload(message: message, exitCode: exitCode, stderrTail: stderrTail)
             outcome = .failed
         }
         // Ask for the next job in the same request while there is room for it.
         let wantsNext = !stopping && configuration.maxJobs.map { started < $0 } ?? true
+        var next: CompleteRequest.NextJobs? = nil
         if wantsNext {
-            var next = acquireBody(slots: 1)
-            next["pilot"] = nil
-            body["acquire"] = next
+            let offer = acquireRequest(slots: 1)
+            next = CompleteRequest.NextJobs(slots: offer.slots, resources: offer.resources, studies: offer.studies)
         }
-        let payload = (try? JSONSerialization.data(withJSONObject: body)) ?? Data()
+        let report = CompleteRequest(pilot: pilot, outputs: outputs, failure: failure, acquire: next)
         // Report until the server answers (it may be restarting); a 4xx is final.
         var delay = 0.2
         for _ in 0..<60 {
@@ -282,7 +289,7 @@ public actor Pilot {
                 let answer = try await reporter.call(
                     .POST,
                     "\(path)/complete",
-                    data: payload,
+                    body: report,
                     as: CompleteResponse.self
                 )
                 if !stopping { for next in answer.jobs ?? [] { launch(next) } }
@@ -318,7 +325,7 @@ public actor Pilot {
         }
         let evaluator = CommandEvaluator(
             command: command,
-            timeout: job.timeout ?? 3600,
+            timeout: job.timeout ?? StudyDefaults.timeout,
             workingDirectory: job.workingDirectory,
             environment: (job.environment ?? [:]).merging(
                 ["PARETOPILOT_JOB": String(job.job), "PARETOPILOT_STUDY": job.studyName]
@@ -326,7 +333,7 @@ public actor Pilot {
             prefix: job.prefix
         )
         let observer = CommandEvaluator.Observer(
-            onOutput: { stream, chunk in control.append(stream: stream, chunk) },
+            onOutput: { stream, chunk in control.append(stream: LogStream(rawValue: stream) ?? .stdout, chunk) },
             shouldStop: {
                 if abandon() { control.requestStop() }
                 return control.killed || control.stopRequested
@@ -353,8 +360,8 @@ public actor Pilot {
     {
         let lines = control.takeLines(flush: flush)
         guard !lines.isEmpty else { return }
-        let payload = lines.map { ["stream": $0.stream, "text": $0.text] }
-        _ = try? await client.call(.POST, "\(path)/logs", json: ["pilot": pilot, "lines": payload])
+        let request = LogsRequest(pilot: pilot, lines: lines.map { LogLinePayload(stream: $0.stream, text: $0.text) })
+        _ = try? await client.call(.POST, "\(path)/logs", body: request, as: AppendLogsResponse.self)
     }
 }
 
@@ -364,8 +371,8 @@ final class JobControl: Sendable {
     private struct State {
         var killed = false
         var stopRequested = false
-        var partial: [String: Data] = [:]
-        var lines: [(stream: String, text: String)] = []
+        var partial: [LogStream: Data] = [:]
+        var lines: [(stream: LogStream, text: String)] = []
     }
 
     private let state = NIOLockedValueBox(State())
@@ -376,7 +383,7 @@ final class JobControl: Sendable {
     func requestStop() { state.withLockedValue { $0.stopRequested = true } }
 
     /// Adds a chunk of output; complete lines become log lines (at most 64 kB each).
-    func append(stream: String, _ chunk: Data) {
+    func append(stream: LogStream, _ chunk: Data) {
         state.withLockedValue { state in
             var buffer = state.partial[stream, default: Data()] + chunk
             while let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
@@ -393,7 +400,7 @@ final class JobControl: Sendable {
     }
 
     /// The lines gathered since the last call; with `flush`, unterminated last lines too.
-    func takeLines(flush: Bool) -> [(stream: String, text: String)] {
+    func takeLines(flush: Bool) -> [(stream: LogStream, text: String)] {
         state.withLockedValue { state in
             if flush {
                 for (stream, rest) in state.partial where !rest.isEmpty {

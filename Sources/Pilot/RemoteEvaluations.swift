@@ -1,11 +1,13 @@
+import Evaluation
 import Foundation
-import Studies
+import StudyModel
+import Wire
 
 /// Runs a client's designs on the service's pilots: each design becomes a trial of a study with the
 /// `external` strategy (`POST /v1/studies/{study}/trials`), pilots acquire and run them with the
-/// study's evaluator command, and ``evaluate(_:)`` waits for their results. This is how a workflow
-/// whose next step depends on the last one (an excursion scan, a toy limit scan) ships every step's
-/// evaluations as jobs.
+/// study's evaluator command, and ``evaluate(_:timeout:)`` waits for their results. This is how a
+/// workflow whose next step depends on the last one (an excursion scan, a toy limit scan) ships
+/// every step's evaluations as jobs.
 public struct RemoteEvaluations: Sendable {
     public let client: ServiceClient
     /// The study's name.
@@ -25,17 +27,18 @@ public struct RemoteEvaluations: Sendable {
         budget: Int,
         reuse: Bool = false
     ) async throws -> RemoteEvaluations {
-        let specification: [String: Any] = [
-            "name": study,
-            "parameters": parameters.map { ["name": $0.name, "type": "float", "lower": $0.lower, "upper": $0.upper] },
-            "objectives": outputs.map { ["name": $0] },
-            "evaluator": ["command": command, "timeout": timeout],
-            "strategy": StudySpecification.externalStrategy,
-            "budget": max(budget, 1),
-            "max_attempts": 3,
-        ]
+        var specification = StudySpecification(
+            name: study,
+            parameters: parameters.map { .float($0.name, $0.lower, $0.upper) },
+            objectives: outputs.map { .init(name: $0) },
+            evaluator: .init(command: command, timeout: timeout),
+            budget: max(budget, 1),
+            maxAttempts: 3,
+            strategy: .external
+        )
+        specification.maxFailureRate = 1
         do {
-            try await client.call(.POST, "/v1/studies", json: specification)
+            _ = try await client.call(.POST, "/v1/studies", body: specification, as: StudySummary.self)
         } catch let error as ServiceClientError where error.status == 409 && reuse {
             // Continue the existing study.
         }
@@ -48,32 +51,19 @@ public struct RemoteEvaluations: Sendable {
         let path = "/v1/studies/\(study.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? study)"
         var numbers: [Int] = []
         for design in designs {
-            let trial = try await client.call(.POST, "\(path)/trials", json: ["parameters": design]) as? [String: Any]
-            guard let number = trial?["trial"] as? Int else {
-                throw ServiceClientError(
-                    status: 0,
-                    code: "bad_answer",
-                    message: "no trial number in the answer",
-                    field: nil
-                )
-            }
-            numbers.append(number)
+            let request = AttachRequest(parameters: design.mapValues { .number($0) })
+            numbers.append(try await client.call(.POST, "\(path)/trials", body: request, as: TrialPayload.self).trial)
         }
         let deadline = Date().addingTimeInterval(timeout)
         while true {
-            let trials = try await client.call(.GET, "\(path)/trials") as? [[String: Any]] ?? []
-            var byNumber: [Int: [String: Any]] = [:]
-            for trial in trials { if let number = trial["trial"] as? Int { byNumber[number] = trial } }
-            let finished = numbers.compactMap { byNumber[$0] }.filter {
-                ($0["state"] as? String) == "completed" || ($0["state"] as? String) == "failed"
-            }
+            let trials = try await client.call(.GET, "\(path)/trials", as: [TrialPayload].self)
+            let byNumber = Dictionary(trials.map { ($0.trial, $0) }, uniquingKeysWith: { first, _ in first })
+            let finished = numbers.compactMap { byNumber[$0] }.filter { $0.state.isFinished }
             if finished.count == numbers.count {
                 return numbers.map { number in
                     let trial = byNumber[number]!
-                    if trial["state"] as? String == "completed", let outputs = trial["outputs"] as? [String: Double] {
-                        return .success(outputs)
-                    }
-                    return .failure(message: trial["error"] as? String ?? "failed", exitCode: nil, stderrTail: nil)
+                    if trial.state == .completed, let outputs = trial.outputs { return .success(outputs) }
+                    return .failure(message: trial.error ?? "failed", exitCode: nil, stderrTail: nil)
                 }
             }
             guard Date() < deadline else {

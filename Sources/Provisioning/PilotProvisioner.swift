@@ -1,20 +1,12 @@
+import Evaluation
 import Foundation
 import Logging
 import Pilot
-import Studies
+import StudyModel
+import Wire
 
 /// What the service says there is to do (`GET /v1/work`).
-public struct ServiceWork: Decodable, Sendable, Equatable {
-    public var queued: Int
-    public var running: Int
-    public var remaining: Int
-
-    public init(queued: Int, running: Int, remaining: Int) {
-        self.queued = queued
-        self.running = running
-        self.remaining = remaining
-    }
-}
+public typealias ServiceWork = WorkSummary
 
 /// One round of provisioning: how many pilots to submit and which to cancel.
 public struct ProvisioningPlan: Sendable, Equatable {

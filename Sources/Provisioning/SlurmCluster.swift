@@ -1,5 +1,5 @@
+import Evaluation
 import Foundation
-import Studies
 
 /// A pilot job as the batch system reports it.
 public struct BatchPilot: Sendable, Equatable {

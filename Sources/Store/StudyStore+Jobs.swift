@@ -19,6 +19,8 @@ public struct AttemptRecord: Sendable, Equatable {
     public var parameters: [Double]
     /// Seconds from start to completion, for a completed attempt.
     public var duration: Double? = nil
+    /// The tail of the evaluator's stderr, for a failed attempt that ran a process.
+    public var stderrTail: String? = nil
 }
 
 /// A log line of an attempt.
@@ -194,7 +196,7 @@ extension StudyStore {
             let row = try connection.query(
                 """
                 SELECT a.id, a.trial_id, t.study_id, t.number, a.number, a.state, a.worker, a.lease_expires_at,
-                       a.error, a.exit_code, o.outputs, t.parameters, a.duration
+                       a.error, a.exit_code, o.outputs, t.parameters, a.duration, a.stderr_tail
                 FROM attempts a JOIN trials t ON t.id = a.trial_id
                 LEFT JOIN observations o ON o.trial_id = a.trial_id AND o.attempt_id = a.id
                 WHERE a.id = ?
@@ -217,7 +219,8 @@ extension StudyStore {
                 try? JSONDecoder().decode([String: Double].self, from: Data($0.utf8))
             },
             parameters: Self.decodeDoubles(row[11].text),
-            duration: row[12].double
+            duration: row[12].double,
+            stderrTail: row[13].text
         )
     }
 

@@ -1,14 +1,9 @@
 import Foundation
+import StudyModel
 
 /// What a token may do.
-public enum TokenRole: String, Sendable, Codable, CaseIterable {
-    /// Everything, including creating tokens.
-    case admin
-    /// Ask/tell and read one study, or every study (and create studies) when not bound to one.
-    case client
-    /// Acquire jobs, heartbeat, stream logs and report results.
-    case pilot
-}
+/// The role of a token (defined with the study vocabulary, which the wire protocol shares).
+public typealias TokenRole = StudyModel.TokenRole
 
 /// A stored token: only the digest of the secret is kept.
 public struct TokenRecord: Sendable, Equatable {

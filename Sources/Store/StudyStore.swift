@@ -1,18 +1,9 @@
 import Foundation
+import StudyModel
 
 /// The state of a trial. A trial only moves forward: `pending -> running -> completed | failed`;
 /// a retry is a new attempt of the same (still running) trial.
-public enum TrialState: String, Sendable, Codable, CaseIterable {
-    case pending, running, completed, failed
-
-    /// Whether `next` may follow this state.
-    public func canMove(to next: TrialState) -> Bool {
-        switch (self, next) {
-        case (.pending, .running), (.running, .completed), (.running, .failed), (.pending, .failed): true
-        default: false
-        }
-    }
-}
+public typealias TrialState = StudyModel.TrialState
 
 /// The state of one attempt at evaluating a trial: `leased -> running -> completed | failed`.
 ///
@@ -49,7 +40,7 @@ public struct TrialRecord: Sendable, Equatable {
 public final class StudyStore {
     let connection: SQLiteConnection
     /// The schema version this build writes.
-    public static let schemaVersion = 4
+    public static let schemaVersion = 5
 
     /// Opens or creates the store at `path`. A server passes `autoCheckpoint: false` and runs a
     /// ``WALCheckpointer``, so that no request waits for the log to be copied into the database.
@@ -174,6 +165,20 @@ public final class StudyStore {
             """,
             // Version 4: the leases a pilot holds, found without scanning every open attempt.
             4: "CREATE INDEX attempts_by_worker ON attempts(worker, state)",
+            // Version 5: every finished trial has a `trial_completed` or `trial_failed` event, written in
+            // the transaction that finished it, so the result stream reads events in order (older files
+            // get theirs here, in trial order).
+            5: """
+            INSERT INTO events (study_id, trial_id, kind, message, at)
+                SELECT t.study_id, t.id, 'trial_completed', 'recorded before schema version 5', t.updated_at
+                FROM trials t WHERE t.state = 'completed' ORDER BY t.updated_at, t.id;
+            INSERT INTO events (study_id, trial_id, kind, message, at)
+                SELECT t.study_id, t.id, 'trial_failed', 'recorded before schema version 5', t.updated_at
+                FROM trials t WHERE t.state = 'failed' AND NOT EXISTS (
+                    SELECT 1 FROM events e WHERE e.trial_id = t.id AND e.kind = 'trial_failed')
+                ORDER BY t.updated_at, t.id;
+            CREATE INDEX events_by_study ON events(study_id, kind, id);
+            """,
         ]
         for version in (Int(current) + 1)...max(Int(current) + 1, Self.schemaVersion)
         where version <= Self.schemaVersion {
@@ -245,6 +250,14 @@ public final class StudyStore {
     }
 
     /// The studies in the file: id, name, specification.
+    /// Replaces a study's specification (a resumed study with a new budget or evaluator).
+    public func updateSpecification(study: Int64, specification: String) throws(StoreError) {
+        try connection.query(
+            "UPDATE studies SET specification = ? WHERE id = ?",
+            [.text(specification), .integer(study)]
+        )
+    }
+
     public func studies() throws(StoreError) -> [(id: Int64, name: String, specification: String)] {
         try connection.query("SELECT id, name, specification FROM studies ORDER BY id").map {
             ($0[0].integer ?? 0, $0[1].text ?? "", $0[2].text ?? "")
@@ -343,6 +356,7 @@ public final class StudyStore {
                 [.integer(trial), .integer(attempt), .text(Self.encode(outputs)), .text(now)]
             )
             try setTrialState(trial, .completed, queued: false)
+            try logResult(trial: trial, kind: "trial_completed", message: "completed by attempt \(attempt)")
             return try connection.query("SELECT duration FROM attempts WHERE id = ?", [.integer(attempt)]).first?[0]
                 .double
         }
@@ -375,8 +389,35 @@ public final class StudyStore {
                 try connection.query("UPDATE trials SET queued = 1 WHERE id = ?", [.integer(trial)])
             } else {
                 try setTrialState(trial, .failed, queued: false)
+                try logResult(trial: trial, kind: "trial_failed", message: error)
             }
         }
+    }
+
+    /// Records that a trial finished, in the transaction that finished it: the study's result stream
+    /// (``results(study:after:limit:)``) reads these events, so every result appears there once.
+    private func logResult(trial: Int64, kind: String, message: String) throws(StoreError) {
+        try connection.query(
+            "INSERT INTO events (study_id, trial_id, kind, message, at) SELECT study_id, id, ?, ?, ? FROM trials WHERE id = ?",
+            [.text(kind), .text(message), .text(Self.now()), .integer(trial)]
+        )
+    }
+
+    /// Finished trials in the order they finished: `(sequence, trial id)` with sequence above `after`.
+    public func results(
+        study: Int64,
+        after: Int64,
+        limit: Int = 1000
+    ) throws(StoreError) -> [(
+        sequence: Int64, trial: Int64
+    )] {
+        try connection.query(
+            """
+            SELECT id, trial_id FROM events WHERE study_id = ? AND id > ?
+            AND kind IN ('trial_completed', 'trial_failed') ORDER BY id LIMIT ?
+            """,
+            [.integer(study), .integer(after), .integer(Int64(limit))]
+        ).map { ($0[0].integer ?? 0, $0[1].integer ?? 0) }
     }
 
     /// Fails every attempt left running (by a process that died) so their trials can be retried.

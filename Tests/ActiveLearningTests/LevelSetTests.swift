@@ -1,4 +1,5 @@
 import ActiveLearning
+import Benchmarking
 import Problems
 import Testing
 

@@ -1,4 +1,5 @@
 import BayesianOptimization
+import Benchmarking
 import Pareto
 import Problems
 import Testing

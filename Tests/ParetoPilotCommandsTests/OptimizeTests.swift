@@ -90,6 +90,53 @@ struct OptimizeTests {
         #expect(plots.map(\.0).contains("hypervolume.svg") && plots.allSatisfy { $0.1.hasPrefix("<svg") })
     }
 
+    @Test("An evaluator that always fails stops the study after five trials with its stderr's last lines, exit 1")
+    func alwaysFailingEvaluatorStopsEarly() async throws {
+        guard let binary = Scratch.binary else {
+            Issue.record("the paretopilot executable was not found next to the tests")
+            return
+        }
+        let directory = try Scratch.directory()
+        let script = try Scratch.script(
+            "cat > /dev/null\necho 'Traceback (most recent call last):' >&2\necho 'ZeroDivisionError: division by zero' >&2\nexit 1\n",
+            in: directory
+        )
+        let database = directory.appendingPathComponent("broken.sqlite").path
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = [
+            "optimize", "--evaluator", script, "--objectives", "f", "--parameter", "x=0:1", "--budget", "60",
+            "--workers", "4", "--db", database,
+        ]
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        try await Scratch.wait(for: process, seconds: 60)
+        let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(process.terminationStatus == 1)
+        #expect(message.contains("the first 5 trials all failed"))
+        #expect(message.contains("ZeroDivisionError: division by zero"))
+        #expect(printed.contains("ZeroDivisionError"))
+        let (store, study) = try store(database)
+        let trials = try store.trials(study: study)
+        #expect(trials.count <= 5)
+        #expect(trials.allSatisfy { $0.state == .failed })
+        // `study show` lists the failed trials with their last error.
+        let show = Process()
+        show.executableURL = URL(fileURLWithPath: binary)
+        show.arguments = ["study", "show", database]
+        let shown = Pipe()
+        show.standardOutput = shown
+        try show.run()
+        try await Scratch.wait(for: show, seconds: 30)
+        let text = String(decoding: shown.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(text.contains("Failed trials (\(trials.count))"))
+        #expect(text.contains("ZeroDivisionError"))
+    }
+
     @Test(
         "An external evaluator that sometimes fails and one that hangs: attempts are retried or failed, the search goes on"
     )

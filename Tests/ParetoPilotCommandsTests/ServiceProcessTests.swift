@@ -1,4 +1,5 @@
 import Foundation
+import ParetoPilotTesting
 import Pilot
 import Store
 import Testing
@@ -55,7 +56,11 @@ final class ChildCommand: @unchecked Sendable {
     }
 }
 
-@Suite("paretopilot serve and pilot as processes", .serialized)
+@Suite(
+    "paretopilot serve and pilot as processes",
+    .serialized,
+    .enabled(if: Scratch.binary != nil, "the paretopilot executable is not built next to the tests")
+)
 struct ServiceProcessTests {
     static let admin = "integration-admin"
 
@@ -98,7 +103,6 @@ struct ServiceProcessTests {
 
     @Test("A pilot killed with SIGKILL mid-job: another pilot re-runs the job and the trial gets exactly one result")
     func pilotKilled() async throws {
-        guard Scratch.binary != nil else { return }
         let directory = try Scratch.directory()
         // Trial 0's first attempt hangs (and records its shell's pid); every other run is quick.
         let script = try Scratch.script(
@@ -144,7 +148,6 @@ struct ServiceProcessTests {
 
     @Test("The server killed with SIGKILL mid-study and restarted on the same file loses no result")
     func serverKilled() async throws {
-        guard Scratch.binary != nil else { return }
         let directory = try Scratch.directory()
         let script = try Scratch.script("sleep 0.2\n\(twoObjectiveScript)", in: directory)
         let db = directory.appendingPathComponent("service.sqlite").path
@@ -177,7 +180,6 @@ struct ServiceProcessTests {
 
     @Test("An excursion scan ships every batch to the server's pilots and learns the set")
     func excursionOnPilots() async throws {
-        guard Scratch.binary != nil else { return }
         let directory = try Scratch.directory()
         let script = try Scratch.script(
             """
@@ -225,7 +227,6 @@ struct ServiceProcessTests {
 
     @Test("A toy limit scan runs its steps' toy batches as jobs on pilots and finds the exact limit")
     func limitsOnPilots() async throws {
-        guard Scratch.binary != nil else { return }
         let directory = try Scratch.directory()
         let (server, port) = try await startServer(db: directory.appendingPathComponent("service.sqlite").path)
         defer { server.kill() }

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
+import ParetoPilotTesting
 import Pilot
 import Server
 import Store

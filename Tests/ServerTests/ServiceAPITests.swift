@@ -1,4 +1,5 @@
 import Foundation
+import ParetoPilotTesting
 import Pilot
 import Server
 import Testing

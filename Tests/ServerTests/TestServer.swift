@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import ParetoPilotTesting
 import Pilot
 import Server
 import Testing

@@ -7,7 +7,7 @@
 import Benchmark
 import GaussianProcess
 import LinearAlgebra
-import Problems
+import Benchmarking
 import Sampling
 
 let benchmarks: @Sendable () -> Void = {

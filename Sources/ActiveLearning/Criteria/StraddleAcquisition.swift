@@ -1,7 +1,6 @@
 import Acquisition
 import GaussianProcess
 import LinearAlgebra
-import Problems
 import Sampling
 
 /// The straddle acquisition of Bryan et al. (2005) for level sets: `1.96 σ(x) - |μ(x) - t|`,

@@ -1,5 +1,6 @@
 import ActiveLearning
 import ArgumentParser
+import Benchmarking
 import Foundation
 import Problems
 

@@ -1,5 +1,6 @@
 import Acquisition
 import BayesianOptimization
+import Benchmarking
 import Foundation
 import GaussianProcess
 import Pareto

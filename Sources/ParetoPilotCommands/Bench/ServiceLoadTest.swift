@@ -5,6 +5,8 @@ import Pilot
 import Sampling
 import Server
 import Store
+import Studies
+import Wire
 
 /// A load test of the service over loopback: many simulated pilots (each its own connection)
 /// acquire and complete jobs of one study, then ask/tell clients drive a second study; the store
@@ -55,17 +57,27 @@ struct ServiceLoadTest {
         var tellsPerSecond: Double { Double(tell.values.count) / clientSeconds }
 
         var json: String {
-            let object: [String: Any] = [
-                "pilots": pilots, "evaluations": evaluations, "evaluation_ms": evaluationSeconds * 1000,
-                "pilot_phase_seconds": pilotSeconds,
-                "completes_per_second": completesPerSecond, "pilot_requests_per_second": requestsPerSecond,
-                "acquire": acquire.summary, "complete": complete.summary,
-                "clients": clients, "client_evaluations": clientEvaluations, "client_phase_seconds": clientSeconds,
-                "tells_per_second": tellsPerSecond, "ask": ask.summary, "tell": tell.summary,
-                "stored_results": storedResults, "duplicated": duplicated, "lost": lost,
-            ]
-            let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
-            return String(decoding: data, as: UTF8.self)
+            StudyExecution.jsonLine(
+                LoadTestSummary(
+                    pilots: pilots,
+                    evaluations: evaluations,
+                    evaluationMs: evaluationSeconds * 1000,
+                    pilotPhaseSeconds: pilotSeconds,
+                    completesPerSecond: completesPerSecond,
+                    pilotRequestsPerSecond: requestsPerSecond,
+                    acquire: acquire.summary,
+                    complete: complete.summary,
+                    clients: clients,
+                    clientEvaluations: clientEvaluations,
+                    clientPhaseSeconds: clientSeconds,
+                    tellsPerSecond: tellsPerSecond,
+                    ask: ask.summary,
+                    tell: tell.summary,
+                    storedResults: storedResults,
+                    duplicated: duplicated,
+                    lost: lost
+                )
+            )
         }
 
         var text: String {
@@ -94,39 +106,58 @@ struct ServiceLoadTest {
         }
     }
 
-    struct SimulatedJob: Decodable, Sendable {
-        var job: Int64
-        var parameters: [String: Double]
-    }
+    /// `bench service --json`.
+    struct LoadTestSummary: Encodable {
+        var pilots: Int
+        var evaluations: Int
+        var evaluationMs: Double
+        var pilotPhaseSeconds: Double
+        var completesPerSecond: Double
+        var pilotRequestsPerSecond: Double
+        var acquire: [String: Double]
+        var complete: [String: Double]
+        var clients: Int
+        var clientEvaluations: Int
+        var clientPhaseSeconds: Double
+        var tellsPerSecond: Double
+        var ask: [String: Double]
+        var tell: [String: Double]
+        var storedResults: Int
+        var duplicated: Int
+        var lost: Int
 
-    struct SimulatedAnswer: Decodable, Sendable {
-        var jobs: [SimulatedJob]?
-        var recorded: Bool?
+        enum CodingKeys: String, CodingKey {
+            case pilots, evaluations, acquire, complete, clients, ask, tell, duplicated, lost
+            case evaluationMs = "evaluation_ms"
+            case pilotPhaseSeconds = "pilot_phase_seconds"
+            case completesPerSecond = "completes_per_second"
+            case pilotRequestsPerSecond = "pilot_requests_per_second"
+            case clientEvaluations = "client_evaluations"
+            case clientPhaseSeconds = "client_phase_seconds"
+            case tellsPerSecond = "tells_per_second"
+            case storedResults = "stored_results"
+        }
     }
 
     static func outputs(x: Double, y: Double) -> (f1: Double, f2: Double) { (x * x + y, (1 - x) * (1 - x) + y) }
 
-    static func outputs(_ parameters: [String: Any]) -> [String: Double] {
-        let x = (parameters["x"] as? Double) ?? 0
-        let y = (parameters["y"] as? Double) ?? 0
-        return ["f1": x * x + y, "f2": (1 - x) * (1 - x) + y]
+    static func outputs(_ parameters: [String: ParameterValue]) -> [String: Double] {
+        let (f1, f2) = outputs(x: parameters["x"]?.number ?? 0, y: parameters["y"]?.number ?? 0)
+        return ["f1": f1, "f2": f2]
     }
 
-    static func study(name: String, command: String?, budget: Int, minQueued: Int) -> [String: Any] {
-        var body: [String: Any] = [
-            "name": name,
-            "parameters": [
-                ["name": "x", "type": "float", "lower": 0, "upper": 1],
-                ["name": "y", "type": "float", "lower": 0, "upper": 1],
-            ],
-            "objectives": [["name": "f1", "reference": 2], ["name": "f2", "reference": 2]],
-            "evaluator": command.map { ["command": $0] } ?? [:],
-            "budget": budget,
-            "strategy": "sobol",
-            "min_queued": minQueued,
-        ]
-        if command == nil { body["budget"] = max(budget, 1) }
-        return body
+    static func study(name: String, command: String?, budget: Int, minQueued: Int) -> StudySpecification {
+        var specification = StudySpecification(
+            name: name,
+            parameters: [.float("x", 0, 1), .float("y", 0, 1)],
+            objectives: [.init(name: "f1", reference: 2), .init(name: "f2", reference: 2)],
+            evaluator: .init(command: command),
+            budget: max(budget, 1),
+            strategy: .sobol
+        )
+        specification.minQueued = minQueued
+        specification.maxFailureRate = 1
+        return specification
     }
 
     func run() async throws -> Report {
@@ -148,15 +179,17 @@ struct ServiceLoadTest {
         guard let port = await iterator.next() else { throw CancellationError() }
         let url = "http://127.0.0.1:\(port)"
         let admin = try ServiceClient(url: url, token: secret)
-        try await admin.call(
+        _ = try await admin.call(
             .POST,
             "/v1/studies",
-            json: Self.study(name: "pilots", command: "true", budget: evaluations, minQueued: max(2 * pilots, 8))
+            body: Self.study(name: "pilots", command: "true", budget: evaluations, minQueued: max(2 * pilots, 8)),
+            as: StudySummary.self
         )
-        try await admin.call(
+        _ = try await admin.call(
             .POST,
             "/v1/studies",
-            json: Self.study(name: "clients", command: nil, budget: clientEvaluations, minQueued: 1)
+            body: Self.study(name: "clients", command: nil, budget: clientEvaluations, minQueued: 1),
+            as: StudySummary.self
         )
         let deadline = Date().addingTimeInterval(timeLimit)
 
@@ -172,22 +205,22 @@ struct ServiceLoadTest {
                     let client = try ServiceClient(url: url, token: secret)
                     var acquired = Latencies()
                     var told = Latencies()
-                    var job: SimulatedJob? = nil
+                    var job: PilotJob? = nil
                     var random = SeededGenerator(seed: UInt64(index))
                     // Pilots start over the first second, as batch jobs do, not in one burst.
                     try await Task.sleep(nanoseconds: UInt64(Double.random(in: 0..<1, using: &random) * 1e9))
-                    let acquireBody = Data("{\"pilot\": \"sim-\(index)\", \"slots\": 1}".utf8)
+                    let acquireBody = AcquireRequest(pilot: "sim-\(index)", slots: 1, resources: nil, studies: nil)
                     while completed.withLockedValue({ $0 }) < target && Date() < deadline {
                         guard let current = job else {
                             let t0 = Date()
                             let answer = try await client.call(
                                 .POST,
                                 "/v1/pilots/acquire",
-                                data: acquireBody,
-                                as: SimulatedAnswer.self
+                                body: acquireBody,
+                                as: AcquireResponse.self
                             )
                             acquired.values.append(Date().timeIntervalSince(t0))
-                            job = answer.jobs?.first
+                            job = answer.jobs.first
                             if job == nil { try await Task.sleep(nanoseconds: 100_000_000) }
                             continue
                         }
@@ -197,23 +230,26 @@ struct ServiceLoadTest {
                             let duration = evaluationSeconds * Double.random(in: 0.5...1.5, using: &random)
                             try await Task.sleep(nanoseconds: UInt64(duration * 1e9))
                         }
-                        let outputs = Self.outputs(x: current.parameters["x"] ?? 0, y: current.parameters["y"] ?? 0)
+                        let outputs = Self.outputs(
+                            x: current.parameters["x"]?.number ?? 0,
+                            y: current.parameters["y"]?.number ?? 0
+                        )
                         // The result and the request for the next job in one round trip, as pilots do.
-                        let body = Data(
-                            """
-                            {"pilot": "sim-\(index)", "outputs": {"f1": \(outputs.f1), "f2": \(outputs.f2)}, \
-                            "acquire": {"slots": 1}}
-                            """.utf8
+                        let body = CompleteRequest(
+                            pilot: "sim-\(index)",
+                            outputs: ["f1": outputs.f1, "f2": outputs.f2],
+                            failure: nil,
+                            acquire: .init(slots: 1, resources: nil, studies: nil)
                         )
                         let t1 = Date()
                         let result = try await client.call(
                             .POST,
                             "/v1/jobs/\(current.job)/complete",
-                            data: body,
-                            as: SimulatedAnswer.self
+                            body: body,
+                            as: CompleteResponse.self
                         )
                         told.values.append(Date().timeIntervalSince(t1))
-                        if result.recorded == true { completed.withLockedValue { $0 += 1 } }
+                        if result.recorded { completed.withLockedValue { $0 += 1 } }
                         job = result.jobs?.first
                     }
                     return (acquired, told)
@@ -243,16 +279,20 @@ struct ServiceLoadTest {
                         return true
                     }) && Date() < deadline {
                         let t0 = Date()
-                        let answer =
-                            try await client.call(.POST, "/v1/studies/clients/ask", json: ["count": 1])
-                            as! [String: Any]
-                        asked.values.append(Date().timeIntervalSince(t0))
-                        guard let trial = (answer["trials"] as? [[String: Any]])?.first else { continue }
-                        let t1 = Date()
-                        try await client.call(
+                        let answer = try await client.call(
                             .POST,
-                            "/v1/studies/clients/trials/\(trial["trial"] as! Int)/tell",
-                            json: ["values": Self.outputs(trial["parameters"] as? [String: Any] ?? [:])]
+                            "/v1/studies/clients/ask",
+                            body: AskRequest(count: 1),
+                            as: AskResponse.self
+                        )
+                        asked.values.append(Date().timeIntervalSince(t0))
+                        guard let trial = answer.trials.first else { continue }
+                        let t1 = Date()
+                        _ = try await client.call(
+                            .POST,
+                            "/v1/studies/clients/trials/\(trial.trial)/tell",
+                            body: TellRequest(values: Self.outputs(trial.parameters)),
+                            as: TellResponse.self
                         )
                         told.values.append(Date().timeIntervalSince(t1))
                     }

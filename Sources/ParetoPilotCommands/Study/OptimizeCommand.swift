@@ -1,4 +1,5 @@
 import ArgumentParser
+import Engine
 import Foundation
 import Store
 import Studies
@@ -105,8 +106,13 @@ struct OptimizeCommand: AsyncParsableCommand {
                 print(outcome.summaryText)
             }
         } catch let error as StudyError {
+            if interactive { print("") }
             printError("error: \(error.message)")
-            throw ExitCode(2)
+            // Bad input is 2; a study that ran and stopped because its evaluations failed is 1.
+            throw ExitCode(error.code == .stopped || error.code == .evaluator ? 1 : 2)
+        } catch let error as EngineError {
+            printError("error: \(error.message)")
+            throw ExitCode(1)
         } catch let error as StoreError {
             printError("error: \(error.message)")
             throw ExitCode(

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Engine
 import Foundation
 import Store
 import Studies
@@ -48,6 +49,20 @@ struct StudyCommand: AsyncParsableCommand {
             )
             if let hv = report.hypervolumeHistory.last?.hypervolume { print("Hypervolume \(hv)") }
             print("Pareto front:\n" + report.frontTable)
+            let failed = report.trials.filter { $0.state == .failed }
+            guard !failed.isEmpty else { return }
+            print("Failed trials (\(failed.count)), with their last error:")
+            let store = try StudyStore(path: file)
+            for trial in failed.prefix(20) {
+                let last = try store.attempts(trial: trial.id).last
+                let failure = EvaluationFailure(
+                    message: trial.lastError ?? "failed",
+                    exitCode: last?.exitCode,
+                    stderrTail: last?.stderrTail
+                )
+                print("  trial \(trial.number) (\(trial.attempts) attempts): " + failure.text(lines: 3))
+            }
+            if failed.count > 20 { print("  ... and \(failed.count - 20) more (study export has them all)") }
         }
     }
 
@@ -117,7 +132,7 @@ struct StudyCommand: AsyncParsableCommand {
                 print(
                     "Imported '\(imported.specification.name)' into \(path): \(imported.trials.count) trials (\(completed) completed), "
                         + "\(imported.specification.parameters.count) parameters, objectives "
-                        + imported.specification.objectives.map { "\($0.name) (\($0.direction ?? "minimize"))" }.joined(
+                        + imported.specification.objectives.map { "\($0.name) (\($0.direction.rawValue))" }.joined(
                             separator: ", "
                         )
                 )

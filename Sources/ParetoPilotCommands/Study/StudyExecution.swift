@@ -1,7 +1,10 @@
-import BayesianOptimization
+import Engine
+import Evaluation
 import Foundation
 import Store
 import Studies
+import StudyModel
+import Wire
 
 /// Runs an ``OptimizeJob``: opens or creates the study file, runs the study, reports.
 public enum StudyExecution {
@@ -26,17 +29,38 @@ public enum StudyExecution {
         }
 
         public var summaryJSON: String {
-            let object: [String: Any] = [
-                "study": report.specification.name,
-                "database": database,
-                "completed": report.trials.filter { $0.state == .completed }.count,
-                "failed": report.trials.filter { $0.state == .failed }.count,
-                "hypervolume": report.hypervolumeHistory.last?.hypervolume ?? 0,
-                "pareto_trials": report.paretoTrials,
-            ]
-            let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
-            return String(decoding: data, as: UTF8.self)
+            let summary = OptimizeSummary(
+                study: report.specification.name,
+                database: database,
+                completed: report.trials.filter { $0.state == .completed }.count,
+                failed: report.trials.filter { $0.state == .failed }.count,
+                hypervolume: report.hypervolumeHistory.last?.hypervolume ?? 0,
+                paretoTrials: report.paretoTrials
+            )
+            return StudyExecution.jsonLine(summary)
         }
+    }
+
+    /// The last JSON line of `optimize --json`.
+    struct OptimizeSummary: Encodable {
+        var study: String
+        var database: String
+        var completed: Int
+        var failed: Int
+        var hypervolume: Double
+        var paretoTrials: [Int]
+
+        enum CodingKeys: String, CodingKey {
+            case study, database, completed, failed, hypervolume
+            case paretoTrials = "pareto_trials"
+        }
+    }
+
+    /// A value as one line of JSON with sorted keys.
+    static func jsonLine(_ value: some Encodable) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: (try? encoder.encode(value)) ?? Data("{}".utf8), as: UTF8.self)
     }
 
     /// Runs the job; `progress` is called after every finished evaluation.
@@ -54,6 +78,7 @@ public enum StudyExecution {
                 throw StudyError("'\(path)' holds no study", field: "db")
             }
             var loaded = try StudySpecification.decode(json: Data(stored.specification.utf8), source: path)
+            if let maxAttempts = job.maxAttempts { loaded.maxAttempts = maxAttempts }
             if let budget = job.budget { loaded.budget = budget }
             if let workers = job.workers { loaded.workers = workers }
             if let command = job.evaluatorCommand {
@@ -74,25 +99,27 @@ public enum StudyExecution {
             store = try StudyStore(path: path)
             study = try store.createStudy(name: specification.name, specification: specification.json)
         }
-        let evaluator = try StudyRunner.evaluator(for: specification)
-        let runner = StudyRunner(store: store, study: study, specification: specification, evaluator: evaluator)
-        let builtin = specification.evaluator.problem != nil
-        let trials = try await runner.run(
-            budget: specification.budget ?? 40,
-            workers: specification.workers ?? (builtin ? 4 : 1),
-            maxAttempts: specification.maxAttempts ?? 3,
-            seed: specification.seed ?? 0,
-            progress: progress
-        )
+        let evaluator = try LocalStudyRunner.evaluator(for: specification)
+        let engine = try StudyEngine(store: store)
+        if job.resume {
+            try engine.updateSpecification(study, specification)
+            engine.runtimes[study]?.resetFailurePolicy()
+        }
+        let runner = LocalStudyRunner(engine: engine, study: study, evaluator: evaluator)
+        let trials = try await runner.run(workers: specification.resolvedWorkers, progress: progress)
         return Outcome(database: store.path, report: StudyReport(specification: specification, trials: trials))
     }
 }
 
 extension StudyProgress {
-    /// A plain progress line.
+    /// A plain progress line; a trial's final failure shows the last lines of its stderr.
     public var line: String {
-        var text = "trial \(trial) \(event) | \(completed) done, \(failed) failed, \(running) running of \(budget)"
+        var text =
+            "trial \(trial) \(event.summary) | \(completed) done, \(failed) failed, \(running) running of \(budget)"
         if let hypervolume { text += " | HV \(String(format: "%.6g", hypervolume))" }
+        if case .failed(let failure) = event, failure.stderrTail != nil {
+            text += "\n" + failure.text().split(separator: "\n").dropFirst().joined(separator: "\n")
+        }
         return text
     }
 
@@ -112,12 +139,42 @@ extension StudyProgress {
 
     /// One JSON object.
     public var jsonLine: String {
-        var object: [String: Any] = [
-            "event": event, "trial": trial, "completed": completed, "failed": failed, "running": running,
-            "budget": budget, "elapsed_s": elapsed,
-        ]
-        if let hypervolume { object["hypervolume"] = hypervolume }
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
-        return String(decoding: data, as: UTF8.self)
+        var failure: FailurePayload? = nil
+        switch event {
+        case .completed: break
+        case .retrying(let f), .failed(let f):
+            failure = FailurePayload(message: f.message, exitCode: f.exitCode, stderrTail: f.stderrTail)
+        }
+        return StudyExecution.jsonLine(
+            ProgressLine(
+                event: event.name,
+                trial: trial,
+                completed: completed,
+                failed: failed,
+                running: running,
+                budget: budget,
+                elapsed: elapsed,
+                hypervolume: hypervolume,
+                failure: failure
+            )
+        )
+    }
+}
+
+/// One line of `optimize --json` per finished evaluation.
+struct ProgressLine: Encodable {
+    var event: String
+    var trial: Int
+    var completed: Int
+    var failed: Int
+    var running: Int
+    var budget: Int
+    var elapsed: Double
+    var hypervolume: Double?
+    var failure: FailurePayload?
+
+    enum CodingKeys: String, CodingKey {
+        case event, trial, completed, failed, running, budget, hypervolume, failure
+        case elapsed = "elapsed_s"
     }
 }

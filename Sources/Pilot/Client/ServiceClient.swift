@@ -2,6 +2,7 @@ import Foundation
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
+import Wire
 
 /// An error answer of the service: the HTTP status and the `{"error": {...}}` body.
 public struct ServiceClientError: Error, Sendable, CustomStringConvertible {
@@ -76,50 +77,44 @@ public final class ServiceClient: Sendable {
         return (response.status, Data(response.body.readableBytesView))
     }
 
-    /// Sends a JSON request and decodes the JSON answer, throwing ``ServiceClientError`` for 4xx/5xx.
+    /// Sends a request without a body and decodes the JSON answer, throwing ``ServiceClientError``
+    /// for 3xx/4xx/5xx.
     public func call<Response: Decodable>(
         _ method: HTTPMethod,
         _ path: String,
-        json body: [String: Any]? = nil,
         as type: Response.Type
-    ) async throws -> Response {
-        let data = try body.map { try JSONSerialization.data(withJSONObject: $0, options: [.sortedKeys]) }
-        let response = try await send(method, path, body: data)
+    ) async throws
+        -> Response
+    {
+        let response = try await send(method, path)
         try Self.check(response)
         return try JSONDecoder().decode(Response.self, from: response.body)
     }
 
-    /// Sends an encoded JSON body and decodes the JSON answer, throwing ``ServiceClientError`` for 4xx/5xx.
-    public func call<Response: Decodable>(
+    /// Sends a wire message as JSON and decodes the JSON answer, throwing ``ServiceClientError`` for
+    /// 3xx/4xx/5xx.
+    public func call<Body: Encodable, Response: Decodable>(
         _ method: HTTPMethod,
         _ path: String,
-        data: Data,
+        body: Body,
         as type: Response.Type
     ) async throws -> Response {
-        let response = try await send(method, path, body: data)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let response = try await send(method, path, body: try encoder.encode(body))
         try Self.check(response)
         return try JSONDecoder().decode(Response.self, from: response.body)
-    }
-
-    /// Sends a JSON request and returns the answer as a JSON object, throwing for 4xx/5xx.
-    @discardableResult
-    public func call(_ method: HTTPMethod, _ path: String, json body: [String: Any]? = nil) async throws -> Any {
-        let data = try body.map { try JSONSerialization.data(withJSONObject: $0, options: [.sortedKeys]) }
-        let response = try await send(method, path, body: data)
-        try Self.check(response)
-        return try JSONSerialization.jsonObject(with: response.body, options: [.fragmentsAllowed])
     }
 
     /// Throws ``ServiceClientError`` for a 3xx, 4xx or 5xx answer.
     public static func check(_ response: (status: Int, body: Data)) throws {
         guard response.status >= 300 else { return }
-        let object = (try? JSONSerialization.jsonObject(with: response.body)) as? [String: Any]
-        let error = object?["error"] as? [String: Any]
+        let error = (try? JSONDecoder().decode(ErrorBody.self, from: response.body))?.error
         throw ServiceClientError(
             status: response.status,
-            code: error?["code"] as? String ?? "http_\(response.status)",
-            message: error?["message"] as? String ?? String(decoding: response.body, as: UTF8.self),
-            field: error?["field"] as? String
+            code: error?.code ?? "http_\(response.status)",
+            message: error?.message ?? String(decoding: response.body, as: UTF8.self),
+            field: error?.field
         )
     }
 }

@@ -3,6 +3,8 @@ import Hummingbird
 import Logging
 import Store
 import Studies
+import StudyModel
+import Wire
 
 /// The HTTP routes of the service: a thin layer that authenticates, decodes, calls the
 /// coordinator and encodes. Every error becomes a JSON error body (see ``ServiceError``).
@@ -21,7 +23,7 @@ struct APIRoutes: Sendable {
         ("POST", "/v1/studies/{study}/trials/{trial}/tell"), ("GET", "/v1/studies/{study}/front"),
         ("GET", "/v1/studies/{study}/history"), ("POST", "/v1/pilots/acquire"), ("POST", "/v1/jobs/{job}/heartbeat"),
         ("POST", "/v1/jobs/{job}/logs"), ("GET", "/v1/jobs/{job}/logs"), ("POST", "/v1/jobs/{job}/complete"),
-        ("POST", "/v1/jobs/{job}/release"), ("GET", "/v1/work"),
+        ("POST", "/v1/jobs/{job}/release"), ("GET", "/v1/work"), ("GET", "/v1/studies/{study}/results"),
     ]
 
     /// The methods a concrete path takes, by matching the path templates.
@@ -35,7 +37,7 @@ struct APIRoutes: Sendable {
     }
 
     func register(on router: Router<BasicRequestContext>) {
-        router.get("/health") { _, _ in try json(["status": "ok"]) }
+        router.get("/health") { _, _ in try json(HealthResponse()) }
         router.get("/openapi.json") { _, _ in
             guard let url = Bundle.module.url(forResource: "openapi", withExtension: "json"),
                 let data = try? Data(contentsOf: url)
@@ -55,7 +57,7 @@ struct APIRoutes: Sendable {
         v1.post("studies") { request, _ in
             let caller = try await caller(request)
             let data = try await bodyData(request)
-            guard (try? JSONSerialization.jsonObject(with: data)) is [String: Any] else {
+            guard data.first(where: { !" \t\r\n".utf8.contains($0) }) == UInt8(ascii: "{") else {
                 throw ServiceError(.badRequest, "the body must be a JSON object: the study specification")
             }
             let specification = try StudySpecification.decode(json: data, source: "body")
@@ -96,6 +98,20 @@ struct APIRoutes: Sendable {
         v1.get("studies/:study/front") { request, context in
             try json(try await coordinator.front(try await caller(request), try context.parameters.require("study")))
         }
+        v1.get("studies/:study/results") { request, context in
+            let caller = try await caller(request)
+            let study = try context.parameters.require("study")
+            let follow = request.uri.queryParameters.get("follow").map { $0 == "true" || $0 == "1" } ?? false
+            let lastEventID = request.headers.first { $0.name.canonicalName == "last-event-id" }.flatMap {
+                Int64($0.value)
+            }
+            guard let after = lastEventID ?? Int64(request.uri.queryParameters.get("after") ?? "0"), after >= 0 else {
+                throw ServiceError(.badRequest, "after must be a non-negative sequence number", field: "after")
+            }
+            let first = try await coordinator.results(caller, study, after: after)
+            guard follow else { return try json(first) }
+            return followResults(caller: caller, study: study, first: first)
+        }
         v1.get("studies/:study/history") { request, context in
             try json(try await coordinator.history(try await caller(request), try context.parameters.require("study")))
         }
@@ -113,7 +129,7 @@ struct APIRoutes: Sendable {
             let caller = try await caller(request)
             let body = try await decode(LogsRequest.self, request)
             try await coordinator.appendLogs(caller, job: try job(context), body)
-            return try json(["appended": body.lines.count])
+            return try json(AppendLogsResponse(appended: body.lines.count))
         }
         v1.get("jobs/:job/logs") { request, context in
             let caller = try await caller(request)
@@ -123,7 +139,7 @@ struct APIRoutes: Sendable {
                 ?? (request.headers[.accept]?.contains("text/event-stream") ?? false)
             let after = Int64(request.uri.queryParameters.get("after") ?? "0") ?? 0
             let first = try await coordinator.logs(caller, job: job, after: after)
-            guard follow else { return try json(LogsResponse(lines: first.lines, finished: first.finished)) }
+            guard follow else { return try json(first) }
             return followLogs(caller: caller, job: job, first: first)
         }
         v1.post("jobs/:job/complete") { request, context in
@@ -138,14 +154,9 @@ struct APIRoutes: Sendable {
         }
     }
 
-    struct LogsResponse: Encodable {
-        var lines: [LogLine]
-        var finished: Bool
-    }
-
     /// A server-sent event stream of a job's log: one event per line (`event: stdout|stderr|pilot`,
     /// `id:` the line's id), then `event: end` once the job has ended and every line was sent.
-    func followLogs(caller: Caller, job: Int64, first: (lines: [LogLine], finished: Bool)) -> Response {
+    func followLogs(caller: Caller, job: Int64, first: LogsResponse) -> Response {
         let coordinator = self.coordinator
         let interval = UInt64(followInterval * 1e9)
         return Response(
@@ -166,6 +177,47 @@ struct APIRoutes: Sendable {
                     batch = try await coordinator.logs(caller, job: job, after: after)
                 }
                 try await writer.write(ByteBuffer(string: "event: end\ndata: {\"job\": \(job)}\n\n"))
+                try await writer.finish(nil)
+            }
+        )
+    }
+
+    /// A server-sent event stream of a study's finished trials, in the order they were folded in:
+    /// `id:` the result's sequence (resume with `Last-Event-ID` or `after=`), `event: trial`, the
+    /// trial as JSON; comment lines keep idle connections alive; `event: end` once the study has no
+    /// more trials to run.
+    func followResults(caller: Caller, study: String, first: ResultsResponse) -> Response {
+        let coordinator = self.coordinator
+        let interval = UInt64(followInterval * 1e9)
+        return Response(
+            status: .ok,
+            headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"],
+            body: ResponseBody { writer in
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys]
+                var batch = first
+                var idle = 0.0
+                while true {
+                    for result in batch.results {
+                        let data = String(decoding: try encoder.encode(result.trial), as: UTF8.self)
+                        try await writer.write(
+                            ByteBuffer(string: "id: \(result.sequence)\nevent: trial\ndata: \(data)\n\n")
+                        )
+                    }
+                    if batch.finished { break }
+                    if batch.results.isEmpty {
+                        try await Task.sleep(nanoseconds: interval)
+                        idle += followInterval
+                        if idle >= 15 {
+                            try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
+                            idle = 0
+                        }
+                    } else {
+                        idle = 0
+                    }
+                    batch = try await coordinator.results(caller, study, after: batch.nextAfter)
+                }
+                try await writer.write(ByteBuffer(string: "event: end\ndata: {}\n\n"))
                 try await writer.finish(nil)
             }
         )
@@ -196,7 +248,7 @@ struct APIRoutes: Sendable {
     }
 
     /// Decodes a JSON object body in one pass, refusing unknown fields and naming the field at fault.
-    func decode<T: APIRequest>(_ type: T.Type, _ request: Request, emptyAllowed: Bool = false) async throws -> T {
+    func decode<T: WireRequest>(_ type: T.Type, _ request: Request, emptyAllowed: Bool = false) async throws -> T {
         var data = try await bodyData(request)
         if data.isEmpty && emptyAllowed { data = Data("{}".utf8) }
         do {
@@ -210,27 +262,27 @@ struct APIRoutes: Sendable {
         } catch let DecodingError.typeMismatch(_, context) where context.codingPath.isEmpty {
             throw ServiceError(.badRequest, "the body must be a JSON object")
         } catch let DecodingError.keyNotFound(key, context) {
-            let path = (context.codingPath + [key]).map(\.stringValue).joined(separator: ".")
+            let path = StudyError.path(context.codingPath + [key])
             throw ServiceError(.badRequest, "missing field '\(path)'", field: path)
         } catch let DecodingError.typeMismatch(expected, context) {
-            let path = context.codingPath.map(\.stringValue).joined(separator: ".")
+            let path = StudyError.path(context.codingPath)
             throw ServiceError(.badRequest, "field '\(path)' must be of type \(expected)", field: path)
         } catch let DecodingError.valueNotFound(expected, context) {
-            let path = context.codingPath.map(\.stringValue).joined(separator: ".")
+            let path = StudyError.path(context.codingPath)
             throw ServiceError(.badRequest, "field '\(path)' must be a \(expected), not null", field: path)
         } catch let DecodingError.dataCorrupted(context) {
-            let path = context.codingPath.map(\.stringValue).joined(separator: ".")
+            let path = StudyError.path(context.codingPath)
             guard !path.isEmpty else {
                 throw ServiceError(.badRequest, "the body is not valid JSON: \(context.debugDescription)")
             }
-            throw ServiceError(.badRequest, "field '\(path)': \(context.debugDescription)", field: path)
+            throw ServiceError(.invalidValue, "field '\(path)': \(context.debugDescription)", field: path)
         }
     }
 }
 
 /// A request body whose keys are checked against the request type's fields in the same pass
 /// that decodes it.
-struct StrictBody<T: APIRequest>: Decodable {
+struct StrictBody<T: WireRequest>: Decodable {
     var value: T
 
     struct AnyKey: CodingKey {

@@ -1,8 +1,10 @@
+import Engine
 import Foundation
 import Hummingbird
 import NIOCore
 import Store
 import Studies
+import StudyModel
 
 /// An error of the service, answered as `{"error": {"code", "message", "field"?}}` with an HTTP
 /// status; `cause` keeps the underlying error for the log.
@@ -58,6 +60,12 @@ public struct ServiceError: Error, Sendable, CustomStringConvertible {
             return error
         case let error as StudyError:
             return ServiceError(.invalidValue, error.message, field: error.field, cause: error)
+        case let error as EngineError:
+            switch error.code {
+            case .notFound: return ServiceError(.notFound, error.message, field: error.field, cause: error)
+            case .conflict, .stopped: return ServiceError(.conflict, error.message, field: error.field, cause: error)
+            case .invalidValue: return ServiceError(.invalidValue, error.message, field: error.field, cause: error)
+            }
         case let error as StoreError:
             switch error.code {
             case .notFound: return ServiceError(.notFound, error.message, cause: error)

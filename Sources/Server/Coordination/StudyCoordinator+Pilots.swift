@@ -1,7 +1,9 @@
+import Engine
 import Foundation
-import ServiceAPI
 import Store
 import Studies
+import StudyModel
+import Wire
 
 extension StudyCoordinator {
     /// Reserves up to `slots` jobs for a pilot, atomically per study, among the studies whose needs
@@ -47,17 +49,18 @@ extension StudyCoordinator {
             ? try store.unstartedLeases(worker: request.pilot, before: now - 5) : []
         if stale.isEmpty { staleLeaseChecks[request.pilot] = now }
         for attempt in stale where free.slots > 0 {
-            guard let runtime = runtimes[attempt.studyID] else { continue }
+            guard let runtime = engine.runtimes[attempt.studyID] else { continue }
             jobs.append(job(attempt, runtime: runtime))
             free.slots -= 1
         }
         if !rotation.isEmpty { rotation.append(rotation.removeFirst()) }
         for id in rotation where free.slots > 0 {
-            guard let runtime = runtimes[id], runtime.servedByPilots, allowed?.contains(id) ?? true else { continue }
+            guard let runtime = engine.runtimes[id], runtime.servedByPilots, runtime.stopReason == nil,
+                allowed?.contains(id) ?? true
+            else { continue }
             let needs = runtime.specification.resources ?? .init()
             if let queues = needs.queues, !queues.isEmpty {
                 guard let name = offer.queue ?? offer.site, queues.contains(name) else { continue }
-                _ = name
             }
             if let remaining = offer.remainingSeconds, let expected = runtime.expectedSeconds,
                 remaining < expected * 1.1 + 5
@@ -93,7 +96,7 @@ extension StudyCoordinator {
         try require(caller, .pilot)
         var studies: [WorkSummary.Study] = []
         for id in rotation.sorted() {
-            guard let runtime = runtimes[id], runtime.servedByPilots else { continue }
+            guard let runtime = engine.runtimes[id], runtime.servedByPilots else { continue }
             let counts = try store.trialStateCounts(study: id)
             let finished = counts[.completed, default: 0] + counts[.failed, default: 0]
             studies.append(
@@ -126,7 +129,7 @@ extension StudyCoordinator {
             parameters: runtime.specification.decode(attempt.parameters),
             command: evaluator.command,
             problem: evaluator.problem,
-            timeout: evaluator.timeout,
+            timeout: evaluator.resolvedTimeout,
             workingDirectory: evaluator.workingDirectory,
             environment: evaluator.environment,
             prefix: evaluator.prefix,
@@ -147,7 +150,7 @@ extension StudyCoordinator {
         try require(caller, .pilot)
         try checkPilotName(pilot)
         let attempt = try store.attemptRecord(job)
-        guard let runtime = runtimes[attempt.studyID] else { throw ServiceError(.notFound, "no job \(job)") }
+        guard let runtime = engine.runtimes[attempt.studyID] else { throw ServiceError(.notFound, "no job \(job)") }
         guard attempt.worker == pilot else {
             throw ServiceError(.conflict, "job \(job) is held by another worker", field: "pilot")
         }
@@ -158,14 +161,14 @@ extension StudyCoordinator {
     func heartbeat(_ caller: Caller, job: Int64, pilot: String) throws -> HeartbeatResponse {
         let (attempt, runtime) = try pilotAttempt(caller, job: job, pilot: pilot)
         guard attempt.state.isOpen else {
-            return HeartbeatResponse(command: "kill", reason: attempt.error ?? "the job is \(attempt.state.rawValue)")
+            return HeartbeatResponse(command: .kill, reason: attempt.error ?? "the job is \(attempt.state.rawValue)")
         }
         let expires = Date().timeIntervalSince1970 + runtime.leaseSeconds
         let renewed = try store.renewLease(attempt: job, until: expires)
         guard renewed.state.isOpen else {
-            return HeartbeatResponse(command: "kill", reason: renewed.error ?? "the job is \(renewed.state.rawValue)")
+            return HeartbeatResponse(command: .kill, reason: renewed.error ?? "the job is \(renewed.state.rawValue)")
         }
-        return HeartbeatResponse(command: "continue", reason: nil, leaseExpiresAt: expires)
+        return HeartbeatResponse(command: .continue, reason: nil, leaseExpiresAt: expires)
     }
 
     /// Appends log lines of a running job.
@@ -177,31 +180,25 @@ extension StudyCoordinator {
         guard request.lines.count <= 10_000 else {
             throw ServiceError(.payloadTooLarge, "at most 10000 lines per request", field: "lines")
         }
-        for (index, line) in request.lines.enumerated() {
-            guard ["stdout", "stderr", "pilot"].contains(line.stream) else {
-                throw ServiceError(
-                    .invalidValue,
-                    "stream must be stdout, stderr or pilot",
-                    field: "lines[\(index)].stream"
-                )
-            }
-        }
-        try store.appendLogs(attempt: job, lines: request.lines.map { ($0.stream, $0.text) })
+        try store.appendLogs(attempt: job, lines: request.lines.map { ($0.stream.rawValue, $0.text) })
     }
 
     /// Log lines of a job after line `after`, and whether the job has ended.
-    func logs(_ caller: Caller, job: Int64, after: Int64) throws -> (lines: [LogLine], finished: Bool) {
+    func logs(_ caller: Caller, job: Int64, after: Int64) throws -> LogsResponse {
         let attempt = try store.attemptRecord(job)
         if caller.role != .pilot { try requireStudyAccess(caller, attempt.studyID) }
-        return (try store.logs(attempt: job, after: after), !attempt.state.isOpen)
+        let lines = try store.logs(attempt: job, after: after).map {
+            LogEntry(id: $0.id, stream: $0.stream, text: $0.text, at: $0.at)
+        }
+        return LogsResponse(lines: lines, finished: !attempt.state.isOpen)
     }
 
     /// Records how a pilot's job ended. Reporting the same outcome twice is a no-op; reporting on a
     /// job whose lease was lost (and given to another pilot) is a conflict and changes nothing.
     func complete(_ caller: Caller, job: Int64, _ request: CompleteRequest) throws -> CompleteResponse {
-        let (attempt, runtime) = try pilotAttempt(caller, job: job, pilot: request.pilot)
-        let outcome = try Outcome(values: request.outputs, failure: request.failure, field: "outputs")
-        let recorded = try record(outcome, for: attempt, runtime: runtime, retry: true)
+        let (attempt, _) = try pilotAttempt(caller, job: job, pilot: request.pilot)
+        let outcome = try Self.outcome(values: request.outputs, failure: request.failure, field: "outputs")
+        let recorded = try record(outcome, for: attempt, retry: true).changed
         var jobs: [PilotJob]? = nil
         if let next = request.acquire {
             jobs =
@@ -217,7 +214,7 @@ extension StudyCoordinator {
         }
         return CompleteResponse(
             trial: attempt.trialNumber,
-            state: try store.trialStateOf(attempt.trialID).rawValue,
+            state: try store.trialStateOf(attempt.trialID),
             recorded: recorded,
             jobs: jobs
         )
@@ -227,13 +224,11 @@ extension StudyCoordinator {
     /// counting against the trial's cap and the trial is queued again.
     func release(_ caller: Caller, job: Int64, pilot: String) throws -> TellResponse {
         let (attempt, runtime) = try pilotAttempt(caller, job: job, pilot: pilot)
-        if attempt.state.isOpen {
-            try store.failAttempt(attempt.id, error: "released by pilot \(pilot)", retry: true, released: true)
-            refill(runtime.id)
-        }
+        try engine.release(attempt, worker: "pilot \(pilot)")
+        if attempt.state.isOpen { refill(runtime.id) }
         return TellResponse(
             trial: attempt.trialNumber,
-            state: try store.trialStateOf(attempt.trialID).rawValue,
+            state: try store.trialStateOf(attempt.trialID),
             recorded: attempt.state.isOpen
         )
     }
@@ -243,26 +238,15 @@ extension StudyCoordinator {
     @discardableResult
     public func reapExpiredLeases(now: Double = Date().timeIntervalSince1970) -> Int {
         do {
-            let expired = try store.expiredAttempts(now: now)
+            let expired = try engine.reapExpiredLeases(now: now)
             for attempt in expired {
-                guard let runtime = runtimes[attempt.studyID] else { continue }
-                let again = try store.countedAttempts(trial: attempt.trialID) < runtime.maxAttempts
-                let message = "lease expired: pilot \(attempt.worker ?? "?") stopped reporting"
-                try store.failAttempt(attempt.id, error: message, retry: again)
-                try store.logEvent(
-                    study: runtime.id,
-                    trial: attempt.trialID,
-                    kind: again ? "lease_expired" : "trial_failed",
-                    message: message
-                )
-                if !again { runtimes[runtime.id]?.open[attempt.trialID] = nil }
                 logger.notice(
                     "lease expired",
                     metadata: [
                         "job": "\(attempt.id)", "trial": "\(attempt.trialNumber)", "pilot": "\(attempt.worker ?? "?")",
                     ]
                 )
-                refill(runtime.id)
+                refill(attempt.studyID)
             }
             return expired.count
         } catch {

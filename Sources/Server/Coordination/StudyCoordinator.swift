@@ -1,8 +1,11 @@
 import BayesianOptimization
+import Engine
 import Foundation
 import Logging
 import Store
 import Studies
+import StudyModel
+import Wire
 
 /// Who is calling: the role and scope of the bearer token presented.
 public struct Caller: Sendable, Equatable {
@@ -12,17 +15,17 @@ public struct Caller: Sendable, Equatable {
     public var name: String
 }
 
-/// The engine behind the service: owns the store (one SQLite connection, so every request is
-/// serialised through this actor), the studies' in-memory state, the tokens, the queue of
-/// candidates and the leases of pilots.
+/// The service's side of the engine: authenticates callers, checks their access, maps wire
+/// messages to ``StudyEngine`` calls and back, keeps candidates queued for pilots, and serialises
+/// every request through this actor (the engine and its one SQLite connection are not thread-safe).
 ///
-/// Candidates are generated off the actor (a detached task per study, at most one at a time), with
+/// Candidates are computed off the actor (a detached task per study, at most one at a time), with
 /// every unfinished design as a pending point, whenever a study's queue falls below its
 /// `min_queued`; requests keep being served while a suggestion is computed.
 public actor StudyCoordinator {
-    let store: StudyStore
+    let engine: StudyEngine
+    var store: StudyStore { engine.store }
     let logger: Logger
-    var runtimes: [Int64: StudyRuntime] = [:]
     /// Study ids in round-robin order for acquisitions.
     var rotation: [Int64] = []
     var tokens: [String: TokenRecord] = [:]
@@ -32,24 +35,18 @@ public actor StudyCoordinator {
 
     /// Opens (or creates) the database and loads its studies and tokens.
     public init(path: String, logger: Logger) throws {
-        store = try StudyStore(path: path, autoCheckpoint: false)
+        let store = try StudyStore(path: path, autoCheckpoint: false)
+        engine = try StudyEngine(store: store)
         checkpointer = try WALCheckpointer(path: path)
         self.logger = logger
         for token in try store.tokens() where !token.revoked { tokens[token.digest] = token }
-        for study in try store.studies() {
-            guard let specification = try? StudySpecification.decode(json: Data(study.specification.utf8), source: "")
-            else {
-                logger.warning("skipping study with an unreadable specification", metadata: ["study": "\(study.name)"])
-                continue
-            }
-            runtimes[study.id] = try StudyRuntime(
-                id: study.id,
-                name: study.name,
-                specification: specification,
-                store: store
+        for (name, reason) in engine.unreadable {
+            logger.warning(
+                "skipping study with an unreadable specification",
+                metadata: ["study": "\(name)", "reason": "\(reason)"]
             )
-            rotation.append(study.id)
         }
+        rotation = engine.order
     }
 
     deinit { checkpointer.stop() }
@@ -96,22 +93,20 @@ public actor StudyCoordinator {
     /// Creates a token (admins only). The secret is returned once and stored as its digest.
     func createToken(_ caller: Caller, _ request: TokenRequest) throws -> TokenResponse {
         try require(caller, .admin)
-        guard let role = TokenRole(rawValue: request.role) else {
-            throw ServiceError(.invalidValue, "role must be admin, client or pilot", field: "role")
-        }
+        let role = request.role
         var study: Int64? = nil
         if let key = request.study {
             guard role == .client else {
                 throw ServiceError(.invalidValue, "only client tokens are bound to a study", field: "study")
             }
-            study = try resolve(key).id
+            study = try engine.runtime(key).id
         }
         let secret = TokenDigest.newSecret()
         let digest = TokenDigest.digest(secret)
         let name = request.name ?? "\(role.rawValue)-\(tokens.count + 1)"
         let record = try store.createToken(digest: digest, role: role, study: study, name: name)
         tokens[digest] = record
-        return TokenResponse(id: record.id, token: secret, role: role.rawValue, study: study, name: name)
+        return TokenResponse(id: record.id, token: secret, role: role, study: study, name: name)
     }
 
     func require(_ caller: Caller, _ roles: TokenRole...) throws(ServiceError) {
@@ -130,49 +125,39 @@ public actor StudyCoordinator {
 
     // MARK: Studies
 
-    func resolve(_ key: String) throws(ServiceError) -> StudyRuntime {
-        if let id = Int64(key), let runtime = runtimes[id] { return runtime }
-        if let runtime = runtimes.values.first(where: { $0.name == key }) { return runtime }
-        throw ServiceError(.notFound, "no study '\(key)'", field: "study")
-    }
+    func resolve(_ key: String) throws(EngineError) -> StudyRuntime { try engine.runtime(key) }
 
-    /// Creates a study from its specification.
+    /// Creates a study from its specification (resolved: a built-in problem brings its parameters).
     func createStudy(_ caller: Caller, _ specification: StudySpecification) throws -> StudySummary {
         try require(caller, .client)
         guard caller.study == nil else {
             throw ServiceError(.forbidden, "a token bound to one study may not create studies")
         }
-        try specification.validate()
-        if runtimes.values.contains(where: { $0.name == specification.name }) {
-            throw ServiceError(.conflict, "a study named '\(specification.name)' already exists", field: "name")
-        }
-        _ = try specification.optimizer()
-        let id = try store.createStudy(name: specification.name, specification: specification.json)
-        runtimes[id] = try StudyRuntime(id: id, name: specification.name, specification: specification, store: store)
-        rotation.append(id)
-        logger.info("study created", metadata: ["study": "\(specification.name)", "id": "\(id)"])
-        refill(id)
-        return try summary(id, includeSpecification: true)
+        let runtime = try engine.createStudy(try specification.resolved())
+        rotation.append(runtime.id)
+        logger.info("study created", metadata: ["study": "\(runtime.name)", "id": "\(runtime.id)"])
+        refill(runtime.id)
+        return try summary(runtime, includeSpecification: true)
     }
 
     func studies(_ caller: Caller) throws -> [StudySummary] {
         try require(caller, .client)
-        return try rotation.sorted().filter { caller.study == nil || caller.study == $0 }.map {
-            try summary($0, includeSpecification: false)
+        return try rotation.sorted().filter { caller.study == nil || caller.study == $0 }.compactMap {
+            guard let runtime = engine.runtimes[$0] else { return nil }
+            return try summary(runtime, includeSpecification: false)
         }
     }
 
     func study(_ caller: Caller, _ key: String) throws -> StudySummary {
         let runtime = try resolve(key)
         try requireStudyAccess(caller, runtime.id)
-        return try summary(runtime.id, includeSpecification: true)
+        return try summary(runtime, includeSpecification: true)
     }
 
-    func summary(_ id: Int64, includeSpecification: Bool) throws -> StudySummary {
-        let runtime = runtimes[id]!
-        let counts = try store.trialStateCounts(study: id)
+    func summary(_ runtime: StudyRuntime, includeSpecification: Bool) throws -> StudySummary {
+        let counts = try store.trialStateCounts(study: runtime.id)
         return StudySummary(
-            id: id,
+            id: runtime.id,
             name: runtime.name,
             trials: runtime.trialCount,
             pending: counts[.pending, default: 0],
@@ -181,6 +166,7 @@ public actor StudyCoordinator {
             failed: counts[.failed, default: 0],
             budget: runtime.budget,
             hypervolume: runtime.hypervolume,
+            stopped: runtime.stopReason,
             specification: includeSpecification ? runtime.specification : nil
         )
     }
@@ -189,13 +175,8 @@ public actor StudyCoordinator {
 
     /// Starts generating candidates for a pilot-served study whose queue is below its minimum.
     func refill(_ id: Int64) {
-        guard let runtime = runtimes[id], runtime.servedByPilots, !runtime.generating,
-            runtime.trialCount < runtime.budget, runtime.specification.strategy != StudySpecification.externalStrategy
-        else { return }
-        let queued = (try? store.queuedCount(study: id, limit: runtime.minQueued)) ?? runtime.minQueued
-        let count = min(runtime.minQueued - queued, runtime.budget - runtime.trialCount)
-        guard count > 0 else { return }
-        runtimes[id]!.generating = true
+        guard let count = try? engine.wantedCandidates(id), count > 0, let runtime = engine.runtimes[id] else { return }
+        runtime.generating = true
         Task { await self.generate(id, count: count) }
     }
 
@@ -206,35 +187,22 @@ public actor StudyCoordinator {
         } catch {
             logger.error("generating candidates failed", metadata: ["study": "\(id)", "error": "\(error)"])
         }
-        runtimes[id]?.generating = false
+        engine.runtimes[id]?.generating = false
         refill(id)
     }
 
     /// Computes `count` designs off the actor (the open designs as pending points) and stores them as
-    /// pending trials. The caller has set `generating`. Falls back to quasi-random designs if the model
-    /// cannot be fitted, so the queue never runs dry.
+    /// pending trials. The caller has set `generating`.
     func suggestAndStore(_ id: Int64, count: Int) async throws -> [TrialRecord] {
-        guard let runtime = runtimes[id] else { return [] }
-        let optimizer = runtime.optimizer
-        let observations = runtime.observations
-        let pending = Array(runtime.open.values)
-        let seed = (runtime.specification.seed ?? 0) &+ UInt64(runtime.trialCount) &* 0x9E37_79B9
-        let designs: [[Double]]
-        do {
-            designs = try await Task.detached(priority: .medium) {
-                try optimizer.suggest(count: count, observations: observations, pending: pending, seed: seed)
-            }.value
-        } catch {
+        let request = try engine.candidateRequest(id, count: count)
+        let result = await Task.detached(priority: .medium) { request.compute() }.value
+        if let cause = result.fallbackCause {
             logger.warning(
                 "model-based suggestion failed; using quasi-random designs",
-                metadata: ["study": "\(id)", "error": "\(error)"]
+                metadata: ["study": "\(id)", "error": "\(cause)"]
             )
-            designs = optimizer.sobolDesigns(count: count, skip: runtime.trialCount, seed: seed)
         }
-        let created = try store.createTrials(study: id, designs: designs)
-        runtimes[id]?.trialCount += created.count
-        for trial in created { runtimes[id]?.open[trial.id] = trial.parameters }
-        return created
+        return try engine.storeCandidates(result)
     }
 
     // MARK: Ask and tell
@@ -243,13 +211,17 @@ public actor StudyCoordinator {
     func ask(_ caller: Caller, _ key: String, count: Int) async throws -> AskResponse {
         let runtime = try resolve(key)
         try requireStudyAccess(caller, runtime.id)
-        guard (1...1000).contains(count) else {
-            throw ServiceError(.invalidValue, "count must be between 1 and 1000", field: "count")
+        guard (1...StudyDefaults.maxAskCount).contains(count) else {
+            throw ServiceError(
+                .invalidValue,
+                "count must be between 1 and \(StudyDefaults.maxAskCount)",
+                field: "count"
+            )
         }
         let id = runtime.id
-        while runtimes[id]?.generating == true { try await Task.sleep(nanoseconds: 2_000_000) }
-        runtimes[id]!.generating = true
-        defer { runtimes[id]?.generating = false }
+        while runtime.generating { try await Task.sleep(nanoseconds: 2_000_000) }
+        runtime.generating = true
+        defer { runtime.generating = false }
         var trials = try store.queuedTrials(study: id, limit: count).map(\.id)
         if trials.count < count {
             trials += try await suggestAndStore(id, count: count - trials.count).map(\.id)
@@ -268,14 +240,12 @@ public actor StudyCoordinator {
         let runtime = try resolve(key)
         try requireStudyAccess(caller, runtime.id)
         let design = try runtime.specification.encode(request.parameters)
-        guard let trial = try store.createTrials(study: runtime.id, designs: [design]).first else {
+        guard let trial = try engine.attach(runtime, designs: [design]).first else {
             throw ServiceError(.internalError, "the trial was not created")
         }
-        runtimes[runtime.id]?.trialCount += 1
-        runtimes[runtime.id]?.open[trial.id] = design
         return TrialPayload(
             trial: trial.number,
-            state: trial.state.rawValue,
+            state: trial.state,
             parameters: runtime.specification.decode(design),
             outputs: nil,
             attempts: 0,
@@ -289,7 +259,7 @@ public actor StudyCoordinator {
     func tell(_ caller: Caller, _ key: String, trial number: Int, _ request: TellRequest) throws -> TellResponse {
         let runtime = try resolve(key)
         try requireStudyAccess(caller, runtime.id)
-        let outcome = try Outcome(values: request.values, failure: request.failure, field: "values")
+        let outcome = try Self.outcome(values: request.values, failure: request.failure, field: "values")
         let trial = try store.trialID(study: runtime.id, number: number)
         let attempts = try store.attempts(trial: trial)
         var attempt: AttemptRecord
@@ -308,105 +278,68 @@ public actor StudyCoordinator {
             // Queued, or waiting for a retry: the client evaluated it itself.
             attempt = try store.attemptRecord(store.startAttempt(trial: trial, worker: "client:\(caller.name)"))
         }
-        let recorded = try record(outcome, for: attempt, runtime: runtime, retry: false)
-        return TellResponse(trial: number, state: try store.trialStateOf(trial).rawValue, recorded: recorded)
+        let recorded = try record(outcome, for: attempt, retry: false)
+        return TellResponse(trial: number, state: try store.trialStateOf(trial), recorded: recorded.changed)
     }
 
-    /// What an evaluation produced.
-    enum Outcome {
-        case success([String: Double])
-        case failure(FailurePayload)
-
-        init(values: [String: Double]?, failure: FailurePayload?, field: String) throws(ServiceError) {
-            switch (values, failure) {
-            case (let values?, nil):
-                if let bad = values.first(where: { !$0.value.isFinite }) {
-                    throw ServiceError(.invalidValue, "\(field).\(bad.key) is not finite", field: "\(field).\(bad.key)")
-                }
-                self = .success(values)
-            case (nil, let failure?):
-                self = .failure(failure)
-            default:
-                throw ServiceError(.badRequest, "give exactly one of '\(field)' and 'failure'", field: field)
+    /// The engine's outcome of a wire message: exactly one of outputs and failure.
+    static func outcome(
+        values: [String: Double]?,
+        failure: FailurePayload?,
+        field: String
+    ) throws(ServiceError)
+        -> EvaluationOutcome
+    {
+        switch (values, failure) {
+        case (let values?, nil):
+            if let bad = values.first(where: { !$0.value.isFinite }) {
+                throw ServiceError(.invalidValue, "\(field).\(bad.key) is not finite", field: "\(field).\(bad.key)")
             }
+            return .success(values)
+        case (nil, let failure?):
+            return .failure(
+                EvaluationFailure(message: failure.message, exitCode: failure.exitCode, stderrTail: failure.stderrTail)
+            )
+        default:
+            throw ServiceError(.badRequest, "give exactly one of '\(field)' and 'failure'", field: field)
         }
     }
 
-    /// Applies an outcome to an attempt. Returns whether anything changed.
-    func record(_ outcome: Outcome, for attempt: AttemptRecord, runtime: StudyRuntime, retry: Bool) throws -> Bool {
-        switch (attempt.state, outcome) {
-        case (.leased, .success(let outputs)), (.running, .success(let outputs)):
-            for objective in runtime.specification.objectives where outputs[objective.name] == nil {
-                throw ServiceError(
-                    .invalidValue,
-                    "the outputs lack the objective '\(objective.name)'",
-                    field: "outputs.\(objective.name)"
-                )
+    /// Applies an outcome through the engine and tops up the study's queue.
+    func record(_ outcome: EvaluationOutcome, for attempt: AttemptRecord, retry: Bool) throws -> RecordedOutcome {
+        let recorded = try engine.record(outcome, for: attempt, retry: retry)
+        if recorded.changed {
+            refill(attempt.studyID)
+            if let runtime = engine.runtimes[attempt.studyID], let reason = runtime.stopReason,
+                case .failed = recorded
+            {
+                logger.error("study stopped", metadata: ["study": "\(runtime.name)", "reason": "\(reason)"])
             }
-            for constraint in runtime.specification.outcomeConstraints where constraint.value(outputs) == nil {
-                throw ServiceError(
-                    .invalidValue,
-                    "the outputs lack '\(constraint.output)', which a constraint needs",
-                    field: "outputs.\(constraint.output)"
-                )
-            }
-            let duration = try store.completeAttempt(attempt.id, outputs: outputs)
-            runtimes[runtime.id]?.recordCompletion(
-                trial: attempt.trialID,
-                parameters: attempt.parameters,
-                outputs: outputs,
-                duration: duration
-            )
-            refill(runtime.id)
-            return true
-        case (.leased, .failure(let failure)), (.running, .failure(let failure)):
-            let counted = try store.countedAttempts(trial: attempt.trialID)
-            let again = retry && counted < runtime.maxAttempts
-            try store.failAttempt(
-                attempt.id,
-                error: failure.message,
-                exitCode: failure.exitCode,
-                stderrTail: failure.stderrTail,
-                retry: again
-            )
-            try store.logEvent(
-                study: runtime.id,
-                trial: attempt.trialID,
-                kind: again ? "retry" : "trial_failed",
-                message: failure.message
-            )
-            if !again { runtimes[runtime.id]?.open[attempt.trialID] = nil }
-            refill(runtime.id)
-            return true
-        case (.completed, .success(let outputs)):
-            guard attempt.outputs == outputs else {
-                throw ServiceError(
-                    .conflict,
-                    "trial \(attempt.trialNumber) already has a result from job \(attempt.id), with other values"
-                )
-            }
-            return false
-        case (.failed, .failure(let failure)) where attempt.error == failure.message:
-            return false
-        case (.completed, .failure):
-            throw ServiceError(.conflict, "job \(attempt.id) already completed")
-        case (.failed, _):
-            throw ServiceError(
-                .conflict,
-                "job \(attempt.id) is no longer open: \(attempt.error ?? "it failed"); its result was not recorded"
-            )
         }
+        return recorded
     }
 
     func payload(_ attempt: AttemptRecord, runtime: StudyRuntime) -> TrialPayload {
         TrialPayload(
             trial: attempt.trialNumber,
-            state: attempt.state == .completed ? "completed" : "running",
+            state: attempt.state == .completed ? .completed : .running,
             parameters: runtime.specification.decode(attempt.parameters),
             outputs: attempt.outputs,
             attempts: attempt.number,
             error: attempt.error,
             job: attempt.state.isOpen ? attempt.id : nil
+        )
+    }
+
+    func payload(_ trial: TrialRecord, runtime: StudyRuntime, job: Int64?) -> TrialPayload {
+        TrialPayload(
+            trial: trial.number,
+            state: trial.state,
+            parameters: runtime.specification.decode(trial.parameters),
+            outputs: trial.outputs,
+            attempts: trial.attempts,
+            error: trial.state == .completed ? nil : trial.lastError,
+            job: job
         )
     }
 
@@ -416,17 +349,33 @@ public actor StudyCoordinator {
         let runtime = try resolve(key)
         try requireStudyAccess(caller, runtime.id)
         let open = try store.openAttempts(study: runtime.id)
-        return try store.trials(study: runtime.id).map { trial in
-            TrialPayload(
-                trial: trial.number,
-                state: trial.state.rawValue,
-                parameters: runtime.specification.decode(trial.parameters),
-                outputs: trial.outputs,
-                attempts: trial.attempts,
-                error: trial.state == .completed ? nil : trial.lastError,
-                job: open[trial.id]
-            )
+        return try store.trials(study: runtime.id).map { payload($0, runtime: runtime, job: open[$0.id]) }
+    }
+
+    /// Finished trials in the order their results were folded in, after sequence `after`; and whether
+    /// the study has no more trials to run.
+    func results(_ caller: Caller, _ key: String, after: Int64) throws -> ResultsResponse {
+        let runtime = try resolve(key)
+        try requireStudyAccess(caller, runtime.id)
+        let events = try store.results(study: runtime.id, after: after)
+        var byID: [Int64: TrialRecord] = [:]
+        if !events.isEmpty {
+            for trial in try store.trials(study: runtime.id) { byID[trial.id] = trial }
         }
+        let results = events.compactMap { event in
+            byID[event.trial].map {
+                ResultEvent(sequence: event.sequence, trial: payload($0, runtime: runtime, job: nil))
+            }
+        }
+        let finishedCount = runtime.completedCount + runtime.failedCount
+        let done =
+            runtime.stopReason != nil
+            || (runtime.specification.generatesDesigns && finishedCount >= runtime.budget && runtime.open.isEmpty)
+        return ResultsResponse(
+            results: results,
+            nextAfter: events.last?.sequence ?? after,
+            finished: done && events.count < 1000
+        )
     }
 
     func front(_ caller: Caller, _ key: String) throws -> FrontResponse {
@@ -434,19 +383,13 @@ public actor StudyCoordinator {
         try requireStudyAccess(caller, runtime.id)
         let report = StudyReport(specification: runtime.specification, trials: try store.trials(study: runtime.id))
         let members = Set(report.paretoTrials)
-        let trials = report.trials.filter { members.contains($0.number) }.map { trial in
-            TrialPayload(
-                trial: trial.number,
-                state: trial.state.rawValue,
-                parameters: runtime.specification.decode(trial.parameters),
-                outputs: trial.outputs,
-                attempts: trial.attempts,
-                error: nil,
-                job: nil
-            )
+        let trials = report.trials.filter { members.contains($0.number) }.map {
+            var trial = payload($0, runtime: runtime, job: nil)
+            trial.error = nil
+            return trial
         }
         let reference = report.reference.map { reference in
-            zip(reference, runtime.specification.objectives).map { $1.direction == "maximize" ? -$0 : $0 }
+            zip(reference, runtime.specification.objectives).map { $1.direction.minimized($0) }
         }
         return FrontResponse(
             objectives: runtime.specification.objectives.map(\.name),

@@ -2,6 +2,7 @@ import BayesianOptimization
 import Foundation
 import Pareto
 import Store
+import StudyModel
 
 /// Imports an experiment as Ax serialises it to JSON (`__type`-tagged objects) into a ParetoPilot
 /// study file, with its trials and their metric values; exports a study in the column layout of
@@ -79,19 +80,12 @@ public struct AxImport {
                 else {
                     throw StudyError("\(source): RangeParameter '\(name)' needs numeric lower and upper", field: name)
                 }
-                parameters.append(
-                    .init(
-                        name: name,
-                        type: kind == "INT" ? .int : .float,
-                        lower: lower,
-                        upper: upper,
-                        scale: (p["log_scale"] as? Bool) == true ? "log" : nil
-                    )
-                )
+                let scale: StudySpecification.Parameter.Scale = (p["log_scale"] as? Bool) == true ? .log : .linear
+                parameters.append(kind == "INT" ? .int(name, lower, upper) : .float(name, lower, upper, scale: scale))
                 parameterNames.append(name)
             case "ChoiceParameter":
                 let values = ((p["values"] as? [Any]) ?? []).map { "\($0)" }
-                parameters.append(.init(name: name, type: .categorical, choices: values))
+                parameters.append(.categorical(name, values))
                 parameterNames.append(name)
             case "FixedParameter":
                 warnings.append(
@@ -132,7 +126,7 @@ public struct AxImport {
             guard let name = metric["name"] as? String else {
                 throw StudyError("\(source): an objective metric has no name", field: "objective")
             }
-            objectives.append(.init(name: name, direction: (o["minimize"] as? Bool) == false ? "maximize" : "minimize"))
+            objectives.append(.init(name: name, direction: (o["minimize"] as? Bool) == false ? .maximize : .minimize))
         }
         for raw in (config["objective_thresholds"] as? [Any]) ?? [] {
             let t = try object(raw, "optimization_config.objective_thresholds")
@@ -321,7 +315,7 @@ public struct AxImport {
         var warnings: [String] = []
         let objectives = specification.objectives
         let observed = trials.compactMap { t -> [Double]? in
-            let y = objectives.map { o in t.metrics[o.name].map { o.direction == "maximize" ? -$0 : $0 } }
+            let y = objectives.map { o in t.metrics[o.name].map { o.direction.minimized($0) } }
             return y.contains(where: { $0 == nil }) ? nil : y.map { $0! }
         }
         guard !observed.isEmpty, let reference = specification.minimizedReference else { return warnings }
@@ -332,7 +326,7 @@ public struct AxImport {
         }
         let hv = (try? Hypervolume.of(PointSet(rows: observed), reference: reference)) ?? 0
         if hv == 0, let inferred = ReferencePoint.inferredFromAll(observed) {
-            let display = zip(objectives, inferred).map { o, r in o.direction == "maximize" ? -r : r }
+            let display = zip(objectives, inferred).map { o, r in o.direction.minimized(r) }
             warnings.append(
                 "the thresholds as reference point give hypervolume 0 (no observation dominates it): "
                     + "the inferred reference point (worst value + 10% of the range) would be "
@@ -349,12 +343,12 @@ public struct AxImport {
     public mutating func useInferredReference() {
         let objectives = specification.objectives
         let observed = trials.compactMap { t -> [Double]? in
-            let y = objectives.map { o in t.metrics[o.name].map { o.direction == "maximize" ? -$0 : $0 } }
+            let y = objectives.map { o in t.metrics[o.name].map { o.direction.minimized($0) } }
             return y.contains(where: { $0 == nil }) ? nil : y.map { $0! }
         }
         guard let inferred = ReferencePoint.inferredFromAll(observed) else { return }
         for j in specification.objectives.indices {
-            specification.objectives[j].reference = objectives[j].direction == "maximize" ? -inferred[j] : inferred[j]
+            specification.objectives[j].reference = objectives[j].direction.minimized(inferred[j])
         }
         warnings.append(
             "the reference point is the inferred one: "
@@ -377,7 +371,7 @@ public struct AxImport {
             for trial in trials {
                 let x = specification.parameters.map { p -> Double in
                     let v = trial.parameters[p.name] ?? 0
-                    return p.isLogScale ? log(v) : v
+                    return p.isLog ? log(v) : v
                 }
                 let record = try store.createTrial(
                     study: study,
@@ -412,10 +406,6 @@ public struct AxImport {
         try FileManager.default.moveItem(atPath: temporary, toPath: path)
         return path
     }
-}
-
-extension StudySpecification.Parameter {
-    var isLogScale: Bool { scale == "log" }
 }
 
 extension StudyReport {
@@ -455,7 +445,7 @@ extension StudyReport {
         guard isFeasible(trial), let outputs = trial.outputs else { return false }
         for o in specification.objectives {
             guard let reference = o.reference, let value = outputs[o.name] else { continue }
-            if o.direction == "maximize" ? value < reference : value > reference { return false }
+            if o.direction == .maximize ? value < reference : value > reference { return false }
         }
         return true
     }

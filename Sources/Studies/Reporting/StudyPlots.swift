@@ -1,4 +1,5 @@
 import Foundation
+import StudyModel
 
 /// SVG plots of a study that a browser shows: the objectives of every completed trial with the
 /// Pareto front highlighted (one panel per pair of objectives), and the hypervolume against trials.
@@ -84,8 +85,8 @@ public struct StudyPlots: Sendable {
         let frame = Frame(xRange: range(points.map(\.0)), yRange: range(points.map(\.1)))
         var out = frame.axes(
             title: "\(report.specification.name): \(points.count) trials, Pareto front in red",
-            xLabel: "\(objectives[i].name) (\(objectives[i].direction ?? "minimize"))",
-            yLabel: "\(objectives[j].name) (\(objectives[j].direction ?? "minimize"))"
+            xLabel: "\(objectives[i].name) (\(objectives[i].direction.rawValue))",
+            yLabel: "\(objectives[j].name) (\(objectives[j].direction.rawValue))"
         )
         for (a, b, onFront, feasible) in points where !onFront {
             out.append(

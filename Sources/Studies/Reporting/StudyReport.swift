@@ -2,6 +2,7 @@ import BayesianOptimization
 import Foundation
 import Pareto
 import Store
+import StudyModel
 
 /// A study's trials as tables: CSV and JSON exports that pandas reads directly, the Pareto front,
 /// and the hypervolume after each completed trial.

@@ -1,7 +1,28 @@
 import BayesianOptimization
+import Evaluation
+import Foundation
+import Pareto
+import Problems
+import Sampling
 import Store
+import StudyModel
 
 extension StudySpecification {
+    /// The optimiser's search space: log-scale floats in log space, categoricals as indices.
+    public func searchSpace() throws(StudyError) -> SearchSpace {
+        let bounds = parameters.map(\.domain.searchBounds)
+        do {
+            return try SearchSpace(
+                names: parameters.map(\.name),
+                lower: bounds.map(\.lower),
+                upper: bounds.map(\.upper),
+                kinds: parameters.map { $0.type == .float ? .continuous : .integer }
+            )
+        } catch {
+            throw StudyError(error.message, field: error.field)
+        }
+    }
+
     /// The optimiser this specification describes: search space, strategy, reference point, noise
     /// model and linear parameter constraints.
     public func optimizer() throws(StudyError) -> BayesianOptimizer {
@@ -11,13 +32,28 @@ extension StudySpecification {
             constraintCount: outcomeConstraints.count,
             referencePoint: minimizedReference
         )
-        optimizer.acquisition = strategy.flatMap(AcquisitionChoice.init(rawValue:)) ?? .auto
+        optimizer.acquisition = resolvedStrategy.acquisition
         optimizer.initialDesignSize = initialDesign
-        optimizer.linearConstraints = try linearConstraints()
-        optimizer.observationNoise =
-            noise.flatMap(ObservationNoise.init(rawValue:))
-            ?? (evaluator.problem != nil ? .deterministic : .inferred)
+        optimizer.linearConstraints = try linearConstraints().map { ($0.coefficients, $0.bound) }
+        optimizer.observationNoise = resolvedNoise == .deterministic ? .deterministic : .inferred
         return optimizer
+    }
+
+    /// The outcome constraints to satisfy: the study's, plus a built-in problem's own
+    /// (`constraint_<k> <= 0`).
+    public var outcomeConstraints: [OutcomeConstraint] {
+        var result = (try? parsedConstraints()) ?? []
+        if let problem = builtinProblem {
+            for k in 0..<problem.constraintCount {
+                result.append(OutcomeConstraint(output: "constraint_\(k)", isUpperBound: true, bound: 0))
+            }
+        }
+        return result
+    }
+
+    /// The built-in problem the evaluator names, if any.
+    public var builtinProblem: (any TestProblem)? {
+        evaluator.problem.flatMap { try? ProblemRegistry.problem(named: $0) }
     }
 
     /// One observation in the optimiser's frame (objectives minimised, constraint values `<= 0`
@@ -42,5 +78,40 @@ extension StudySpecification {
             observations.constraints.append(c)
         }
         return observations
+    }
+
+    /// Why `outputs` cannot be recorded as a result: an objective, or an output a constraint
+    /// needs, is missing or not finite. `nil` when they can.
+    public func missingOutput(_ outputs: [String: Double]) -> (name: String, message: String)? {
+        for objective in objectives where !(outputs[objective.name]?.isFinite ?? false) {
+            return (objective.name, "the outputs lack the objective '\(objective.name)'")
+        }
+        for constraint in outcomeConstraints where constraint.value(outputs) == nil {
+            return (constraint.output, "the outputs lack '\(constraint.output)', which a constraint needs")
+        }
+        return nil
+    }
+
+    /// The hypervolume of feasible objective vectors (optimiser frame): against the study's
+    /// reference point, else the one inferred from their front (BoTorch's rule). The one rule
+    /// that the engine, the reports and the service use.
+    public func hypervolume(ofFeasible points: [[Double]]) -> Double? {
+        guard let reference = minimizedReference ?? ReferencePoint.inferred(from: points) else { return nil }
+        guard !points.isEmpty else { return 0 }
+        return try? Hypervolume.of(PointSet(rows: points), reference: reference)
+    }
+}
+
+extension Strategy {
+    /// The optimiser's acquisition (`external` studies never ask the optimiser: quasi-random).
+    var acquisition: AcquisitionChoice {
+        switch self {
+        case .auto: .auto
+        case .qlognehvi: .qlognehvi
+        case .qnparego: .qnparego
+        case .logei: .logei
+        case .ucb: .ucb
+        case .sobol, .external: .sobol
+        }
     }
 }

@@ -1,3 +1,5 @@
+import StudyModel
+
 /// The outcome of evaluating one design.
 public enum EvaluationResult: Sendable, Equatable {
     /// Named outputs (objectives, constraint quantities, other metrics).

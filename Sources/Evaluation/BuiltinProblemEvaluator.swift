@@ -1,4 +1,5 @@
 import Problems
+import StudyModel
 
 /// Evaluates a built-in test problem in-process. Outputs: the problem's objectives by name,
 /// `constraint_<k>` for its own constraints (feasible when `<= 0`), and for ToyTracker every

@@ -1,5 +1,6 @@
 import CProcessSpawn
 import Foundation
+import StudyModel
 
 #if canImport(Glibc)
 import Glibc

@@ -1,4 +1,4 @@
-import Studies
+import StudyModel
 
 /// One job handed to a pilot: an attempt of a trial, with everything needed to run it.
 /// The same type is encoded by the server and decoded by pilots.
@@ -81,7 +81,12 @@ public struct AcquireResponse: Codable, Sendable {
 
 /// The answer to a heartbeat: `continue` or `kill`.
 public struct HeartbeatResponse: Codable, Sendable {
-    public var command: String
+    /// What the pilot is to do with the job.
+    public enum Command: String, NamedCases {
+        case `continue`, kill
+    }
+
+    public var command: Command
     public var reason: String?
     public var leaseExpiresAt: Double?
 
@@ -90,7 +95,7 @@ public struct HeartbeatResponse: Codable, Sendable {
         case leaseExpiresAt = "lease_expires_at"
     }
 
-    public init(command: String, reason: String?, leaseExpiresAt: Double? = nil) {
+    public init(command: Command, reason: String?, leaseExpiresAt: Double? = nil) {
         self.command = command
         self.reason = reason
         self.leaseExpiresAt = leaseExpiresAt
@@ -100,13 +105,13 @@ public struct HeartbeatResponse: Codable, Sendable {
 /// The answer to `POST /v1/jobs/{job}/complete`.
 public struct CompleteResponse: Codable, Sendable {
     public var trial: Int
-    public var state: String
+    public var state: TrialState
     /// Whether this report changed anything (false for a repeated identical report).
     public var recorded: Bool
     /// The next jobs, when the request asked for them.
     public var jobs: [PilotJob]?
 
-    public init(trial: Int, state: String, recorded: Bool, jobs: [PilotJob]?) {
+    public init(trial: Int, state: TrialState, recorded: Bool, jobs: [PilotJob]?) {
         self.trial = trial
         self.state = state
         self.recorded = recorded

@@ -1,4 +1,5 @@
 import Foundation
+import StudyModel
 
 /// Runs a short command line (`/bin/sh -c`) and collects its output: for tools such as `sbatch` and
 /// `squeue`. The command runs in its own process group and inherits no other descriptor, as

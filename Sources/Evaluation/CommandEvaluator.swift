@@ -1,4 +1,5 @@
 import Foundation
+import StudyModel
 
 #if canImport(Glibc)
 import Glibc

@@ -1,0 +1,75 @@
+import Evaluation
+import StudyModel
+
+/// Why an attempt failed: a message, the exit code of the process if one ran, and its stderr tail.
+public struct EvaluationFailure: Sendable, Equatable {
+    public var message: String
+    public var exitCode: Int32?
+    public var stderrTail: String?
+    /// The trial it belongs to, when known.
+    public var trial: Int?
+
+    public init(message: String, exitCode: Int32? = nil, stderrTail: String? = nil, trial: Int? = nil) {
+        self.message = message
+        self.exitCode = exitCode
+        self.stderrTail = stderrTail
+        self.trial = trial
+    }
+
+    /// The message followed by the last `lines` lines of stderr, for a terminal.
+    public func text(lines: Int = 5) -> String {
+        guard let tail = stderrTail?.trimmingCharacters(in: .whitespacesAndNewlines), !tail.isEmpty else {
+            return message
+        }
+        let last = tail.split(separator: "\n", omittingEmptySubsequences: false).suffix(lines)
+        return message + "\n" + last.map { "    | \($0)" }.joined(separator: "\n")
+    }
+}
+
+/// What an evaluation produced, as the engine records it.
+public enum EvaluationOutcome: Sendable, Equatable {
+    case success([String: Double])
+    case failure(EvaluationFailure)
+
+    /// The outcome of an evaluator's result: outputs that lack an objective or an output a constraint
+    /// needs are a failed attempt (retried), not a result.
+    public init(_ result: EvaluationResult, specification: StudySpecification, trial: Int) {
+        switch result {
+        case .success(let outputs):
+            if let missing = specification.missingOutput(outputs) {
+                self = .failure(EvaluationFailure(message: "output '\(missing.name)' missing", trial: trial))
+            } else {
+                self = .success(outputs)
+            }
+        case .failure(let message, let exitCode, let stderrTail):
+            self = .failure(
+                EvaluationFailure(message: message, exitCode: exitCode, stderrTail: stderrTail, trial: trial)
+            )
+        }
+    }
+}
+
+/// How the engine applied an outcome to an attempt.
+public enum RecordedOutcome: Sendable, Equatable {
+    /// The trial completed with these outputs.
+    case completed
+    /// The attempt failed and the trial is queued for another attempt.
+    case retrying(EvaluationFailure)
+    /// The attempt failed and so did the trial (no attempt left, or no retry wanted).
+    case failed(EvaluationFailure)
+    /// The same outcome had been recorded already: nothing changed.
+    case unchanged
+
+    /// Whether anything changed.
+    public var changed: Bool { self != .unchanged }
+}
+
+/// The kinds of event the engine writes to a study's event log (besides the `trial_completed` and
+/// `trial_failed` events the store writes with the transition itself).
+public enum StudyEventKind: String, Sendable {
+    case retry
+    case leaseExpired = "lease_expired"
+    case released
+    case modelFallback = "model_fallback"
+    case studyStopped = "study_stopped"
+}

@@ -1,0 +1,119 @@
+import BayesianOptimization
+import Foundation
+import Pareto
+import Store
+import Studies
+import StudyModel
+
+/// What the engine keeps in memory for one study, rebuilt from the store at start: the optimiser,
+/// the observations so far (optimiser frame), the designs still open (queued or being evaluated)
+/// and the counts the failure policy reads, so that generating candidates never rereads the whole
+/// study. A class: the engine updates it in place after every result, which must not copy the
+/// observations.
+public final class StudyRuntime {
+    public let id: Int64
+    public let name: String
+    public let specification: StudySpecification
+    public let optimizer: BayesianOptimizer
+    public internal(set) var trialCount: Int
+    public internal(set) var observations: Observations
+    /// Designs of trials not finished yet, by trial id: the pending points of the next suggestion.
+    public internal(set) var open: [Int64: [Double]]
+    /// Durations (s) of completed attempts.
+    public internal(set) var durations: [Double]
+    /// Trials finished as completed and as failed.
+    public internal(set) var completedCount: Int
+    public internal(set) var failedCount: Int
+    /// The last failure of a trial, for the message of a stopped study.
+    public internal(set) var lastFailure: EvaluationFailure?
+    /// Why the study stopped before its budget, if it did (see ``FailurePolicy``).
+    public internal(set) var stopReason: String?
+    /// Whether a suggestion is being computed for this study.
+    public var generating = false
+    /// Counts (completed, failed) when the failure policy was last reset: it judges the trials since.
+    var failureBaseline = (completed: 0, failed: 0)
+
+    init(id: Int64, name: String, specification: StudySpecification, store: StudyStore) throws {
+        self.id = id
+        self.name = name
+        self.specification = specification
+        optimizer = try specification.optimizer()
+        let trials = try store.trials(study: id)
+        trialCount = trials.count
+        observations = specification.observations(trials)
+        open = [:]
+        for trial in trials where trial.state == .pending || trial.state == .running {
+            open[trial.id] = trial.parameters
+        }
+        durations = try store.completedDurations(study: id)
+        completedCount = trials.filter { $0.state == .completed }.count
+        failedCount = trials.filter { $0.state == .failed }.count
+        if let failed = trials.last(where: { $0.state == .failed }) {
+            lastFailure = EvaluationFailure(message: failed.lastError ?? "failed", trial: failed.number)
+        }
+        stopReason = FailurePolicy(specification: specification).stopReason(
+            completed: completedCount,
+            failed: failedCount,
+            last: lastFailure
+        )
+    }
+
+    public var budget: Int { specification.resolvedBudget }
+    public var maxAttempts: Int { specification.resolvedMaxAttempts }
+    public var minQueued: Int { specification.resolvedMinQueued }
+    public var leaseSeconds: Double { specification.resolvedLeaseSeconds }
+    /// Whether pilots evaluate this study (it names a command or a built-in problem).
+    public var servedByPilots: Bool { specification.evaluator.kind != .none }
+
+    /// The expected duration of one evaluation: the median of the finished ones, else the study's estimate.
+    public var expectedSeconds: Double? {
+        guard !durations.isEmpty else { return specification.resources?.expectedSeconds }
+        let sorted = durations.sorted()
+        return sorted[sorted.count / 2]
+    }
+
+    /// Hypervolume of the feasible observations (``StudySpecification/hypervolume(ofFeasible:)``).
+    public var hypervolume: Double? {
+        let feasible = (0..<observations.count).filter { observations.isFeasible($0) }.map {
+            observations.objectives[$0]
+        }
+        guard !feasible.isEmpty else { return nil }
+        return specification.hypervolume(ofFeasible: feasible)
+    }
+
+    func recordCompletion(trial: Int64, parameters: [Double], outputs: [String: Double], duration: Double?) {
+        open[trial] = nil
+        completedCount += 1
+        if let (y, c) = specification.observation(outputs) {
+            observations.inputs.append(parameters)
+            observations.objectives.append(y)
+            observations.constraints.append(c)
+        }
+        if let duration, duration.isFinite, duration >= 0 { durations.append(duration) }
+    }
+
+    func recordFailure(trial: Int64, failure: EvaluationFailure) {
+        open[trial] = nil
+        failedCount += 1
+        lastFailure = failure
+        stopReason =
+            stopReason
+            ?? FailurePolicy(specification: specification).stopReason(
+                completed: completedCount - failureBaseline.completed,
+                failed: failedCount - failureBaseline.failed,
+                last: failure
+            )
+    }
+
+    /// Lets a stopped study go on (after its evaluator was fixed): the failure policy judges the
+    /// trials from now on.
+    public func resetFailurePolicy() {
+        failureBaseline = (completedCount, failedCount)
+        stopReason = nil
+    }
+
+    /// Counts (completed, failed) since the failure policy was last reset.
+    var countsSinceReset: (completed: Int, failed: Int) {
+        (completedCount - failureBaseline.completed, failedCount - failureBaseline.failed)
+    }
+}

@@ -1,0 +1,46 @@
+/// A closed set of values spelled as strings in JSON and on the command line. Decoding an unknown
+/// spelling fails with a message that lists the known ones.
+public protocol NamedCases: RawRepresentable<String>, CaseIterable, Codable, Sendable {}
+
+extension NamedCases {
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let text = try container.decode(String.self)
+        guard let value = Self(rawValue: text) else {
+            throw DecodingError.dataCorruptedError(
+                in: container,
+                debugDescription: "must be one of \(Self.spellings), got '\(text)'"
+            )
+        }
+        self = value
+    }
+
+    /// Parses a spelling, naming `field` in the error.
+    public init(parsing text: String, field: String) throws(StudyError) {
+        guard let value = Self(rawValue: text.lowercased()) else {
+            throw StudyError("\(field) must be one of \(Self.spellings), got '\(text)'", field: field)
+        }
+        self = value
+    }
+
+    /// The known spellings, comma-separated.
+    public static var spellings: String { allCases.map(\.rawValue).joined(separator: ", ") }
+}
+
+/// How the optimiser chooses designs.
+public enum Strategy: String, NamedCases {
+    /// qLogNEHVI for 2 to 4 objectives, qNParEGO above, LogEI for one.
+    case auto
+    case qlognehvi, qnparego, logei, ucb, sobol
+    /// A served study whose designs all come from its client (`POST /v1/studies/{study}/trials`), as an
+    /// excursion or limit scan dispatching its steps to pilots does.
+    case external
+}
+
+/// Whether evaluations are noisy.
+public enum Noise: String, NamedCases {
+    /// A noise level fitted with the model.
+    case inferred
+    /// Exact simulators: a fixed, tiny noise.
+    case deterministic
+}

@@ -1,0 +1,259 @@
+import StudyModel
+
+/// A JSON request body: the keys it may have, checked before decoding so that a misspelt field is
+/// an error that names it rather than silently ignored.
+public protocol WireRequest: Codable, Sendable {
+    static var fields: Set<String> { get }
+}
+
+/// The body of every error answer: `{"error": {"code", "message", "field"?}}`.
+public struct ErrorBody: Codable, Sendable, Equatable {
+    public struct Detail: Codable, Sendable, Equatable {
+        public var code: String
+        public var message: String
+        public var field: String?
+
+        public init(code: String, message: String, field: String?) {
+            self.code = code
+            self.message = message
+            self.field = field
+        }
+    }
+
+    public var error: Detail
+
+    public init(code: String, message: String, field: String?) {
+        error = Detail(code: code, message: message, field: field)
+    }
+}
+
+/// `GET /health`.
+public struct HealthResponse: Codable, Sendable {
+    public var status: String
+
+    public init(status: String = "ok") { self.status = status }
+}
+
+/// Creating a token.
+public struct TokenRequest: WireRequest {
+    public static let fields: Set<String> = ["role", "study", "name"]
+    public var role: TokenRole
+    public var study: String?
+    public var name: String?
+
+    public init(role: TokenRole, study: String? = nil, name: String? = nil) {
+        self.role = role
+        self.study = study
+        self.name = name
+    }
+}
+
+public struct TokenResponse: Codable, Sendable {
+    public var id: Int64
+    public var token: String
+    public var role: TokenRole
+    public var study: Int64?
+    public var name: String
+
+    public init(id: Int64, token: String, role: TokenRole, study: Int64?, name: String) {
+        self.id = id
+        self.token = token
+        self.role = role
+        self.study = study
+        self.name = name
+    }
+}
+
+/// `ask`: how many candidates.
+public struct AskRequest: WireRequest {
+    public static let fields: Set<String> = ["count"]
+    public var count: Int?
+
+    public init(count: Int? = nil) { self.count = count }
+}
+
+/// Adding a trial with given parameter values (evaluated by pilots, or told by the client).
+public struct AttachRequest: WireRequest {
+    public static let fields: Set<String> = ["parameters"]
+    public var parameters: [String: ParameterValue]
+
+    public init(parameters: [String: ParameterValue]) { self.parameters = parameters }
+}
+
+/// A failed evaluation.
+public struct FailurePayload: Codable, Sendable, Equatable {
+    public var message: String
+    public var exitCode: Int32?
+    public var stderrTail: String?
+
+    enum CodingKeys: String, CodingKey {
+        case message
+        case exitCode = "exit_code"
+        case stderrTail = "stderr_tail"
+    }
+
+    public init(message: String, exitCode: Int32? = nil, stderrTail: String? = nil) {
+        self.message = message
+        self.exitCode = exitCode
+        self.stderrTail = stderrTail
+    }
+}
+
+/// `tell`: the outputs of a trial, or its failure; `job` names the attempt when the caller knows it.
+public struct TellRequest: WireRequest {
+    public static let fields: Set<String> = ["job", "values", "failure"]
+    public var job: Int64?
+    public var values: [String: Double]?
+    public var failure: FailurePayload?
+
+    public init(job: Int64? = nil, values: [String: Double]? = nil, failure: FailurePayload? = nil) {
+        self.job = job
+        self.values = values
+        self.failure = failure
+    }
+}
+
+/// A trial as the API shows it.
+public struct TrialPayload: Codable, Sendable, Equatable {
+    public var trial: Int
+    public var state: TrialState
+    public var parameters: [String: ParameterValue]
+    public var outputs: [String: Double]?
+    public var attempts: Int
+    public var error: String?
+    /// The open attempt, for a trial being evaluated.
+    public var job: Int64?
+
+    public init(
+        trial: Int,
+        state: TrialState,
+        parameters: [String: ParameterValue],
+        outputs: [String: Double]?,
+        attempts: Int,
+        error: String?,
+        job: Int64?
+    ) {
+        self.trial = trial
+        self.state = state
+        self.parameters = parameters
+        self.outputs = outputs
+        self.attempts = attempts
+        self.error = error
+        self.job = job
+    }
+}
+
+public struct AskResponse: Codable, Sendable {
+    public var trials: [TrialPayload]
+
+    public init(trials: [TrialPayload]) { self.trials = trials }
+}
+
+public struct TellResponse: Codable, Sendable {
+    public var trial: Int
+    public var state: TrialState
+    /// Whether this tell changed anything (false for a repeated identical tell).
+    public var recorded: Bool
+
+    public init(trial: Int, state: TrialState, recorded: Bool) {
+        self.trial = trial
+        self.state = state
+        self.recorded = recorded
+    }
+}
+
+public struct StudySummary: Codable, Sendable {
+    public var id: Int64
+    public var name: String
+    public var trials: Int
+    public var pending: Int
+    public var running: Int
+    public var completed: Int
+    public var failed: Int
+    public var budget: Int
+    public var hypervolume: Double?
+    /// Why the study stopped before its budget (too many failures), if it did.
+    public var stopped: String?
+    public var specification: StudySpecification?
+
+    public init(
+        id: Int64,
+        name: String,
+        trials: Int,
+        pending: Int,
+        running: Int,
+        completed: Int,
+        failed: Int,
+        budget: Int,
+        hypervolume: Double?,
+        stopped: String?,
+        specification: StudySpecification?
+    ) {
+        self.id = id
+        self.name = name
+        self.trials = trials
+        self.pending = pending
+        self.running = running
+        self.completed = completed
+        self.failed = failed
+        self.budget = budget
+        self.hypervolume = hypervolume
+        self.stopped = stopped
+        self.specification = specification
+    }
+}
+
+public struct FrontResponse: Codable, Sendable {
+    public var objectives: [String]
+    public var reference: [Double]?
+    public var hypervolume: Double?
+    public var trials: [TrialPayload]
+
+    public init(objectives: [String], reference: [Double]?, hypervolume: Double?, trials: [TrialPayload]) {
+        self.objectives = objectives
+        self.reference = reference
+        self.hypervolume = hypervolume
+        self.trials = trials
+    }
+}
+
+public struct HistoryPoint: Codable, Sendable, Equatable {
+    public var trials: Int
+    public var hypervolume: Double
+
+    public init(trials: Int, hypervolume: Double) {
+        self.trials = trials
+        self.hypervolume = hypervolume
+    }
+}
+
+/// One finished trial in the order the server folded results in; `sequence` increases.
+public struct ResultEvent: Codable, Sendable, Equatable {
+    public var sequence: Int64
+    public var trial: TrialPayload
+
+    public init(sequence: Int64, trial: TrialPayload) {
+        self.sequence = sequence
+        self.trial = trial
+    }
+}
+
+/// `GET /v1/studies/{study}/results` without `follow`: the finished trials after `after`.
+public struct ResultsResponse: Codable, Sendable {
+    public var results: [ResultEvent]
+    /// The `after` of the next request.
+    public var nextAfter: Int64
+    /// Whether the study has no more trials to run.
+    public var finished: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case results, finished
+        case nextAfter = "next_after"
+    }
+
+    public init(results: [ResultEvent], nextAfter: Int64, finished: Bool) {
+        self.results = results
+        self.nextAfter = nextAfter
+        self.finished = finished
+    }
+}
