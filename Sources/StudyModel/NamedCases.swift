@@ -44,3 +44,28 @@ public enum Noise: String, NamedCases {
     /// Exact simulators: a fixed, tiny noise.
     case deterministic
 }
+
+/// Any JSON key, to find the keys a type does not know.
+struct AnyCodingKey: CodingKey {
+    var stringValue: String
+    var intValue: Int? { nil }
+    init(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
+}
+
+extension Decoder {
+    /// Throws when the JSON object has a key outside `known`, so that a misspelt field is an error
+    /// that names it rather than silently ignored.
+    func rejectUnknownKeys<Key: CodingKey & CaseIterable>(_ known: Key.Type) throws {
+        let names = Set(Key.allCases.map(\.stringValue))
+        let container = try self.container(keyedBy: AnyCodingKey.self)
+        if let unknown = container.allKeys.map(\.stringValue).sorted().first(where: { !names.contains($0) }) {
+            throw DecodingError.dataCorrupted(
+                .init(
+                    codingPath: codingPath + [AnyCodingKey(stringValue: unknown)],
+                    debugDescription: "unknown field; expected one of \(names.sorted().joined(separator: ", "))"
+                )
+            )
+        }
+    }
+}

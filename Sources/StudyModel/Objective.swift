@@ -23,7 +23,7 @@ extension StudySpecification {
         /// Reference value for hypervolume, in the objective's own direction.
         public var reference: Double?
 
-        enum CodingKeys: String, CodingKey { case name, direction, reference }
+        enum CodingKeys: String, CodingKey, CaseIterable { case name, direction, reference }
 
         public init(name: String, direction: Direction = .minimize, reference: Double? = nil) {
             self.name = name
@@ -32,6 +32,7 @@ extension StudySpecification {
         }
 
         public init(from decoder: any Decoder) throws {
+            try decoder.rejectUnknownKeys(CodingKeys.self)
             let container = try decoder.container(keyedBy: CodingKeys.self)
             name = try container.decode(String.self, forKey: .name)
             direction = try container.decodeIfPresent(Direction.self, forKey: .direction) ?? .minimize

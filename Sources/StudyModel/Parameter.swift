@@ -75,9 +75,10 @@ extension StudySpecification {
             return false
         }
 
-        enum CodingKeys: String, CodingKey { case name, type, lower, upper, scale, choices }
+        enum CodingKeys: String, CodingKey, CaseIterable { case name, type, lower, upper, scale, choices }
 
         public init(from decoder: any Decoder) throws {
+            try decoder.rejectUnknownKeys(CodingKeys.self)
             let container = try decoder.container(keyedBy: CodingKeys.self)
             name = try container.decode(String.self, forKey: .name)
             let kind = try container.decode(Kind.self, forKey: .type)

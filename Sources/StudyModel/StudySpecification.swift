@@ -25,9 +25,20 @@ public struct StudySpecification: Codable, Sendable, Equatable {
         /// Put in front of the command, for containers: `apptainer exec /images/eic.sif`.
         public var prefix: String?
 
-        enum CodingKeys: String, CodingKey {
+        enum CodingKeys: String, CodingKey, CaseIterable {
             case problem, command, timeout, environment, prefix
             case workingDirectory = "working_directory"
+        }
+
+        public init(from decoder: any Decoder) throws {
+            try decoder.rejectUnknownKeys(CodingKeys.self)
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            problem = try container.decodeIfPresent(String.self, forKey: .problem)
+            command = try container.decodeIfPresent(String.self, forKey: .command)
+            timeout = try container.decodeIfPresent(Double.self, forKey: .timeout)
+            environment = try container.decodeIfPresent([String: String].self, forKey: .environment)
+            prefix = try container.decodeIfPresent(String.self, forKey: .prefix)
+            workingDirectory = try container.decodeIfPresent(String.self, forKey: .workingDirectory)
         }
 
         public init(problem: String? = nil, command: String? = nil, timeout: Double? = nil) {
@@ -65,10 +76,20 @@ public struct StudySpecification: Codable, Sendable, Equatable {
         /// Expected seconds per evaluation before any has finished (later, the finished ones tell).
         public var expectedSeconds: Double?
 
-        enum CodingKeys: String, CodingKey {
+        enum CodingKeys: String, CodingKey, CaseIterable {
             case cores, gpus, queues
             case memoryGB = "memory_gb"
             case expectedSeconds = "expected_seconds"
+        }
+
+        public init(from decoder: any Decoder) throws {
+            try decoder.rejectUnknownKeys(CodingKeys.self)
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            cores = try container.decodeIfPresent(Int.self, forKey: .cores)
+            memoryGB = try container.decodeIfPresent(Double.self, forKey: .memoryGB)
+            gpus = try container.decodeIfPresent(Int.self, forKey: .gpus)
+            queues = try container.decodeIfPresent([String].self, forKey: .queues)
+            expectedSeconds = try container.decodeIfPresent(Double.self, forKey: .expectedSeconds)
         }
 
         public init(
@@ -118,7 +139,7 @@ public struct StudySpecification: Codable, Sendable, Equatable {
     /// The share of finished trials that may fail before the study stops early (0 to 1).
     public var maxFailureRate: Double?
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case name, parameters, objectives, constraints, evaluator, budget, workers, seed, strategy, noise
         case maxAttempts = "max_attempts"
         case parameterConstraints = "parameter_constraints"
@@ -154,6 +175,7 @@ public struct StudySpecification: Codable, Sendable, Equatable {
     }
 
     public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
         let container = try decoder.container(keyedBy: CodingKeys.self)
         name = try container.decode(String.self, forKey: .name)
         parameters = try container.decodeIfPresent([Parameter].self, forKey: .parameters) ?? []

@@ -2,6 +2,7 @@ import Foundation
 import ParetoPilotTesting
 import Pilot
 import Server
+import StudyModel
 import Testing
 
 @Suite("HTTP service: studies as a newcomer writes them, and the result stream", .serialized)
@@ -81,5 +82,26 @@ struct StudyCreationTests {
         #expect(trials[0].contains("\"trial\":\(numbers[0])") && trials[0].contains("\"state\":\"failed\""))
         #expect(trials[1].contains("\"trial\":\(numbers[2])"))
         #expect(text.hasSuffix("event: end\ndata: {}\n\n"))
+    }
+}
+
+@Suite("Study files: misspelt fields")
+struct StudyFieldTests {
+    @Test(
+        "A misspelt field is refused naming it, at the top level and inside a parameter",
+        arguments: [
+            (#"{"name": "s", "objectives": [{"name": "f"}], "budgett": 3}"#, "budgett"),
+            (
+                #"{"name": "s", "objectives": [{"name": "f"}], "parameters": [{"name": "x", "type": "float", "lower": 1, "upper": 2, "scal": "log"}]}"#,
+                "parameters[0].scal"
+            ),
+        ]
+    )
+    func misspeltField(json: String, field: String) throws {
+        #expect {
+            try StudySpecification.decode(json: Data(json.utf8), source: "study.json")
+        } throws: { error in
+            (error as? StudyError)?.field == field
+        }
     }
 }
