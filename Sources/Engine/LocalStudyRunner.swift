@@ -99,8 +99,6 @@ public struct LocalStudyRunner {
         // Trials created but not finished (pending, or running after an interruption) run first.
         var queue = try store.queuedTrials(study: study, limit: Int.max).map(\.id)
         var inFlight = 0
-        let policy = FailurePolicy(specification: runtime.specification)
-        let startTrials = runtime.trialCount - runtime.open.count
 
         try await withThrowingTaskGroup(of: (AttemptRecord, EvaluationResult).self) { group in
             func launch(_ trial: Int64) throws {
@@ -116,11 +114,7 @@ public struct LocalStudyRunner {
                         try launch(queue.removeFirst())
                         continue
                     }
-                    var room = runtime.budget - runtime.trialCount
-                    let counts = runtime.countsSinceReset
-                    if let limit = policy.startLimit(completed: counts.completed, failed: counts.failed) {
-                        room = min(room, limit - (runtime.trialCount - startTrials))
-                    }
+                    let room = runtime.roomForNewTrials
                     guard room > 0 else { break }
                     let request = try engine.candidateRequest(study, count: min(workers - inFlight, room))
                     for trial in try engine.storeCandidates(request.compute()) { try launch(trial.id) }

@@ -73,10 +73,10 @@ public final class StudyEngine {
     /// stopped, generating already, or its designs come from its client).
     public func wantedCandidates(_ id: Int64) throws -> Int {
         guard let runtime = runtimes[id], runtime.servedByPilots, !runtime.generating, runtime.stopReason == nil,
-            runtime.specification.generatesDesigns, runtime.trialCount < runtime.budget
+            runtime.specification.generatesDesigns, runtime.roomForNewTrials > 0
         else { return 0 }
         let queued = try store.queuedCount(study: id, limit: runtime.minQueued)
-        return max(0, min(runtime.minQueued - queued, runtime.budget - runtime.trialCount))
+        return max(0, min(runtime.minQueued - queued, runtime.roomForNewTrials))
     }
 
     /// A snapshot to compute `count` designs from, with every open design pending.
@@ -93,10 +93,10 @@ public final class StudyEngine {
     public func storeCandidates(_ result: CandidateResult) throws -> [TrialRecord] {
         guard let runtime = runtimes[result.study] else { return [] }
         if let cause = result.fallbackCause {
-            try store.logEvent(
+            try log(
+                .modelFallback,
                 study: runtime.id,
-                kind: StudyEventKind.modelFallback.rawValue,
-                message: "model-based suggestion failed; quasi-random designs instead: \(cause)"
+                "model-based suggestion failed; quasi-random designs instead: \(cause)"
             )
         }
         let room = max(0, runtime.budget - runtime.trialCount)
@@ -157,12 +157,7 @@ public final class StudyEngine {
                 retry: again
             )
             if again {
-                try store.logEvent(
-                    study: runtime.id,
-                    trial: attempt.trialID,
-                    kind: StudyEventKind.retry.rawValue,
-                    message: failure.message
-                )
+                try log(.retry, study: runtime.id, trial: attempt.trialID, failure.message)
                 return .retrying(failure)
             }
             try fail(runtime, trial: attempt.trialID, failure)
@@ -191,7 +186,7 @@ public final class StudyEngine {
         let wasStopped = runtime.stopReason != nil
         runtime.recordFailure(trial: trial, failure: failure)
         if !wasStopped, let reason = runtime.stopReason {
-            try store.logEvent(study: runtime.id, kind: StudyEventKind.studyStopped.rawValue, message: reason)
+            try log(.studyStopped, study: runtime.id, reason)
         }
     }
 
@@ -200,12 +195,7 @@ public final class StudyEngine {
     public func release(_ attempt: AttemptRecord, worker: String) throws {
         guard attempt.state.isOpen else { return }
         try store.failAttempt(attempt.id, error: "released by \(worker)", retry: true, released: true)
-        try store.logEvent(
-            study: attempt.studyID,
-            trial: attempt.trialID,
-            kind: StudyEventKind.released.rawValue,
-            message: "released by \(worker)"
-        )
+        try log(.released, study: attempt.studyID, trial: attempt.trialID, "released by \(worker)")
     }
 
     /// Fails every attempt whose lease has expired and queues its trial again, up to the study's cap
@@ -221,17 +211,16 @@ public final class StudyEngine {
             )
             try store.failAttempt(attempt.id, error: failure.message, retry: again)
             if again {
-                try store.logEvent(
-                    study: runtime.id,
-                    trial: attempt.trialID,
-                    kind: StudyEventKind.leaseExpired.rawValue,
-                    message: failure.message
-                )
+                try log(.leaseExpired, study: runtime.id, trial: attempt.trialID, failure.message)
             } else {
                 try fail(runtime, trial: attempt.trialID, failure)
             }
         }
         return expired
+    }
+
+    private func log(_ kind: StudyEventKind, study: Int64, trial: Int64? = nil, _ message: String) throws {
+        try store.logEvent(study: study, trial: trial, kind: kind.rawValue, message: message)
     }
 
     /// Fails the attempts left open by a process that died, so that their trials run again.

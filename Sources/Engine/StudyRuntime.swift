@@ -30,8 +30,8 @@ public final class StudyRuntime {
     public internal(set) var stopReason: String?
     /// Whether a suggestion is being computed for this study.
     public var generating = false
-    /// Counts (completed, failed) when the failure policy was last reset: it judges the trials since.
-    var failureBaseline = (completed: 0, failed: 0)
+    /// Counts when the failure policy was last reset: it judges the trials since.
+    var failureBaseline = (completed: 0, failed: 0, trials: 0)
 
     init(id: Int64, name: String, specification: StudySpecification, store: StudyStore) throws {
         self.id = id
@@ -108,8 +108,21 @@ public final class StudyRuntime {
     /// Lets a stopped study go on (after its evaluator was fixed): the failure policy judges the
     /// trials from now on.
     public func resetFailurePolicy() {
-        failureBaseline = (completedCount, failedCount)
+        failureBaseline = (completedCount, failedCount, trialCount - open.count)
         stopReason = nil
+    }
+
+    /// How many new trials may be created now: the budget's room, and while nothing has completed
+    /// since the failure policy's reset but something failed, at most its first-failures count in all
+    /// (so a broken evaluator runs at most that many trials, locally or on pilots).
+    public var roomForNewTrials: Int {
+        var room = budget - trialCount
+        let counts = countsSinceReset
+        let policy = FailurePolicy(specification: specification)
+        if let limit = policy.startLimit(completed: counts.completed, failed: counts.failed) {
+            room = min(room, limit - (trialCount - failureBaseline.trials))
+        }
+        return max(0, room)
     }
 
     /// Counts (completed, failed) since the failure policy was last reset.

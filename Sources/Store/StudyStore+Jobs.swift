@@ -1,4 +1,5 @@
 import Foundation
+import StudyModel
 
 /// One attempt as the distribution layer sees it: who holds it, until when, and how it ended.
 public struct AttemptRecord: Sendable, Equatable {
@@ -23,22 +24,8 @@ public struct AttemptRecord: Sendable, Equatable {
     public var stderrTail: String? = nil
 }
 
-/// A log line of an attempt.
-public struct LogLine: Sendable, Equatable, Codable {
-    public var id: Int64
-    /// `stdout`, `stderr` or `pilot`.
-    public var stream: String
-    public var text: String
-    /// Unix seconds.
-    public var at: Double
-
-    public init(id: Int64, stream: String, text: String, at: Double) {
-        self.id = id
-        self.stream = stream
-        self.text = text
-        self.at = at
-    }
-}
+/// A log line of an attempt (defined with the vocabulary the wire protocol shares).
+public typealias LogLine = StudyModel.LogLine
 
 extension StudyStore {
     // MARK: Queue

@@ -444,6 +444,17 @@ public final class StudyStore {
 
     /// Every trial of a study, in order, with its outputs and attempt count.
     public func trials(study: Int64) throws(StoreError) -> [TrialRecord] {
+        try trialRecords(where: "t.study_id = ?", [.integer(study)])
+    }
+
+    /// The trials with these ids, in trial order.
+    public func trials(ids: [Int64]) throws(StoreError) -> [TrialRecord] {
+        guard !ids.isEmpty else { return [] }
+        let marks = Array(repeating: "?", count: ids.count).joined(separator: ", ")
+        return try trialRecords(where: "t.id IN (\(marks))", ids.map { .integer($0) })
+    }
+
+    private func trialRecords(where condition: String, _ values: [SQLiteValue]) throws(StoreError) -> [TrialRecord] {
         let rows = try connection.query(
             """
             SELECT t.id, t.number, t.parameters, t.state, o.outputs,
@@ -451,9 +462,9 @@ public final class StudyStore {
                    (SELECT error FROM attempts a WHERE a.trial_id = t.id AND a.state = 'failed' ORDER BY a.number DESC LIMIT 1),
                    t.metadata
             FROM trials t LEFT JOIN observations o ON o.trial_id = t.id
-            WHERE t.study_id = ? ORDER BY t.number
+            WHERE \(condition) ORDER BY t.number
             """,
-            [.integer(study)]
+            values
         )
         let decoder = JSONDecoder()
         return rows.map { row in

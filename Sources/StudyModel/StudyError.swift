@@ -6,8 +6,6 @@ public struct StudyError: Error, Sendable, CustomStringConvertible {
         case invalidDefinition = "invalid_definition"
         /// A file could not be read or written.
         case file
-        /// The evaluator cannot run.
-        case evaluator
         /// The study stopped early: too many of its trials failed.
         case stopped
     }

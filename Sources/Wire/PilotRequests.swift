@@ -90,28 +90,12 @@ public struct AppendLogsResponse: Codable, Sendable {
     public init(appended: Int) { self.appended = appended }
 }
 
-/// A stored log line of a job.
-public struct LogEntry: Codable, Sendable, Equatable {
-    public var id: Int64
-    public var stream: String
-    public var text: String
-    /// Unix seconds.
-    public var at: Double
-
-    public init(id: Int64, stream: String, text: String, at: Double) {
-        self.id = id
-        self.stream = stream
-        self.text = text
-        self.at = at
-    }
-}
-
 /// `GET /v1/jobs/{job}/logs` without `follow`.
 public struct LogsResponse: Codable, Sendable {
-    public var lines: [LogEntry]
+    public var lines: [LogLine]
     public var finished: Bool
 
-    public init(lines: [LogEntry], finished: Bool) {
+    public init(lines: [LogLine], finished: Bool) {
         self.lines = lines
         self.finished = finished
     }

@@ -109,7 +109,7 @@ struct OptimizeCommand: AsyncParsableCommand {
             if interactive { print("") }
             printError("error: \(error.message)")
             // Bad input is 2; a study that ran and stopped because its evaluations failed is 1.
-            throw ExitCode(error.code == .stopped || error.code == .evaluator ? 1 : 2)
+            throw ExitCode(error.code == .stopped ? 1 : 2)
         } catch let error as EngineError {
             printError("error: \(error.message)")
             throw ExitCode(1)

@@ -110,7 +110,7 @@ struct APIRoutes: Sendable {
             }
             let first = try await coordinator.results(caller, study, after: after)
             guard follow else { return try json(first) }
-            return followResults(caller: caller, study: study, first: first)
+            return followResults(caller: caller, study: study, after: after, first: first)
         }
         v1.get("studies/:study/history") { request, context in
             try json(try await coordinator.history(try await caller(request), try context.parameters.require("study")))
@@ -140,7 +140,7 @@ struct APIRoutes: Sendable {
             let after = Int64(request.uri.queryParameters.get("after") ?? "0") ?? 0
             let first = try await coordinator.logs(caller, job: job, after: after)
             guard follow else { return try json(first) }
-            return followLogs(caller: caller, job: job, first: first)
+            return followLogs(caller: caller, job: job, after: after, first: first)
         }
         v1.post("jobs/:job/complete") { request, context in
             let caller = try await caller(request)
@@ -156,58 +156,69 @@ struct APIRoutes: Sendable {
 
     /// A server-sent event stream of a job's log: one event per line (`event: stdout|stderr|pilot`,
     /// `id:` the line's id), then `event: end` once the job has ended and every line was sent.
-    func followLogs(caller: Caller, job: Int64, first: LogsResponse) -> Response {
+    func followLogs(caller: Caller, job: Int64, after: Int64, first: LogsResponse) -> Response {
         let coordinator = self.coordinator
-        let interval = UInt64(followInterval * 1e9)
-        return Response(
-            status: .ok,
-            headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"],
-            body: ResponseBody { writer in
-                var batch = first
-                var after: Int64 = 0
-                while true {
-                    for line in batch.lines {
-                        let data = line.text.split(separator: "\n", omittingEmptySubsequences: false)
-                            .map { "data: \($0)\n" }.joined()
-                        try await writer.write(ByteBuffer(string: "id: \(line.id)\nevent: \(line.stream)\n\(data)\n"))
-                        after = line.id
-                    }
-                    if batch.finished && batch.lines.isEmpty { break }
-                    if batch.lines.isEmpty { try await Task.sleep(nanoseconds: interval) }
-                    batch = try await coordinator.logs(caller, job: job, after: after)
-                }
-                try await writer.write(ByteBuffer(string: "event: end\ndata: {\"job\": \(job)}\n\n"))
-                try await writer.finish(nil)
-            }
+        return eventStream(
+            after: after,
+            first: first,
+            events: { batch in batch.lines.map { ServerSentEvent(id: $0.id, name: $0.stream, data: $0.text) } },
+            isLast: { batch in batch.finished && batch.lines.isEmpty },
+            next: { after in try await coordinator.logs(caller, job: job, after: after) },
+            end: "{\"job\": \(job)}"
         )
     }
 
     /// A server-sent event stream of a study's finished trials, in the order they were folded in:
     /// `id:` the result's sequence (resume with `Last-Event-ID` or `after=`), `event: trial`, the
-    /// trial as JSON; comment lines keep idle connections alive; `event: end` once the study has no
-    /// more trials to run.
-    func followResults(caller: Caller, study: String, first: ResultsResponse) -> Response {
+    /// trial as JSON; `event: end` once the study has no more trials to run.
+    func followResults(caller: Caller, study: String, after: Int64, first: ResultsResponse) -> Response {
         let coordinator = self.coordinator
-        let interval = UInt64(followInterval * 1e9)
+        return eventStream(
+            after: after,
+            first: first,
+            events: { batch in
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys]
+                return try batch.results.map { result in
+                    let data = String(decoding: try encoder.encode(result.trial), as: UTF8.self)
+                    return ServerSentEvent(id: result.sequence, name: "trial", data: data)
+                }
+            },
+            isLast: \.finished,
+            next: { after in try await coordinator.results(caller, study, after: after) },
+            end: "{}"
+        )
+    }
+
+    /// The one way the service streams: send the events of `first`, then poll `next` with the id
+    /// of the last event sent every `followInterval` while a batch brings none (a comment line every
+    /// 15 s keeps idle connections open), until a batch `isLast`; then `event: end`.
+    func eventStream<Batch: Sendable>(
+        after: Int64,
+        first: Batch,
+        events: @escaping @Sendable (Batch) throws -> [ServerSentEvent],
+        isLast: @escaping @Sendable (Batch) -> Bool,
+        next: @escaping @Sendable (Int64) async throws -> Batch,
+        end: String
+    ) -> Response {
+        let interval = followInterval
         return Response(
             status: .ok,
             headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"],
             body: ResponseBody { writer in
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.sortedKeys]
                 var batch = first
+                var cursor = after
                 var idle = 0.0
                 while true {
-                    for result in batch.results {
-                        let data = String(decoding: try encoder.encode(result.trial), as: UTF8.self)
-                        try await writer.write(
-                            ByteBuffer(string: "id: \(result.sequence)\nevent: trial\ndata: \(data)\n\n")
-                        )
+                    let sent = try events(batch)
+                    for event in sent {
+                        try await writer.write(ByteBuffer(string: event.text))
+                        cursor = event.id
                     }
-                    if batch.finished { break }
-                    if batch.results.isEmpty {
-                        try await Task.sleep(nanoseconds: interval)
-                        idle += followInterval
+                    if isLast(batch) { break }
+                    if sent.isEmpty {
+                        try await Task.sleep(nanoseconds: UInt64(interval * 1e9))
+                        idle += interval
                         if idle >= 15 {
                             try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
                             idle = 0
@@ -215,9 +226,9 @@ struct APIRoutes: Sendable {
                     } else {
                         idle = 0
                     }
-                    batch = try await coordinator.results(caller, study, after: batch.nextAfter)
+                    batch = try await next(cursor)
                 }
-                try await writer.write(ByteBuffer(string: "event: end\ndata: {}\n\n"))
+                try await writer.write(ByteBuffer(string: "event: end\ndata: \(end)\n\n"))
                 try await writer.finish(nil)
             }
         )
@@ -277,6 +288,18 @@ struct APIRoutes: Sendable {
             }
             throw ServiceError(.invalidValue, "field '\(path)': \(context.debugDescription)", field: path)
         }
+    }
+}
+
+/// One event of a server-sent event stream; multi-line data becomes several `data:` lines.
+struct ServerSentEvent: Sendable {
+    var id: Int64
+    var name: String
+    var data: String
+
+    var text: String {
+        let lines = data.split(separator: "\n", omittingEmptySubsequences: false).map { "data: \($0)\n" }.joined()
+        return "id: \(id)\nevent: \(name)\n\(lines)\n"
     }
 }
 

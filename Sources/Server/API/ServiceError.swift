@@ -5,6 +5,7 @@ import NIOCore
 import Store
 import Studies
 import StudyModel
+import Wire
 
 /// An error of the service, answered as `{"error": {"code", "message", "field"?}}` with an HTTP
 /// status; `cause` keeps the underlying error for the log.
@@ -91,12 +92,8 @@ public struct ServiceError: Error, Sendable, CustomStringConvertible {
         }
     }
 
-    /// The JSON body.
-    var body: [String: [String: String]] {
-        var content = ["code": code.rawValue, "message": message]
-        if let field { content["field"] = field }
-        return ["error": content]
-    }
+    /// The JSON body (the wire's one error shape).
+    var body: ErrorBody { ErrorBody(code: code.rawValue, message: message, field: field) }
 }
 
 extension ServiceError: HTTPResponseError {

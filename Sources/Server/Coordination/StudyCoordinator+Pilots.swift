@@ -187,10 +187,7 @@ extension StudyCoordinator {
     func logs(_ caller: Caller, job: Int64, after: Int64) throws -> LogsResponse {
         let attempt = try store.attemptRecord(job)
         if caller.role != .pilot { try requireStudyAccess(caller, attempt.studyID) }
-        let lines = try store.logs(attempt: job, after: after).map {
-            LogEntry(id: $0.id, stream: $0.stream, text: $0.text, at: $0.at)
-        }
-        return LogsResponse(lines: lines, finished: !attempt.state.isOpen)
+        return LogsResponse(lines: try store.logs(attempt: job, after: after), finished: !attempt.state.isOpen)
     }
 
     /// Records how a pilot's job ended. Reporting the same outcome twice is a no-op; reporting on a

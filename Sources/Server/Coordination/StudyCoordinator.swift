@@ -307,14 +307,12 @@ public actor StudyCoordinator {
 
     /// Applies an outcome through the engine and tops up the study's queue.
     func record(_ outcome: EvaluationOutcome, for attempt: AttemptRecord, retry: Bool) throws -> RecordedOutcome {
+        let wasStopped = engine.runtimes[attempt.studyID]?.stopReason != nil
         let recorded = try engine.record(outcome, for: attempt, retry: retry)
-        if recorded.changed {
-            refill(attempt.studyID)
-            if let runtime = engine.runtimes[attempt.studyID], let reason = runtime.stopReason,
-                case .failed = recorded
-            {
-                logger.error("study stopped", metadata: ["study": "\(runtime.name)", "reason": "\(reason)"])
-            }
+        guard recorded.changed else { return recorded }
+        refill(attempt.studyID)
+        if !wasStopped, let runtime = engine.runtimes[attempt.studyID], let reason = runtime.stopReason {
+            logger.error("study stopped", metadata: ["study": "\(runtime.name)", "reason": "\(reason)"])
         }
         return recorded
     }
@@ -359,9 +357,7 @@ public actor StudyCoordinator {
         try requireStudyAccess(caller, runtime.id)
         let events = try store.results(study: runtime.id, after: after)
         var byID: [Int64: TrialRecord] = [:]
-        if !events.isEmpty {
-            for trial in try store.trials(study: runtime.id) { byID[trial.id] = trial }
-        }
+        for trial in try store.trials(ids: events.map(\.trial)) { byID[trial.id] = trial }
         let results = events.compactMap { event in
             byID[event.trial].map {
                 ResultEvent(sequence: event.sequence, trial: payload($0, runtime: runtime, job: nil))

@@ -10,12 +10,14 @@ public struct StudyReport: Sendable {
     public let specification: StudySpecification
     public let trials: [TrialRecord]
 
+    /// The outcome constraints, parsed once (every trial is checked against them).
+    let constraints: [OutcomeConstraint]
+
     public init(specification: StudySpecification, trials: [TrialRecord]) {
         self.specification = specification
         self.trials = trials
+        constraints = specification.outcomeConstraints
     }
-
-    var constraints: [OutcomeConstraint] { specification.outcomeConstraints }
 
     /// Whether a completed trial satisfies every constraint.
     public func isFeasible(_ trial: TrialRecord) -> Bool {

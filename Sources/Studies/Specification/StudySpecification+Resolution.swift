@@ -6,18 +6,6 @@ import Sampling
 import StudyModel
 
 extension StudySpecification {
-    /// The built-in ToyTracker study for the given objectives (the `optimize` default).
-    public static func toyTracker(objectives: [String] = ["resolution", "cost"]) throws(StudyError) -> Self {
-        var specification = StudySpecification(
-            name: "toytracker",
-            parameters: [],
-            objectives: objectives.map { Objective(name: $0) },
-            evaluator: Evaluator(problem: "toytracker")
-        )
-        specification = try specification.resolved()
-        return specification
-    }
-
     /// The hypervolume references of ToyTracker's outputs (the README's), used when a study gives none.
     static let toyTrackerReferences = ["resolution": 0.1, "lowpt_resolution": 0.1, "cost": 40.0]
 
