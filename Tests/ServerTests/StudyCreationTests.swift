@@ -82,6 +82,15 @@ struct StudyCreationTests {
         #expect(trials[0].contains("\"trial\":\(numbers[0])") && trials[0].contains("\"state\":\"failed\""))
         #expect(trials[1].contains("\"trial\":\(numbers[2])"))
         #expect(text.hasSuffix("event: end\ndata: {}\n\n"))
+        // A bad cursor is a 400 naming it; an unknown study is a 404.
+        for bad in ["-1", "abc"] {
+            await #expect {
+                try await admin.call(.GET, "/v1/studies/stream/results?after=\(bad)")
+            } throws: { ($0 as? ServiceClientError)?.status == 400 && ($0 as? ServiceClientError)?.field == "after" }
+        }
+        await #expect {
+            try await admin.call(.GET, "/v1/studies/nothing/results")
+        } throws: { ($0 as? ServiceClientError)?.status == 404 }
     }
 }
 
