@@ -27,6 +27,10 @@ public protocol Kernel: Sendable {
         fromSquaredDistances values: UnsafeMutableBufferPointer<Double>,
         derivatives: UnsafeMutableBufferPointer<Double>
     )
+
+    /// The spectral density of `c` at unit lengthscales, for random Fourier features
+    /// (``PosteriorSamplePaths``).
+    var spectralDensity: SpectralDensity { get }
 }
 
 /// Lengthscales and output scale of a ``Kernel``, in the model's (normalised-input) units.

@@ -10,6 +10,7 @@ import Darwin
 public struct Matern32Kernel: Kernel {
     public init() {}
     public var name: String { "matern32" }
+    public var spectralDensity: SpectralDensity { .studentT(degreesOfFreedom: 3) }
 
     private static let sqrt3 = 3.0.squareRoot()
 

@@ -11,6 +11,7 @@ import Darwin
 public struct Matern52Kernel: Kernel {
     public init() {}
     public var name: String { "matern52" }
+    public var spectralDensity: SpectralDensity { .studentT(degreesOfFreedom: 5) }
 
     private static let sqrt5 = 5.0.squareRoot()
 

@@ -10,6 +10,7 @@ import Darwin
 public struct RBFKernel: Kernel {
     public init() {}
     public var name: String { "rbf" }
+    public var spectralDensity: SpectralDensity { .gaussian }
 
     @inline(__always)
     public func correlation(squaredDistance r2: Double) -> Double { exp(-0.5 * max(r2, 0)) }
