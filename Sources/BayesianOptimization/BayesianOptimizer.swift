@@ -39,6 +39,9 @@ public enum AcquisitionChoice: String, Sendable, CaseIterable {
     case qnparego
     case logei
     case ucb
+    /// Trust-region search with Thompson sampling (``TrustRegionSettings``): for many parameters,
+    /// large budgets and large batches.
+    case trustRegion = "trust_region"
     /// Quasi-random search only (a baseline).
     case sobol
 }
@@ -69,6 +72,11 @@ public struct BayesianOptimizer: Sendable {
     }()
     /// Noise model of the evaluations.
     public var observationNoise: ObservationNoise = .inferred
+    /// Settings of ``AcquisitionChoice/trustRegion``.
+    public var trustRegion = TrustRegionSettings()
+    /// The study's total number of evaluations, when known: trust-region search shrinks its
+    /// perturbations and fresh regions as the budget is spent.
+    public var budget: Int?
     /// Linear constraints between parameters, `Σ a_j x_j <= b` in the search space's coordinates.
     public var linearConstraints: [(coefficients: [Double], bound: Double)] = []
 
@@ -126,6 +134,16 @@ public struct BayesianOptimizer: Sendable {
         if resolvedAcquisition == .sobol || n < max(initialCount, 2) {
             return sobolDesigns(count: count, skip: n + pending.count, seed: seed)
         }
+        let reference = resolvedReference(observations)
+        if resolvedAcquisition == .trustRegion {
+            return try trustRegionDesigns(
+                count: count,
+                observations: observations,
+                pending: pending,
+                reference: reference,
+                seed: seed
+            )
+        }
         let inputs = Matrix(rowArrays: observations.inputs)
         let bounds = InputNormalization(lower: space.lower, upper: space.upper)
         var fitOptions = self.fitOptions
@@ -154,10 +172,6 @@ public struct BayesianOptimizer: Sendable {
         }
         let map = UnitCubeMap(lower: space.lower, upper: space.upper)
         let feasible = (0..<n).filter { observations.isFeasible($0) }
-        let reference =
-            referencePoint ?? ReferencePoint.inferred(
-                from: (feasible.isEmpty ? Array(0..<n) : feasible).map { observations.objectives[$0] }
-            ) ?? [Double](repeating: 0, count: objectiveCount)
 
         var baseline = try prunedBaseline(
             objectiveModels: objectiveModels,
@@ -216,7 +230,7 @@ public struct BayesianOptimizer: Sendable {
                 } else {
                     candidates = optimizer.maximize(LowerConfidenceBound(model: model, map: map), seed: stepSeed)
                 }
-            case .sobol:
+            case .sobol, .trustRegion:
                 candidates = []
             }
             let design = pickDistinct(candidates, taken: taken, seed: stepSeed)
@@ -225,6 +239,16 @@ public struct BayesianOptimizer: Sendable {
             baseline.append(design)
         }
         return chosen
+    }
+
+    /// The study's reference point, else BoTorch's rule on the feasible observations (all of them
+    /// when none is feasible).
+    func resolvedReference(_ observations: Observations) -> [Double] {
+        let feasible = (0..<observations.count).filter { observations.isFeasible($0) }
+        return referencePoint
+            ?? ReferencePoint.inferred(
+                from: (feasible.isEmpty ? Array(0..<observations.count) : feasible).map { observations.objectives[$0] }
+            ) ?? [Double](repeating: 0, count: objectiveCount)
     }
 
     /// Maximises `acquisition`, restricted to the linear constraints when there are any.

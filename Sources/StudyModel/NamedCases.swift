@@ -32,6 +32,8 @@ public enum Strategy: String, NamedCases {
     /// qLogNEHVI for 2 to 4 objectives, qNParEGO above, LogEI for one.
     case auto
     case qlognehvi, qnparego, logei, ucb, sobol
+    /// Trust-region search with Thompson sampling: many parameters, large budgets, large batches.
+    case trustRegion = "trust_region"
     /// A served study whose designs all come from its client (`POST /v1/studies/{study}/trials`), as an
     /// excursion or limit scan dispatching its steps to pilots does.
     case external

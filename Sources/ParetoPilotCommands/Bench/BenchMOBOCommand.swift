@@ -10,7 +10,7 @@ struct BenchMOBOCommand: AsyncParsableCommand {
         commandName: "mobo",
         abstract: "Run a multi-objective strategy on a test problem and report the final hypervolume.",
         discussion: """
-            For each seed 0..S-1: an initial Sobol design of 2(d+1) points, then batches of Q until the \
+            For each seed 0..S-1: an initial Sobol design of 2(d+1) points (--initial), then batches of Q until the \
             budget (which counts every evaluation). With --json prints one line per seed: \
             {"problem", "strategy", "seed", "budget", "batch", "hv", "max_hv", "log10_hv_diff", \
             "median_ask_s", "hv_trace", "n_trace"}; median_ask_s is the median wall time of one ask \
@@ -29,6 +29,9 @@ struct BenchMOBOCommand: AsyncParsableCommand {
 
     @Option(help: "Total number of evaluations, initial design included.")
     var budget: Int
+
+    @Option(help: "Initial quasi-random designs (default 2(d+1)).")
+    var initial: Int?
 
     @Option(help: "Batch size after the initial design.")
     var batch: Int = 4
@@ -60,6 +63,7 @@ struct BenchMOBOCommand: AsyncParsableCommand {
     func validate() throws {
         guard budget >= 1 else { throw ValidationError("--budget must be at least 1") }
         guard batch >= 1 else { throw ValidationError("--batch must be at least 1") }
+        if let initial, initial < 1 { throw ValidationError("--initial must be at least 1") }
         guard seeds >= 1 else { throw ValidationError("--seeds must be at least 1") }
         guard KernelRegistry.kernel(named: kernel) != nil else {
             throw ValidationError(
@@ -92,7 +96,13 @@ struct BenchMOBOCommand: AsyncParsableCommand {
             let testProblem = try ProblemRegistry.problem(named: problem, dimension: dimension, objectives: objectives),
             let choice = AcquisitionChoice(rawValue: strategy.lowercased())
         else { throw ExitCode(2) }
-        var benchmark = MOBOBenchmark(problem: testProblem, acquisition: choice, budget: budget, batch: batch)
+        var benchmark = MOBOBenchmark(
+            problem: testProblem,
+            acquisition: choice,
+            budget: budget,
+            batch: batch,
+            initialDesignSize: initial
+        )
         benchmark.kernel = KernelRegistry.kernel(named: kernel)!
         benchmark.monteCarloSamples = monteCarloSamples
         benchmark.restarts = restarts

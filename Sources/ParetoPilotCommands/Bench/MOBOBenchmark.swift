@@ -86,6 +86,7 @@ public struct MOBOBenchmark: Sendable {
         )
         optimizer.acquisition = acquisition
         optimizer.initialDesignSize = initialDesignSize
+        optimizer.budget = budget
         optimizer.kernel = kernel
         optimizer.monteCarloSamples = monteCarloSamples
         optimizer.optimizer = AcquisitionOptimizer(rawSamples: rawSamples, restarts: restarts)

@@ -34,6 +34,7 @@ extension StudySpecification {
         )
         optimizer.acquisition = resolvedStrategy.acquisition
         optimizer.initialDesignSize = initialDesign
+        optimizer.budget = resolvedBudget
         optimizer.linearConstraints = try linearConstraints().map { ($0.coefficients, $0.bound) }
         optimizer.observationNoise = resolvedNoise == .deterministic ? .deterministic : .inferred
         return optimizer
@@ -111,6 +112,7 @@ extension Strategy {
         case .qnparego: .qnparego
         case .logei: .logei
         case .ucb: .ucb
+        case .trustRegion: .trustRegion
         case .sobol, .external: .sobol
         }
     }

@@ -1,0 +1,304 @@
+import Acquisition
+import GaussianProcess
+import LinearAlgebra
+import Pareto
+import Sampling
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+extension BayesianOptimizer {
+    /// One region's proposals for an ask: its discrete candidates and, for each slot of the batch,
+    /// one Thompson sample of every output at them.
+    struct RegionProposal {
+        /// Candidate designs, user units.
+        var candidates: [[Double]]
+        /// Per objective: `(C + P) x q` sampled values at the candidates, then at the pending
+        /// designs inside the region.
+        var objectiveValues: [Matrix]
+        /// Per constraint, the same.
+        var constraintValues: [Matrix]
+        /// Number of pending designs inside the region (the last rows of the value matrices).
+        var pendingCount: Int
+    }
+
+    /// The next `count` designs by trust-region search (``TrustRegionSettings``): the regions'
+    /// state is replayed from the observations, a local GP per output is fitted in each region,
+    /// and each design of the batch is the candidate, over all regions, with the largest
+    /// hypervolume improvement under one Thompson sample per output (sample paths by pathwise
+    /// conditioning, so a batch costs one fit per region and output plus `O(q C)` path values).
+    ///
+    /// Pending designs and the designs already chosen join the front at their sampled values, so
+    /// a batch spreads along the front instead of piling onto one point. Without any feasible
+    /// point inside the reference box, candidates are ranked by their scaled distance to it
+    /// under random weights; without any feasible candidate, by their total constraint violation.
+    func trustRegionDesigns(
+        count q: Int,
+        observations: Observations,
+        pending: [[Double]],
+        reference: [Double],
+        seed: UInt64
+    ) throws(OptimizerError) -> [[Double]] {
+        let settings = trustRegion
+        let d = space.dimension
+        let n = observations.count
+        let widths = (0..<d).map { space.upper[$0] - space.lower[$0] }
+        func unit(_ x: [Double]) -> [Double] { (0..<d).map { (x[$0] - space.lower[$0]) / widths[$0] } }
+        let unitInputs = observations.inputs.map(unit)
+        let feasible = (0..<n).map { observations.isFeasible($0) }
+        var history = TrustRegionHistory(
+            settings: settings,
+            unitInputs: unitInputs,
+            objectives: observations.objectives,
+            feasible: feasible,
+            reference: reference,
+            regionCount: settings.regions(forBatch: q),
+            initialCount: initialCount,
+            budget: budget
+        )
+        history.replay(batch: settings.historyBatch ?? q)
+        let probability = min(20 / Double(d), 1) * history.decay(observed: n)
+        let frontScore = FrontScore(
+            objectives: observations.objectives,
+            feasible: feasible,
+            count: n,
+            reference: reference
+        )
+        // Front points inside the reference box: the bases that candidates perturb.
+        let frontIndices: [Int] = {
+            guard frontScore.hypervolume > 0, let set = try? PointSet(rows: frontScore.points) else { return [] }
+            let mask = NondominatedSorting.nondominatedMask(set)
+            return frontScore.points.indices.filter { k in
+                mask[k] && zip(frontScore.points[k], reference).allSatisfy { $0 < $1 }
+            }.map { frontScore.indices[$0] }
+        }()
+        var taken = Set(observations.inputs + pending)
+        let pendingUnit = pending.map(unit)
+
+        var proposals: [RegionProposal] = []
+        for (r, region) in history.regions.enumerated() {
+            let regionSeed = seed &+ UInt64(r + 1) &* 0x9E37_79B9
+            let center = unitInputs[region.center]
+            let half = 0.5 * region.length
+            let lower = center.map { max($0 - half, 0) }
+            let upper = center.map { min($0 + half, 1) }
+            let local = localData(center: center, length: region.length, unitInputs: unitInputs, settings: settings)
+            let modelBounds = InputNormalization(
+                lower: (0..<d).map { space.lower[$0] + widths[$0] * max(center[$0] - region.length, 0) },
+                upper: (0..<d).map { space.lower[$0] + widths[$0] * min(center[$0] + region.length, 1) }
+            )
+            let inputs = Matrix(rowArrays: local.map { observations.inputs[$0] })
+            var objectiveModels: [ExactGP] = []
+            for j in 0..<objectiveCount {
+                let values = Self.winsorized(local.map { observations.objectives[$0][j] })
+                objectiveModels.append(
+                    try fitLocal(inputs, values, bounds: modelBounds, seed: regionSeed &+ UInt64(j) &* 7919)
+                )
+            }
+            var constraintModels: [ExactGP] = []
+            for k in 0..<constraintCount {
+                constraintModels.append(
+                    try fitLocal(
+                        inputs,
+                        local.map { observations.constraints[$0][k] },
+                        bounds: modelBounds,
+                        seed: regionSeed &+ UInt64(objectiveCount + k) &* 7919
+                    )
+                )
+            }
+            let bases = frontIndices.filter {
+                TrustRegion.contains(unitInputs[$0], center: center, length: region.length)
+            }
+            var candidates = perturbationCandidates(
+                count: settings.candidatesPerRegion,
+                bases: bases.isEmpty ? [center] : bases.map { unitInputs[$0] },
+                lower: lower,
+                upper: upper,
+                probability: probability,
+                seed: regionSeed
+            )
+            candidates = candidates.filter { !taken.contains($0) && satisfiesLinearConstraints($0) }
+            guard !candidates.isEmpty else { continue }
+            let inside = pending.indices.filter {
+                TrustRegion.contains(pendingUnit[$0], center: center, length: region.length)
+            }
+            let points = Matrix(rowArrays: candidates + inside.map { pending[$0] })
+            func sampled(_ model: ExactGP, offset: Int) -> Matrix {
+                PosteriorSamplePaths(
+                    model: model,
+                    count: q,
+                    features: settings.features,
+                    seed: regionSeed &+ UInt64(offset) &* 0x51ED_2705
+                ).values(at: points)
+            }
+            proposals.append(
+                RegionProposal(
+                    candidates: candidates,
+                    objectiveValues: objectiveModels.enumerated().map { sampled($0.element, offset: $0.offset) },
+                    constraintValues: constraintModels.enumerated().map {
+                        sampled($0.element, offset: objectiveCount + $0.offset)
+                    },
+                    pendingCount: inside.count
+                )
+            )
+        }
+        guard !proposals.isEmpty else { return sobolDesigns(count: q, skip: n + pending.count, seed: seed) }
+
+        // Greedy batch: slot k uses sample k of every region.
+        var generator = SeededGenerator(seed: seed ^ 0x6A09_E667)
+        var chosen: [[Double]] = []
+        var chosenValues: [[Double]] = []
+        var used = proposals.map { [Bool](repeating: false, count: $0.candidates.count) }
+        let scales = frontScore.scales
+        for k in 0..<q {
+            var weights = (0..<objectiveCount).map { _ in -log(max(generator.nextUniform(), 1e-300)) }
+            let total = weights.reduce(0, +)
+            weights = weights.map { $0 / total }
+            var best: (rule: Int, score: Double, region: Int, index: Int, values: [Double])? = nil
+            for (r, proposal) in proposals.enumerated() {
+                let c = proposal.candidates.count
+                var front = frontScore.points + chosenValues
+                for p in 0..<proposal.pendingCount {
+                    front.append(proposal.objectiveValues.map { $0[c + p, k] })
+                }
+                let decomposition = try? HypervolumeBoxDecomposition(
+                    points: PointSet(rows: front.isEmpty ? [reference] : front),
+                    reference: reference
+                )
+                let boxes = decomposition?.nondominatedBoxes()
+                for i in 0..<c where !used[r][i] {
+                    let y = proposal.objectiveValues.map { $0[i, k] }
+                    let violation = proposal.constraintValues.reduce(0.0) { $0 + max($1[i, k], 0) }
+                    let rule: Int
+                    let score: Double
+                    if violation > 0 {
+                        (rule, score) = (1, -violation)
+                    } else if let decomposition, let boxes,
+                        case let improvement = decomposition.hypervolumeImprovement(of: y, boxes: boxes),
+                        improvement > 0
+                    {
+                        (rule, score) = (3, improvement)
+                    } else {
+                        var excess = 0.0
+                        var sum = 0.0
+                        for j in 0..<objectiveCount {
+                            excess += weights[j] * max(y[j] - reference[j], 0) / scales[j]
+                            sum += weights[j] * y[j] / scales[j]
+                        }
+                        (rule, score) = (2, -excess - 1e-3 * sum)
+                    }
+                    if best == nil || rule > best!.rule || (rule == best!.rule && score > best!.score) {
+                        best = (rule, score, r, i, y)
+                    }
+                }
+            }
+            guard let best else { break }
+            used[best.region][best.index] = true
+            let design = proposals[best.region].candidates[best.index]
+            chosen.append(design)
+            chosenValues.append(best.values)
+            taken.insert(design)
+        }
+        if chosen.count < q {
+            chosen += sobolDesigns(count: q - chosen.count, skip: n + pending.count, seed: seed)
+        }
+        return chosen
+    }
+
+    /// The observations a region's model sees: those within twice its half-edge of the centre,
+    /// filled up to the minimum and cut to the maximum by Euclidean distance to the centre.
+    func localData(
+        center: [Double],
+        length: Double,
+        unitInputs: [[Double]],
+        settings: TrustRegionSettings
+    ) -> [Int] {
+        let n = unitInputs.count
+        var distances = [Double](repeating: 0, count: n)
+        for i in 0..<n {
+            var sum = 0.0
+            for j in 0..<center.count {
+                let delta = unitInputs[i][j] - center[j]
+                sum += delta * delta
+            }
+            distances[i] = sum
+        }
+        let order = (0..<n).sorted { distances[$0] < distances[$1] || (distances[$0] == distances[$1] && $0 < $1) }
+        let inside = order.filter { TrustRegion.contains(unitInputs[$0], center: center, length: length, factor: 2) }
+        let wanted = min(max(inside.count, settings.minimumLocalPoints), settings.maximumLocalPoints, n)
+        return Array(order.prefix(wanted)).sorted()
+    }
+
+    /// Discrete candidates: a base point (drawn from `bases`) with each coordinate replaced, with
+    /// probability `probability`, by a quasi-random value in the box; a row with nothing replaced
+    /// gets `⌈d p⌉` random coordinates replaced. Returns user units (integers rounded).
+    func perturbationCandidates(
+        count: Int,
+        bases: [[Double]],
+        lower: [Double],
+        upper: [Double],
+        probability: Double,
+        seed: UInt64
+    ) -> [[Double]] {
+        let d = lower.count
+        var sobol = SobolSequence(dimension: d, scrambled: true, seed: seed)
+        var generator = SeededGenerator(seed: seed ^ 0xC0FF_EE11)
+        let forced = max(1, Int((Double(d) * probability).rounded(.up)))
+        var result: [[Double]] = []
+        result.reserveCapacity(count)
+        for _ in 0..<count {
+            let u = sobol.next()
+            var x = bases[Int(generator.next() % UInt64(bases.count))]
+            var mask = (0..<d).map { _ in generator.nextUniform() < probability }
+            if !mask.contains(true) {
+                var dims = Array(0..<d)
+                for i in 0..<forced {
+                    let j = i + Int(generator.next() % UInt64(d - i))
+                    dims.swapAt(i, j)
+                    mask[dims[i]] = true
+                }
+            }
+            for j in 0..<d where mask[j] { x[j] = lower[j] + u[j] * (upper[j] - lower[j]) }
+            result.append(space.point(fromUnit: x))
+        }
+        return result
+    }
+
+    /// A local GP on `values` at `inputs`, inputs normalised by the region's model box.
+    func fitLocal(
+        _ inputs: Matrix,
+        _ values: [Double],
+        bounds: InputNormalization,
+        seed: UInt64
+    ) throws(OptimizerError)
+        -> ExactGP
+    {
+        var options = fitOptions
+        options.restarts = trustRegion.fitRestarts
+        if observationNoise == .deterministic { options.noiseBounds = 1e-6...1e-6 }
+        do {
+            return try ExactGP.fit(
+                inputs: inputs,
+                outputs: values,
+                kernel: kernel,
+                bounds: bounds,
+                options: options,
+                seed: seed
+            ).model
+        } catch {
+            throw OptimizerError("fitting a trust region's local model failed: \(error)")
+        }
+    }
+
+    /// Values with the worst 5% (the largest, as objectives are minimised) clipped to the 95th
+    /// percentile, so that a few very poor designs do not set the local model's scale (MORBO's).
+    static func winsorized(_ values: [Double]) -> [Double] {
+        guard values.count >= 20 else { return values }
+        let sorted = values.sorted()
+        let cap = sorted[Int(0.95 * Double(sorted.count - 1))]
+        return values.map { min($0, cap) }
+    }
+}

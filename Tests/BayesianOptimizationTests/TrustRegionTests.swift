@@ -1,0 +1,81 @@
+import Problems
+import Testing
+
+@testable import BayesianOptimization
+
+@Suite("Trust-region search")
+struct TrustRegionTests {
+    @Test("Replayed bookkeeping: two failures halve the edge, two successes double it back")
+    func bookkeepingByHand() {
+        var settings = TrustRegionSettings()
+        settings.failureTolerance = 2
+        settings.successTolerance = 2
+        let inputs: [[Double]] = [[0.5, 0.5], [0.9, 0.9], [0.6, 0.6], [0.4, 0.4], [0.45, 0.55], [0.55, 0.45]]
+        let objectives: [[Double]] = [[1, 1], [5, 5], [6, 6], [7, 7], [0.5, 2], [2, 0.5]]
+        func replayed(_ n: Int) -> TrustRegion {
+            var history = TrustRegionHistory(
+                settings: settings,
+                unitInputs: Array(inputs.prefix(n)),
+                objectives: Array(objectives.prefix(n)),
+                feasible: [Bool](repeating: true, count: n),
+                reference: [10, 10],
+                regionCount: 1,
+                initialCount: 2,
+                budget: nil
+            )
+            history.replay(batch: 1)
+            return history.regions[0]
+        }
+        #expect(replayed(2) == TrustRegion(center: 0, length: 0.8))
+        #expect(replayed(3).failures == 1)
+        #expect(replayed(4).length == 0.4 && replayed(4).failures == 0)
+        #expect(replayed(5).length == 0.4 && replayed(5).successes == 1)
+        #expect(replayed(6).length == 0.8 && replayed(6).successes == 0)
+    }
+
+    @Test("A region whose edge falls below the minimum restarts and its centre becomes tabu")
+    func collapseRestartsRegion() {
+        var settings = TrustRegionSettings()
+        settings.failureTolerance = 1
+        settings.minimumLength = 0.3
+        let inputs: [[Double]] = [[0.5, 0.5], [0.1, 0.9], [0.6, 0.6], [0.4, 0.4]]
+        let objectives: [[Double]] = [[1, 1], [0.5, 3], [6, 6], [7, 7]]
+        var history = TrustRegionHistory(
+            settings: settings,
+            unitInputs: inputs,
+            objectives: objectives,
+            feasible: [true, true, true, true],
+            reference: [10, 10],
+            regionCount: 1,
+            initialCount: 2,
+            budget: nil
+        )
+        history.replay(batch: 1)
+        // 0.8 -> 0.4 -> 0.2 < 0.3: restart at 0.8, centre 0 tabu, the other front point takes over.
+        #expect(history.tabu == [0])
+        #expect(history.regions[0].length == 0.8)
+        #expect(history.regions[0].center == 1)
+    }
+
+    @Test("A trust-region batch is deterministic, distinct, new and inside the box")
+    func batchIsDistinctAndSeeded() throws {
+        let problem = DTLZ2(dimension: 6, objectives: 2)
+        var optimizer = BayesianOptimizerTests.optimizer(for: problem, acquisition: .trustRegion)
+        optimizer.trustRegion.candidatesPerRegion = 256
+        optimizer.trustRegion.features = 128
+        optimizer.trustRegion.fitRestarts = 1
+        optimizer.budget = 40
+        var observations = Observations()
+        BayesianOptimizerTests.observe(
+            problem,
+            try optimizer.suggest(count: 14, observations: observations, seed: 1),
+            into: &observations
+        )
+        let a = try optimizer.suggest(count: 4, observations: observations, seed: 2)
+        let b = try optimizer.suggest(count: 4, observations: observations, seed: 2)
+        #expect(a == b)
+        #expect(Set(a).count == 4)
+        #expect(a.allSatisfy { !observations.inputs.contains($0) })
+        #expect(a.allSatisfy { x in x.allSatisfy { $0 >= 0 && $0 <= 1 } })
+    }
+}
