@@ -46,8 +46,8 @@ extension BayesianOptimizer {
         let d = space.dimension
         let n = observations.count
         let widths = (0..<d).map { space.upper[$0] - space.lower[$0] }
-        func unit(_ x: [Double]) -> [Double] { (0..<d).map { (x[$0] - space.lower[$0]) / widths[$0] } }
-        let unitInputs = observations.inputs.map(unit)
+        let map = UnitCubeMap(lower: space.lower, upper: space.upper)
+        let unitInputs = observations.inputs.map(map.unit)
         let feasible = (0..<n).map { observations.isFeasible($0) }
         var history = TrustRegionHistory(
             settings: settings,
@@ -76,7 +76,7 @@ extension BayesianOptimizer {
             }.map { frontScore.indices[$0] }
         }()
         var taken = Set(observations.inputs + pending)
-        let pendingUnit = pending.map(unit)
+        let pendingUnit = pending.map(map.unit)
 
         var proposals: [RegionProposal] = []
         for (r, region) in history.regions.enumerated() {
