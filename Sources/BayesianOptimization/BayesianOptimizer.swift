@@ -46,6 +46,17 @@ public enum AcquisitionChoice: String, Sendable, CaseIterable {
     case sobol
 }
 
+/// Which surrogate model the optimiser fits to each output.
+public enum ModelChoice: String, Sendable, CaseIterable {
+    /// The rule of ``BayesianOptimizer/resolvedModel``.
+    case auto
+    /// An exact GP with BoTorch's dimension-scaled log-normal lengthscale prior.
+    case gp
+    /// An exact GP under the sparse axis-aligned subspace prior (SAAS), fitted by MAP: for many
+    /// parameters of which few matter.
+    case saas
+}
+
 /// Proposes the next designs to evaluate: a space-filling design first, then Bayesian optimisation
 /// with one GP per objective and constraint, with the designs still running treated as pending.
 ///
@@ -72,6 +83,8 @@ public struct BayesianOptimizer: Sendable {
     }()
     /// Noise model of the evaluations.
     public var observationNoise: ObservationNoise = .inferred
+    /// The surrogate model of every output.
+    public var model: ModelChoice = .auto
     /// Settings of ``AcquisitionChoice/trustRegion``.
     public var trustRegion = TrustRegionSettings()
     /// The study's total number of evaluations, when known: trust-region search shrinks its
@@ -119,6 +132,29 @@ public struct BayesianOptimizer: Sendable {
 
     var initialCount: Int { initialDesignSize ?? 2 * (space.dimension + 1) }
 
+    /// The model actually used: `auto` is the plain GP below ``saasDimension`` parameters and SAAS
+    /// from there on.
+    public var resolvedModel: ModelChoice {
+        guard model == .auto else { return model }
+        return space.dimension >= Self.saasDimension ? .saas : .gp
+    }
+
+    /// The number of parameters from which `auto` fits SAAS models.
+    public static let saasDimension = 8
+
+    /// The fit settings of one output's model: ``fitOptions`` with the model's priors and the
+    /// noise model's bounds.
+    var modelFitOptions: GPFitOptions {
+        var options = fitOptions
+        if observationNoise == .deterministic { options.noiseBounds = 1e-6...1e-6 }
+        if resolvedModel == .saas {
+            options.priors = .sparseAxisAligned
+            // BoTorch's MAP SAAS bounds: inactive dimensions may go flat.
+            options.lengthscaleBounds = min(options.lengthscaleBounds.lowerBound, 0.01)...1e4
+        }
+        return options
+    }
+
     /// The next `count` designs (user units, integers rounded), given what is observed and pending.
     ///
     /// - Throws: ``OptimizerError`` for inconsistent observations or a model that cannot be fitted.
@@ -146,8 +182,7 @@ public struct BayesianOptimizer: Sendable {
         }
         let inputs = Matrix(rowArrays: observations.inputs)
         let bounds = InputNormalization(lower: space.lower, upper: space.upper)
-        var fitOptions = self.fitOptions
-        if observationNoise == .deterministic { fitOptions.noiseBounds = 1e-6...1e-6 }
+        let fitOptions = modelFitOptions
         func fit(_ column: [Double], offset: Int) throws(OptimizerError) -> ExactGP {
             do {
                 return try ExactGP.fit(

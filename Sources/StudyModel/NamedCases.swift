@@ -39,6 +39,17 @@ public enum Strategy: String, NamedCases {
     case external
 }
 
+/// The surrogate model fitted to each output.
+public enum SurrogateModel: String, NamedCases {
+    /// A GP below 8 parameters, SAAS from 8 on.
+    case auto
+    /// An exact GP with a dimension-scaled log-normal prior on its lengthscales.
+    case gp
+    /// An exact GP under the sparse axis-aligned subspace (SAAS) prior, fitted by MAP: for many
+    /// parameters of which few matter.
+    case saas
+}
+
 /// Whether evaluations are noisy.
 public enum Noise: String, NamedCases {
     /// A noise level fitted with the model.

@@ -126,6 +126,8 @@ public struct StudySpecification: Codable, Sendable, Equatable {
     public var maxAttempts: Int?
     public var seed: UInt64?
     public var strategy: Strategy?
+    /// The surrogate model of model-based strategies (default `auto`).
+    public var model: SurrogateModel?
     /// Initial quasi-random designs (default `2 (d + 1)`).
     public var initialDesign: Int?
     /// Default: deterministic for built-in problems, inferred otherwise.
@@ -140,7 +142,7 @@ public struct StudySpecification: Codable, Sendable, Equatable {
     public var maxFailureRate: Double?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case name, parameters, objectives, constraints, evaluator, budget, workers, seed, strategy, noise
+        case name, parameters, objectives, constraints, evaluator, budget, workers, seed, strategy, noise, model
         case maxAttempts = "max_attempts"
         case parameterConstraints = "parameter_constraints"
         case initialDesign = "initial_design"
@@ -188,6 +190,7 @@ public struct StudySpecification: Codable, Sendable, Equatable {
         maxAttempts = try container.decodeIfPresent(Int.self, forKey: .maxAttempts)
         seed = try container.decodeIfPresent(UInt64.self, forKey: .seed)
         strategy = try container.decodeIfPresent(Strategy.self, forKey: .strategy)
+        model = try container.decodeIfPresent(SurrogateModel.self, forKey: .model)
         initialDesign = try container.decodeIfPresent(Int.self, forKey: .initialDesign)
         noise = try container.decodeIfPresent(Noise.self, forKey: .noise)
         resources = try container.decodeIfPresent(Resources.self, forKey: .resources)
@@ -202,6 +205,7 @@ public struct StudySpecification: Codable, Sendable, Equatable {
     public var resolvedMaxAttempts: Int { maxAttempts ?? StudyDefaults.maxAttempts }
     public var resolvedSeed: UInt64 { seed ?? StudyDefaults.seed }
     public var resolvedStrategy: Strategy { strategy ?? .auto }
+    public var resolvedModel: SurrogateModel { model ?? .auto }
     public var resolvedMinQueued: Int { minQueued ?? StudyDefaults.minQueued }
     public var resolvedLeaseSeconds: Double { leaseSeconds ?? StudyDefaults.leaseSeconds }
     public var resolvedMaxFailureRate: Double { maxFailureRate ?? StudyDefaults.maxFailureRate }

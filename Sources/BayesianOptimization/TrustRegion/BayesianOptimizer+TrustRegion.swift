@@ -276,9 +276,8 @@ extension BayesianOptimizer {
     ) throws(OptimizerError)
         -> ExactGP
     {
-        var options = fitOptions
+        var options = modelFitOptions
         options.restarts = trustRegion.fitRestarts
-        if observationNoise == .deterministic { options.noiseBounds = 1e-6...1e-6 }
         do {
             return try ExactGP.fit(
                 inputs: inputs,

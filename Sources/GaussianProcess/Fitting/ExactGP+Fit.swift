@@ -67,6 +67,10 @@ extension ExactGP {
             lower.append(options.noiseBounds.lowerBound.logNatural)
             upper.append(options.noiseBounds.upperBound.logNatural)
         }
+        if case .sparseAxisAligned(let prior) = priors.lengthscale {
+            lower.append(prior.globalBounds.lowerBound.logNatural)
+            upper.append(prior.globalBounds.upperBound.logNatural)
+        }
         let starts = startingPoints(
             count: max(1, options.restarts),
             dimension: d,
@@ -190,18 +194,30 @@ extension ExactGP {
         var starts: [[Double]] = []
         let outputscalePrior = priors.outputscale ?? LogNormalPrior(location: 0, scale: 1)
         let noisePrior = priors.noise ?? .botorchNoise
+        // Under SAAS: lengthscales about 1 in the unit cube and τ at its prior's scale (a moderate
+        // shrinkage the fit can relax or tighten per dimension), then log-normal draws around them.
+        let lengthscaleStart: LogNormalPrior
+        var globalStart: LogNormalPrior? = nil
+        switch priors.lengthscale {
+        case .logNormal(let prior): lengthscaleStart = prior
+        case .sparseAxisAligned(let prior):
+            lengthscaleStart = LogNormalPrior(location: 1, scale: 1)
+            globalStart = LogNormalPrior(location: prior.globalScale.logNatural + 1, scale: 1)
+        }
         for index in 0..<count {
             var theta: [Double] = []
             if index == 0 {
-                theta += [Double](repeating: priors.lengthscale.mode.logNatural, count: d)
+                theta += [Double](repeating: lengthscaleStart.mode.logNatural, count: d)
                 theta.append(0)
                 if inferNoise { theta.append(noisePrior.mode.logNatural) }
+                if let globalStart { theta.append(globalStart.mode.logNatural) }
             } else {
                 for _ in 0..<d {
-                    theta.append(priors.lengthscale.location + priors.lengthscale.scale * generator.nextNormal())
+                    theta.append(lengthscaleStart.location + lengthscaleStart.scale * generator.nextNormal())
                 }
                 theta.append(outputscalePrior.location + 0.5 * outputscalePrior.scale * generator.nextNormal())
                 if inferNoise { theta.append(noisePrior.location + noisePrior.scale * generator.nextNormal()) }
+                if let globalStart { theta.append(globalStart.location + globalStart.scale * generator.nextNormal()) }
             }
             for i in theta.indices { theta[i] = min(max(theta[i], lower[i]), upper[i]) }
             starts.append(theta)

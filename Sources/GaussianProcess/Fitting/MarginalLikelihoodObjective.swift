@@ -2,8 +2,9 @@ import LinearAlgebra
 
 /// The negative log posterior of GP hyperparameters and its analytic gradient.
 ///
-/// Parameters, all in log space: `[ln ℓ_1 ... ln ℓ_d, ln s, ln σ²]` (the last only when the noise is
-/// inferred). The value is `-(log p(y | θ) + log p(θ))` with
+/// Parameters, all in log space: `[ln ℓ_1 ... ln ℓ_d, ln s, ln σ², ln τ]`, with `ln σ²` only when the
+/// noise is inferred and `ln τ` (the SAAS global shrinkage) only under a
+/// ``LengthscalePrior/sparseAxisAligned(_:)`` prior. The value is `-(log p(y | θ) + log p(θ))` with
 /// `log p(y | θ) = -½ yᵀα - Σ ln L_ii - (n/2) ln 2π`, `α = K⁻¹y`; the gradient is
 /// `∂/∂θ = ½ tr((ααᵀ - K⁻¹) ∂K/∂θ)` plus the priors'. For the lengthscales the trace is reduced
 /// to BLAS: with `M = s (ααᵀ - K⁻¹) ∘ C'` (`C'` = `dc/dr²`),
@@ -21,7 +22,11 @@ final class MarginalLikelihoodObjective {
 
     var count: Int { centered.rows }
     var dimension: Int { centered.columns }
-    var parameterCount: Int { dimension + (fixedNoise == nil ? 2 : 1) }
+    var parameterCount: Int { dimension + (fixedNoise == nil ? 2 : 1) + (hasGlobalShrinkage ? 1 : 0) }
+    var hasGlobalShrinkage: Bool {
+        if case .sparseAxisAligned = priors.lengthscale { return true }
+        return false
+    }
 
     /// Evaluations so far (for diagnostics and tests).
     private(set) var evaluations = 0
@@ -151,9 +156,27 @@ final class MarginalLikelihoodObjective {
 
         // Priors.
         var logPrior = 0.0
-        for j in 0..<d {
-            logPrior += priors.lengthscale.logDensity(atLog: theta[j])
-            gradient[j] -= priors.lengthscale.logDensityDerivative(atLog: theta[j])
+        switch priors.lengthscale {
+        case .logNormal(let prior):
+            for j in 0..<d {
+                logPrior += prior.logDensity(atLog: theta[j])
+                gradient[j] -= prior.logDensityDerivative(atLog: theta[j])
+            }
+        case .sparseAxisAligned(let prior):
+            var lengthscaleGradient = [Double](repeating: 0, count: d)
+            let globalIndex = parameterCount - 1
+            let (value, globalDerivative) = theta.withUnsafeBufferPointer { t in
+                lengthscaleGradient.withUnsafeMutableBufferPointer { g in
+                    prior.logDensity(
+                        logLengthscales: UnsafeBufferPointer(rebasing: t[0..<d]),
+                        logGlobal: t[globalIndex],
+                        lengthscaleGradient: g
+                    )
+                }
+            }
+            logPrior += value
+            for j in 0..<d { gradient[j] -= lengthscaleGradient[j] }
+            gradient[globalIndex] = -globalDerivative
         }
         if let prior = priors.outputscale {
             logPrior += prior.logDensity(atLog: theta[d])
@@ -169,14 +192,14 @@ final class MarginalLikelihoodObjective {
 
 /// Priors on the hyperparameters of an ``ExactGP`` (nil: flat).
 public struct GPPriors: Sendable, Equatable {
-    /// Prior on each lengthscale (unit-cube units).
-    public var lengthscale: LogNormalPrior
+    /// Prior on the lengthscales (unit-cube units).
+    public var lengthscale: LengthscalePrior
     /// Prior on the output scale (standardised units).
     public var outputscale: LogNormalPrior?
     /// Prior on an inferred noise variance (standardised units).
     public var noise: LogNormalPrior?
 
-    public init(lengthscale: LogNormalPrior, outputscale: LogNormalPrior?, noise: LogNormalPrior?) {
+    public init(lengthscale: LengthscalePrior, outputscale: LogNormalPrior?, noise: LogNormalPrior?) {
         self.lengthscale = lengthscale
         self.outputscale = outputscale
         self.noise = noise
@@ -185,9 +208,17 @@ public struct GPPriors: Sendable, Equatable {
     /// BoTorch's priors (since 0.12) for `d` inputs, with a weak `LogNormal(0, 1)` on the output scale.
     public static func botorch(dimension: Int) -> GPPriors {
         GPPriors(
-            lengthscale: .botorchLengthscale(dimension: dimension),
+            lengthscale: .logNormal(.botorchLengthscale(dimension: dimension)),
             outputscale: .outputscale,
             noise: .botorchNoise
         )
     }
+
+    /// The SAAS prior on the lengthscales (BoTorch's MAP SAAS settings) with the usual weak priors on
+    /// the output scale and the noise.
+    public static let sparseAxisAligned = GPPriors(
+        lengthscale: .sparseAxisAligned(.botorch),
+        outputscale: .outputscale,
+        noise: .botorchNoise
+    )
 }

@@ -12,7 +12,7 @@ struct BenchMOBOCommand: AsyncParsableCommand {
         discussion: """
             For each seed 0..S-1: an initial Sobol design of 2(d+1) points (--initial), then batches of Q until the \
             budget (which counts every evaluation). With --json prints one line per seed: \
-            {"problem", "strategy", "seed", "budget", "batch", "hv", "max_hv", "log10_hv_diff", \
+            {"problem", "strategy", "model", "seed", "budget", "batch", "hv", "max_hv", "log10_hv_diff", \
             "median_ask_s", "hv_trace", "n_trace"}; median_ask_s is the median wall time of one ask \
             (model fits plus acquisition optimisation for a batch).
             """
@@ -30,6 +30,9 @@ struct BenchMOBOCommand: AsyncParsableCommand {
     @Option(help: "Total number of evaluations, initial design included.")
     var budget: Int
 
+    @Option(help: "Inputs in [0, 1] appended to the problem that its objectives ignore (a check of SAAS).")
+    var inert: Int = 0
+
     @Option(help: "Initial quasi-random designs (default 2(d+1)).")
     var initial: Int?
 
@@ -41,6 +44,9 @@ struct BenchMOBOCommand: AsyncParsableCommand {
 
     @Option(help: "Strategy (\(AcquisitionChoice.allCases.map(\.rawValue).joined(separator: ", "))).")
     var strategy: String = "auto"
+
+    @Option(help: "Surrogate model (\(ModelChoice.allCases.map(\.rawValue).joined(separator: ", "))).")
+    var model: String = "auto"
 
     @Option(help: "GP kernel (\(KernelRegistry.names.joined(separator: ", "))).")
     var kernel: String = KernelRegistry.defaultKernel.name
@@ -64,6 +70,7 @@ struct BenchMOBOCommand: AsyncParsableCommand {
         guard budget >= 1 else { throw ValidationError("--budget must be at least 1") }
         guard batch >= 1 else { throw ValidationError("--batch must be at least 1") }
         if let initial, initial < 1 { throw ValidationError("--initial must be at least 1") }
+        guard inert >= 0 else { throw ValidationError("--inert must be at least 0") }
         guard seeds >= 1 else { throw ValidationError("--seeds must be at least 1") }
         guard KernelRegistry.kernel(named: kernel) != nil else {
             throw ValidationError(
@@ -78,6 +85,11 @@ struct BenchMOBOCommand: AsyncParsableCommand {
         }
         guard AcquisitionChoice(rawValue: strategy.lowercased()) != nil else {
             throw ValidationError("--strategy: unknown strategy '\(strategy)'")
+        }
+        guard ModelChoice(rawValue: model.lowercased()) != nil else {
+            throw ValidationError(
+                "--model: unknown model '\(model)'; known: \(ModelChoice.allCases.map(\.rawValue).joined(separator: ", "))"
+            )
         }
         do {
             guard try ProblemRegistry.problem(named: problem, dimension: dimension, objectives: objectives) != nil
@@ -94,15 +106,17 @@ struct BenchMOBOCommand: AsyncParsableCommand {
     func run() async throws {
         guard
             let testProblem = try ProblemRegistry.problem(named: problem, dimension: dimension, objectives: objectives),
-            let choice = AcquisitionChoice(rawValue: strategy.lowercased())
+            let choice = AcquisitionChoice(rawValue: strategy.lowercased()),
+            let modelChoice = ModelChoice(rawValue: model.lowercased())
         else { throw ExitCode(2) }
         var benchmark = MOBOBenchmark(
-            problem: testProblem,
+            problem: inert > 0 ? InertInputs(testProblem, count: inert) : testProblem,
             acquisition: choice,
             budget: budget,
             batch: batch,
             initialDesignSize: initial
         )
+        benchmark.model = modelChoice
         benchmark.kernel = KernelRegistry.kernel(named: kernel)!
         benchmark.monteCarloSamples = monteCarloSamples
         benchmark.restarts = restarts

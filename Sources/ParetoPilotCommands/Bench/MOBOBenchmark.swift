@@ -19,6 +19,7 @@ public struct MOBOBenchmark: Sendable {
     public var budget: Int
     public var batch: Int
     public var initialDesignSize: Int?
+    public var model: ModelChoice = .auto
     public var kernel: any Kernel = Matern52Kernel()
     public var monteCarloSamples = 128
     public var restarts = 20
@@ -43,6 +44,8 @@ public struct MOBOBenchmark: Sendable {
     public struct Result: Sendable, Encodable {
         public var problem: String
         public var strategy: String
+        /// The surrogate model actually fitted (`auto` resolved).
+        public var model: String
         public var seed: UInt64
         public var budget: Int
         public var batch: Int
@@ -56,7 +59,7 @@ public struct MOBOBenchmark: Sendable {
         public var evaluationTrace: [Int]
 
         enum CodingKeys: String, CodingKey {
-            case problem, strategy, seed, budget, batch, hv
+            case problem, strategy, model, seed, budget, batch, hv
             case maxHV = "max_hv"
             case log10HVDifference = "log10_hv_diff"
             case medianAskSeconds = "median_ask_s"
@@ -87,6 +90,7 @@ public struct MOBOBenchmark: Sendable {
         optimizer.acquisition = acquisition
         optimizer.initialDesignSize = initialDesignSize
         optimizer.budget = budget
+        optimizer.model = model
         optimizer.kernel = kernel
         optimizer.monteCarloSamples = monteCarloSamples
         optimizer.optimizer = AcquisitionOptimizer(rawSamples: rawSamples, restarts: restarts)
@@ -127,6 +131,7 @@ public struct MOBOBenchmark: Sendable {
         return Result(
             problem: problem.name,
             strategy: acquisition.rawValue,
+            model: optimizer.resolvedModel.rawValue,
             seed: seed,
             budget: budget,
             batch: batch,

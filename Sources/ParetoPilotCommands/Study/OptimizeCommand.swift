@@ -58,8 +58,11 @@ struct OptimizeCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-attempts"), help: "Attempts per trial before it fails (default 3).")
     var maxAttempts: Int?
 
-    @Option(help: "Strategy: auto, qlognehvi, qnparego, logei, ucb or sobol.")
+    @Option(help: "Strategy: auto, qlognehvi, qnparego, logei, ucb, trust_region or sobol.")
     var strategy: String?
+
+    @Option(help: "Surrogate model: auto (a GP below 8 parameters, SAAS from 8), gp or saas.")
+    var model: String?
 
     @Option(help: "Random seed.")
     var seed: UInt64?
@@ -85,6 +88,7 @@ struct OptimizeCommand: AsyncParsableCommand {
         job.workers = workers
         job.maxAttempts = maxAttempts
         job.strategy = strategy
+        job.model = model
         job.seed = seed
         job.resume = resume
         let interactive = !json && isatty(STDOUT_FILENO) != 0

@@ -20,6 +20,7 @@ public struct OptimizeJob: Sendable {
     public var parameterConstraints: [String] = []
     public var seed: UInt64?
     public var strategy: String?
+    public var model: String?
     public var resume = false
 
     public init() {}
@@ -82,6 +83,7 @@ public struct OptimizeJob: Sendable {
         if let maxAttempts { specification.maxAttempts = maxAttempts }
         if let seed { specification.seed = seed }
         if let strategy { specification.strategy = try Strategy(parsing: strategy, field: "strategy") }
+        if let model { specification.model = try SurrogateModel(parsing: model, field: "model") }
         specification = try specification.resolved()
         if let command = specification.evaluator.command { try CommandEvaluator.checkRunnable(command) }
         return specification

@@ -33,6 +33,7 @@ extension StudySpecification {
             referencePoint: minimizedReference
         )
         optimizer.acquisition = resolvedStrategy.acquisition
+        optimizer.model = resolvedModel.choice
         optimizer.initialDesignSize = initialDesign
         optimizer.budget = resolvedBudget
         optimizer.linearConstraints = try linearConstraints().map { ($0.coefficients, $0.bound) }
@@ -100,6 +101,16 @@ extension StudySpecification {
         guard let reference = minimizedReference ?? ReferencePoint.inferred(from: points) else { return nil }
         guard !points.isEmpty else { return 0 }
         return try? Hypervolume.of(PointSet(rows: points), reference: reference)
+    }
+}
+
+extension SurrogateModel {
+    var choice: ModelChoice {
+        switch self {
+        case .auto: .auto
+        case .gp: .gp
+        case .saas: .saas
+        }
     }
 }
 
