@@ -24,6 +24,20 @@ public struct AttemptRecord: Sendable, Equatable {
     public var stderrTail: String? = nil
 }
 
+/// A trial's attempts as a listing shows them.
+public struct AttemptSummary: Sendable, Equatable {
+    /// The attempts' job ids, oldest first.
+    public var jobs: [Int64] = []
+    /// The pilot (or client) of the latest attempt that named one.
+    public var worker: String?
+    /// Seconds the completed attempt ran.
+    public var duration: Double?
+    /// The stderr tail of the latest failed attempt that ran a process.
+    public var stderrTail: String?
+
+    public init() {}
+}
+
 /// A log line of an attempt (defined with the vocabulary the wire protocol shares).
 public typealias LogLine = StudyModel.LogLine
 
@@ -245,6 +259,30 @@ extension StudyStore {
             if let trial = row[0].integer, let attempt = row[1].integer { open[trial] = attempt }
         }
         return open
+    }
+
+    /// What a trial listing shows of every trial's attempts (one query for the whole study): trial id
+    /// to its summary.
+    public func attemptSummaries(study: Int64) throws(StoreError) -> [Int64: AttemptSummary] {
+        var summaries: [Int64: AttemptSummary] = [:]
+        for row in try connection.query(
+            """
+            SELECT a.trial_id, a.id, a.worker, a.state, a.duration, a.stderr_tail
+            FROM attempts a JOIN trials t ON t.id = a.trial_id
+            WHERE t.study_id = ? ORDER BY a.trial_id, a.number
+            """,
+            [.integer(study)]
+        ) {
+            guard let trial = row[0].integer, let attempt = row[1].integer else { continue }
+            var summary = summaries[trial] ?? AttemptSummary()
+            summary.jobs.append(attempt)
+            summary.worker = row[2].text ?? summary.worker
+            let state = row[3].text.flatMap(AttemptState.init(rawValue:))
+            if state == .completed { summary.duration = row[4].double }
+            if state == .failed, let tail = row[5].text { summary.stderrTail = tail }
+            summaries[trial] = summary
+        }
+        return summaries
     }
 
     /// The attempts of one trial, oldest first.

@@ -123,6 +123,23 @@ public struct TrialPayload: Codable, Sendable, Equatable {
     public var error: String?
     /// The open attempt, for a trial being evaluated.
     public var job: Int64?
+    /// Every attempt's job id, oldest first (for `GET /v1/jobs/{job}/logs`); in trial listings.
+    public var jobs: [Int64]?
+    /// The pilot of the latest attempt; in trial listings.
+    public var pilot: String?
+    /// Seconds the completed attempt ran; in trial listings.
+    public var duration: Double?
+    /// The evaluator's stderr tail from the latest failed attempt (a traceback, say); in trial listings.
+    public var stderrTail: String?
+    /// For a completed trial: whether it satisfies every outcome constraint; in trial listings.
+    public var feasible: Bool?
+    /// For a completed trial: whether it is on the feasible Pareto front; in trial listings.
+    public var pareto: Bool?
+
+    enum CodingKeys: String, CodingKey {
+        case trial, state, parameters, outputs, attempts, error, job, jobs, pilot, duration, feasible, pareto
+        case stderrTail = "stderr_tail"
+    }
 
     public init(
         trial: Int,

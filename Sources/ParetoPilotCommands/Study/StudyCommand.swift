@@ -12,19 +12,49 @@ struct StudyCommand: AsyncParsableCommand {
         subcommands: [Show.self, Export.self, Plot.self, ImportAx.self]
     )
 
-    static func load(_ path: String) throws -> StudyReport {
+    /// The study file and, for a server's file that holds several, the study to read.
+    struct StudyFile: ParsableArguments {
+        @Argument(help: "The study file (.sqlite).") var file: String
+        @Option(help: "The study to read, by name, when the file holds several (a server's file).")
+        var study: String?
+    }
+
+    /// The report of the selected study of `selection.file`: the one named by `--study`, or the
+    /// file's only study. Exit code 2 with a message naming the choices otherwise.
+    static func load(_ selection: StudyFile) throws -> StudyReport {
+        let path = selection.file
         guard FileManager.default.fileExists(atPath: path) else {
             printError("error: there is no study file '\(path)'")
             throw ExitCode(2)
         }
         do {
             let store = try StudyStore(path: path)
-            guard let stored = try store.studies().first else {
-                printError("error: '\(path)' holds no study")
-                throw ExitCode(2)
+            let studies = try store.studies()
+            let names = studies.map(\.name).joined(separator: ", ")
+            let chosen: (id: Int64, name: String, specification: String)
+            if let name = selection.study {
+                guard let match = studies.first(where: { $0.name == name }) else {
+                    printError(
+                        "error: --study: '\(path)' holds no study '\(name)' (it holds: \(names.isEmpty ? "none" : names))"
+                    )
+                    throw ExitCode(2)
+                }
+                chosen = match
+            } else {
+                guard let only = studies.first else {
+                    printError("error: '\(path)' holds no study")
+                    throw ExitCode(2)
+                }
+                guard studies.count == 1 else {
+                    printError(
+                        "error: '\(path)' holds \(studies.count) studies (\(names)); choose one with --study NAME"
+                    )
+                    throw ExitCode(2)
+                }
+                chosen = only
             }
-            let specification = try StudySpecification.decode(json: Data(stored.specification.utf8), source: path)
-            return StudyReport(specification: specification, trials: try store.trials(study: stored.id))
+            let specification = try StudySpecification.decode(json: Data(chosen.specification.utf8), source: path)
+            return StudyReport(specification: specification, trials: try store.trials(study: chosen.id))
         } catch let error as StoreError {
             printError("error: \(error.message)")
             throw ExitCode(2)
@@ -38,10 +68,10 @@ struct StudyCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Summarise a study: trials by state, hypervolume, Pareto front."
         )
-        @Argument(help: "The study file (.sqlite).") var file: String
+        @OptionGroup var selection: StudyFile
 
         func run() async throws {
-            let report = try StudyCommand.load(file)
+            let report = try StudyCommand.load(selection)
             let counts = Dictionary(grouping: report.trials, by: \.state).mapValues(\.count)
             print(
                 "Study '\(report.specification.name)': \(report.trials.count) trials ("
@@ -52,7 +82,7 @@ struct StudyCommand: AsyncParsableCommand {
             let failed = report.trials.filter { $0.state == .failed }
             guard !failed.isEmpty else { return }
             print("Failed trials (\(failed.count)), with their last error:")
-            let store = try StudyStore(path: file)
+            let store = try StudyStore(path: selection.file)
             for trial in failed.prefix(20) {
                 let last = try store.attempts(trial: trial.id).last
                 let failure = EvaluationFailure(
@@ -70,7 +100,7 @@ struct StudyCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Export the trials as CSV or JSON (pandas reads both)."
         )
-        @Argument(help: "The study file (.sqlite).") var file: String
+        @OptionGroup var selection: StudyFile
         @Option(help: "csv, json, or ax-csv (the columns of Ax's exp_to_df).") var format: String = "csv"
         @Option(help: "Write to this file instead of standard output.") var output: String?
 
@@ -81,7 +111,7 @@ struct StudyCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let report = try StudyCommand.load(file)
+            let report = try StudyCommand.load(selection)
             let text = format == "csv" ? report.csv : format == "json" ? report.json : report.axCSV
             if let output {
                 do {
@@ -155,11 +185,11 @@ struct StudyCommand: AsyncParsableCommand {
             abstract:
                 "Write SVG plots: the Pareto front (pairwise for three or more objectives) and hypervolume against trials."
         )
-        @Argument(help: "The study file (.sqlite).") var file: String
+        @OptionGroup var selection: StudyFile
         @Option(help: "Directory for the SVG files.") var output: String = "."
 
         func run() async throws {
-            let report = try StudyCommand.load(file)
+            let report = try StudyCommand.load(selection)
             do {
                 try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
                 for (name, svg) in StudyPlots(report: report).files {

@@ -347,7 +347,22 @@ public actor StudyCoordinator {
         let runtime = try resolve(key)
         try requireStudyAccess(caller, runtime.id)
         let open = try store.openAttempts(study: runtime.id)
-        return try store.trials(study: runtime.id).map { payload($0, runtime: runtime, job: open[$0.id]) }
+        let summaries = try store.attemptSummaries(study: runtime.id)
+        let report = StudyReport(specification: runtime.specification, trials: try store.trials(study: runtime.id))
+        let front = Set(report.paretoTrials)
+        return report.trials.map { trial in
+            var payload = payload(trial, runtime: runtime, job: open[trial.id])
+            let summary = summaries[trial.id]
+            payload.jobs = summary?.jobs ?? []
+            payload.pilot = summary?.worker
+            payload.duration = trial.state == .completed ? summary?.duration : nil
+            payload.stderrTail = trial.state == .completed ? nil : summary?.stderrTail
+            if trial.state == .completed {
+                payload.feasible = report.isFeasible(trial)
+                payload.pareto = front.contains(trial.number)
+            }
+            return payload
+        }
     }
 
     /// Finished trials in the order their results were folded in, after sequence `after`; and whether

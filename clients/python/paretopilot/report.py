@@ -113,9 +113,16 @@ def trials_table(
         row = [str(trial["trial"]), trial["state"], str(trial.get("attempts", 0))]
         row += [parameter_text(values[name]) if name in values else "" for name in parameters]
         row += [number_text(measured[name]) if name in measured else "" for name in outputs]
+        # The server's flags when it sends them (servers since the trials listing had them), else ours.
+        feasible = trial.get("feasible")
+        pareto = trial.get("pareto")
+        if feasible is None:
+            feasible = _feasible(trial, constraints)
+        if pareto is None:
+            pareto = trial["trial"] in front
         row += [
-            "true" if _feasible(trial, constraints) else "false",
-            "true" if trial["trial"] in front else "false",
+            "true" if feasible else "false",
+            "true" if pareto else "false",
             trial.get("error") or "",
         ]
         rows.append(row)

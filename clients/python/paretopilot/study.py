@@ -43,6 +43,14 @@ class Trial:
         attempts: attempts so far.
         error: the last failed attempt's message, for a trial that is not completed.
         sequence: the position in the study's results stream (``Study.results``).
+        jobs: every attempt's job id, oldest first (``Study.trials()`` only; for job logs).
+        pilot: the pilot of the latest attempt (``Study.trials()`` only).
+        stderr_tail: the evaluator's stderr tail (a traceback, say) from the latest failed attempt
+            (``Study.trials()`` only).
+        feasible: for a completed trial, whether it satisfies every outcome constraint
+            (``Study.trials()`` only).
+        pareto: for a completed trial, whether it is on the feasible Pareto front
+            (``Study.trials()`` only).
     """
 
     number: int
@@ -53,6 +61,11 @@ class Trial:
     attempts: int = 0
     error: Optional[str] = None
     sequence: Optional[int] = None
+    jobs: List[int] = field(default_factory=list)
+    pilot: Optional[str] = None
+    stderr_tail: Optional[str] = None
+    feasible: Optional[bool] = None
+    pareto: Optional[bool] = None
     study: Optional["Study"] = field(default=None, repr=False, compare=False)
 
     @classmethod
@@ -69,6 +82,11 @@ class Trial:
             attempts=int(data.get("attempts", 0)),
             error=data.get("error"),
             sequence=sequence,
+            jobs=[int(job) for job in data.get("jobs") or []],
+            pilot=data.get("pilot"),
+            stderr_tail=data.get("stderr_tail"),
+            feasible=data.get("feasible"),
+            pareto=data.get("pareto"),
             study=study,
         )
 

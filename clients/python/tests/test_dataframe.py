@@ -76,6 +76,11 @@ def test_dataframe_of_an_ask_tell_study_equals_the_export(service):
     ]
     assert frame["state"].tolist().count("running") == 1
     assert frame.loc[frame["trial"] == 7, "pareto"].item() and not frame.loc[frame["trial"] == 8, "pareto"].item()
+    # The server's own flags agree with the client's rules (trial 5 is completed but infeasible).
+    listed = {t.number: t for t in study.trials()}
+    assert listed[5].feasible is False and listed[5].pareto is False
+    assert listed[7].pareto is True and listed[8].pareto is False
+    assert listed[6].feasible is None and listed[4].pareto is None
     assert_same_as_export(study, service)
     assert study.csv() == service.export_csv()  # even the text, here
 
