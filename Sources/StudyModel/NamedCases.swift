@@ -41,7 +41,7 @@ public enum Strategy: String, NamedCases {
 
 /// The surrogate model fitted to each output.
 public enum SurrogateModel: String, NamedCases {
-    /// A GP below 8 parameters, SAAS from 8 on.
+    /// The plain GP (SAAS is chosen by the user: it wins where few parameters matter, loses where all do).
     case auto
     /// An exact GP with a dimension-scaled log-normal prior on its lengthscales.
     case gp

@@ -131,3 +131,42 @@ struct SparseAxisAlignedPriorTests {
         #expect(standardLengths[2...].min()! < inactiveMin, "log-normal lengthscales \(standardLengths)")
     }
 }
+
+@Suite("Leave-one-out predictive density")
+struct LeaveOneOutTests {
+    @Test("The closed form equals refitting without each point at fixed hyperparameters")
+    func closedFormMatchesRefits() throws {
+        var generator = SeededGenerator(seed: 11)
+        let n = 15
+        var x = Matrix(rows: n, columns: 2)
+        for i in 0..<n { for j in 0..<2 { x[i, j] = generator.nextUniform() } }
+        let y = (0..<n).map { i in sin(5 * x[i, 0]) + x[i, 1] + 0.1 * generator.nextNormal() }
+        let hyperparameters = KernelHyperparameters(lengthscales: [0.3, 0.8], outputscale: 1.2)
+        let standardization = OutcomeStandardization.fitted(to: y)
+        func model(_ rows: [Int]) throws -> ExactGP {
+            try ExactGP(
+                kernel: Matern52Kernel(),
+                hyperparameters: hyperparameters,
+                noiseVariances: [0.02],
+                inputs: x.selectingRows(rows),
+                outputs: rows.map { y[$0] },
+                inputTransform: .identity(dimension: 2),
+                outcomeTransform: standardization
+            )
+        }
+        let full = try model(Array(0..<n))
+        var expected = 0.0
+        for i in 0..<n {
+            let rest = try model((0..<n).filter { $0 != i })
+            let p = rest.posterior(at: x.selectingRows([i]))
+            // Standardised units, with the observation noise added to the latent variance.
+            let scale = standardization.scale
+            let mean = (p.mean[0] - standardization.mean) / scale
+            let variance = p.variance[0] / (scale * scale) + 0.02
+            let z = (y[i] - standardization.mean) / scale - mean
+            expected += -0.5 * log(2 * Double.pi * variance) - 0.5 * z * z / variance
+        }
+        let value = full.leaveOneOutLogPredictiveDensity
+        #expect(abs(value - expected) <= 1e-8 * max(1, abs(expected)), "\(value) vs \(expected)")
+    }
+}

@@ -276,17 +276,14 @@ extension BayesianOptimizer {
     ) throws(OptimizerError)
         -> ExactGP
     {
-        var options = modelFitOptions
-        options.restarts = trustRegion.fitRestarts
         do {
-            return try ExactGP.fit(
+            return try fitModel(
                 inputs: inputs,
                 outputs: values,
-                kernel: kernel,
                 bounds: bounds,
-                options: options,
+                restarts: trustRegion.fitRestarts,
                 seed: seed
-            ).model
+            )
         } catch {
             throw OptimizerError("fitting a trust region's local model failed: \(error)")
         }

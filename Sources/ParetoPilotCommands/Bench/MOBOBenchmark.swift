@@ -44,7 +44,7 @@ public struct MOBOBenchmark: Sendable {
     public struct Result: Sendable, Encodable {
         public var problem: String
         public var strategy: String
-        /// The surrogate model actually fitted (`auto` resolved).
+        /// The surrogate model fitted (`auto` resolved).
         public var model: String
         public var seed: UInt64
         public var budget: Int

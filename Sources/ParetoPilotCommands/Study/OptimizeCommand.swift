@@ -61,7 +61,7 @@ struct OptimizeCommand: AsyncParsableCommand {
     @Option(help: "Strategy: auto, qlognehvi, qnparego, logei, ucb, trust_region or sobol.")
     var strategy: String?
 
-    @Option(help: "Surrogate model: auto (a GP below 8 parameters, SAAS from 8), gp or saas.")
+    @Option(help: "Surrogate model: auto or gp (a GP), or saas (for many parameters of which few matter).")
     var model: String?
 
     @Option(help: "Random seed.")
