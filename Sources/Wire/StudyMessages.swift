@@ -30,8 +30,18 @@ public struct ErrorBody: Codable, Sendable, Equatable {
 /// `GET /health`.
 public struct HealthResponse: Codable, Sendable {
     public var status: String
+    /// Server-sent event streams open now (log follows, result follows, dashboards).
+    public var openStreams: Int?
 
-    public init(status: String = "ok") { self.status = status }
+    enum CodingKeys: String, CodingKey {
+        case status
+        case openStreams = "open_streams"
+    }
+
+    public init(status: String = "ok", openStreams: Int? = nil) {
+        self.status = status
+        self.openStreams = openStreams
+    }
 }
 
 /// Creating a token.

@@ -270,3 +270,74 @@ struct ServiceProcessTests {
         return false
     }
 }
+
+extension ServiceProcessTests {
+    /// `GET /health`'s count of open event streams.
+    func openStreams(_ client: ServiceClient) async throws -> Int {
+        let health = try await client.call(.GET, "/health") as! [String: Any]
+        return health["open_streams"] as? Int ?? -1
+    }
+
+    @Test(
+        "Streams end with their clients and with the server: 200 dropped streams leave none open; SIGTERM with 50 open exits within 5 s"
+    )
+    func streamsEnd() async throws {
+        let directory = try Scratch.directory()
+        let (server, port) = try await startServer(db: directory.appendingPathComponent("service.sqlite").path)
+        defer { server.kill() }
+        let url = "http://127.0.0.1:\(port)"
+        let client = try ServiceClient(url: url, token: Self.admin)
+        var specification = study(name: "streams", script: "sleep 60", budget: 4)
+        specification["lease_seconds"] = 600
+        try await client.call(.POST, "/v1/studies", json: specification)
+        // A job that stays open, so that its log stream and the study's result stream never end by themselves.
+        var job: Int? = nil
+        #expect(
+            try await waitUntil {
+                let answer =
+                    try await client.call(.POST, "/v1/pilots/acquire", json: ["pilot": "P", "slots": 1])
+                    as! [String: Any]
+                job = (answer["jobs"] as? [[String: Any]])?.first?["job"] as? Int
+                return job != nil
+            }
+        )
+        let job_ = try #require(job)
+        let paths = ["/v1/jobs/\(job_)/logs?follow=true", "/v1/studies/streams/results?follow=true"]
+
+        // 200 clients that open a stream and drop it after half a second.
+        await withTaskGroup(of: Void.self) { group in
+            for index in 0..<200 {
+                group.addTask {
+                    guard let stream = try? ServiceClient(url: url, token: Self.admin) else { return }
+                    _ = try? await stream.send(.GET, paths[index % 2], timeout: 0.5) { _ in }
+                }
+            }
+        }
+        #expect(try await waitUntil(seconds: 15) { try await openStreams(client) == 0 })
+
+        // 50 streams left open, then SIGTERM.
+        var open: [Task<Void, Never>] = []
+        for index in 0..<50 {
+            open.append(
+                Task {
+                    guard let stream = try? ServiceClient(url: url, token: Self.admin) else { return }
+                    _ = try? await stream.send(.GET, paths[index % 2]) { _ in }
+                }
+            )
+        }
+        var seen = 0
+        #expect(
+            try await waitUntil(seconds: 15) {
+                seen = try await openStreams(client)
+                return seen == 50
+            },
+            "open streams: \(seen)"
+        )
+        let start = Date()
+        server.kill(SIGTERM)
+        #expect(try await waitUntil(seconds: 10) { !server.process.isRunning })
+        let elapsed = Date().timeIntervalSince(start)
+        #expect(elapsed < 5, "the server took \(elapsed) s to stop")
+        for task in open { task.cancel() }
+    }
+}

@@ -231,6 +231,7 @@ struct PilotProtocolTests {
                 json: ["pilot": "P", "lines": [["stream": "video", "text": "x"]]]
             )
         }
+        await expectStatus(403) { try await pilots.call(.GET, "/v1/jobs/\(job)/logs") }
         let listed = try await admin.call(.GET, "/v1/jobs/\(job)/logs") as! [String: Any]
         #expect((listed["lines"] as! [[String: Any]]).map { $0["text"] as! String } == ["event 1", "warn"])
         #expect(listed["finished"] as? Bool == false)

@@ -1,9 +1,11 @@
 import Foundation
 import Hummingbird
 import Logging
+import ServiceLifecycle
 import Store
 import Studies
 import StudyModel
+import Synchronization
 import Wire
 
 /// The HTTP routes of the service: a thin layer that authenticates, decodes, calls the
@@ -14,6 +16,8 @@ struct APIRoutes: Sendable {
     let maxBodyBytes: Int
     /// Seconds between polls of a followed log.
     let followInterval: Double
+    /// The event streams open now.
+    let streams = StreamGauge()
 
     /// The paths served, for the OpenAPI document's test: method and path template.
     static let endpoints: [(method: String, path: String)] = [
@@ -37,7 +41,8 @@ struct APIRoutes: Sendable {
     }
 
     func register(on router: Router<BasicRequestContext>) {
-        router.get("/health") { _, _ in try json(HealthResponse()) }
+        let streams = self.streams
+        router.get("/health") { _, _ in try json(HealthResponse(openStreams: streams.count)) }
         router.get("/openapi.json") { _, _ in
             guard let url = Bundle.module.url(forResource: "openapi", withExtension: "json"),
                 let data = try? Data(contentsOf: url)
@@ -191,8 +196,13 @@ struct APIRoutes: Sendable {
     }
 
     /// The one way the service streams: send the events of `first`, then poll `next` with the id
-    /// of the last event sent every `followInterval` while a batch brings none (a comment line every
-    /// 15 s keeps idle connections open), until a batch `isLast`; then `event: end`.
+    /// of the last event sent every `followInterval` while a batch brings none, until a batch
+    /// `isLast`; then `event: end`.
+    ///
+    /// A stream never outlives its client or the server: while idle it writes a comment line every
+    /// ``keepAliveSeconds`` (a client that went away makes that write fail, which ends the stream and
+    /// frees its task), and a graceful shutdown (SIGTERM) cancels it, so the server does not wait
+    /// for streams that would never end on their own.
     func eventStream<Batch: Sendable>(
         after: Int64,
         first: Batch,
@@ -202,37 +212,49 @@ struct APIRoutes: Sendable {
         end: String
     ) -> Response {
         let interval = followInterval
+        let keepAlive = Self.keepAliveSeconds
         return Response(
             status: .ok,
             headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"],
-            body: ResponseBody { writer in
-                var batch = first
-                var cursor = after
-                var idle = 0.0
-                while true {
-                    let sent = try events(batch)
-                    for event in sent {
-                        try await writer.write(ByteBuffer(string: event.text))
-                        cursor = event.id
-                    }
-                    if isLast(batch) { break }
-                    if sent.isEmpty {
-                        try await Task.sleep(nanoseconds: UInt64(interval * 1e9))
-                        idle += interval
-                        if idle >= 15 {
-                            try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
+            body: ResponseBody { [streams] writer in
+                streams.opened()
+                defer { streams.closed() }
+                let stopping = StreamStop()
+                let ended = try await withGracefulShutdownHandler {
+                    var batch = first
+                    var cursor = after
+                    var idle = 0.0
+                    while true {
+                        let sent = try events(batch)
+                        for event in sent {
+                            try await writer.write(ByteBuffer(string: event.text))
+                            cursor = event.id
+                        }
+                        if isLast(batch) { return true }
+                        if sent.isEmpty {
+                            try await Task.sleep(nanoseconds: UInt64(interval * 1e9))
+                            idle += interval
+                            if idle >= keepAlive {
+                                try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
+                                idle = 0
+                            }
+                        } else {
                             idle = 0
                         }
-                    } else {
-                        idle = 0
+                        if stopping.requested || Task.isCancelled { return false }
+                        batch = try await next(cursor)
                     }
-                    batch = try await next(cursor)
+                } onGracefulShutdown: {
+                    stopping.request()
                 }
-                try await writer.write(ByteBuffer(string: "event: end\ndata: \(end)\n\n"))
+                if ended { try await writer.write(ByteBuffer(string: "event: end\ndata: \(end)\n\n")) }
                 try await writer.finish(nil)
             }
         )
     }
+
+    /// Seconds of silence after which a stream writes a comment line.
+    static let keepAliveSeconds = 2.0
 
     // MARK: Plumbing
 
@@ -373,4 +395,19 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return try serviceError.response(from: request, context: context)
         }
     }
+}
+
+/// Set when the server begins a graceful shutdown: streams end at their next poll.
+final class StreamStop: Sendable {
+    private let flag = Mutex(false)
+    var requested: Bool { flag.withLock { $0 } }
+    func request() { flag.withLock { $0 = true } }
+}
+
+/// The number of event streams open, for `GET /health` (and the test that dropped streams end).
+final class StreamGauge: Sendable {
+    private let value = Mutex(0)
+    var count: Int { value.withLock { $0 } }
+    func opened() { value.withLock { $0 += 1 } }
+    func closed() { value.withLock { $0 -= 1 } }
 }
