@@ -37,23 +37,68 @@ public struct StudyReport: Sendable {
     /// The reference point used for hypervolume (optimiser frame): the study's, or inferred from the front.
     public var reference: [Double]? {
         if let given = specification.minimizedReference { return given }
-        let front = paretoTrials.compactMap { n in
-            trials.first { $0.number == n }?.outputs.flatMap(specification.minimizedObjectives)
+        let members = Set(paretoTrials)
+        let front = trials.filter { members.contains($0.number) }.compactMap {
+            $0.outputs.flatMap(specification.minimizedObjectives)
         }
         return front.isEmpty ? nil : ReferencePoint.inferred(from: front)
     }
 
-    /// Hypervolume after each completed trial (trial order): `(trials so far, hypervolume)`.
+    /// Hypervolume after each trial (trial order): `(trials so far, hypervolume)`.
     public var hypervolumeHistory: [(trials: Int, hypervolume: Double)] {
-        guard let reference else { return [] }
-        var rows: [[Double]] = []
+        hypervolumeHistory(maximumPoints: trials.count)
+    }
+
+    /// Hypervolume after about `maximumPoints` evenly spaced trial counts (and the last): the
+    /// running front is kept incrementally, and the hypervolume recomputed only where it changed.
+    ///
+    /// - Complexity: `O(n f)` dominance checks for `n` trials and a front of `f` points, plus one
+    ///   hypervolume per sampled count at which the front changed.
+    public func hypervolumeHistory(maximumPoints: Int) -> [(trials: Int, hypervolume: Double)] {
+        guard let reference, !trials.isEmpty else { return [] }
+        let stride = max(1, (trials.count + max(maximumPoints, 1) - 1) / max(maximumPoints, 1))
+        var front: [[Double]] = []
+        var changed = false
+        var current = 0.0
         var history: [(Int, Double)] = []
         for (index, trial) in trials.enumerated() {
-            if isFeasible(trial), let y = trial.outputs.flatMap(specification.minimizedObjectives) { rows.append(y) }
-            let hv = rows.isEmpty ? 0 : ((try? Hypervolume.of(PointSet(rows: rows), reference: reference)) ?? 0)
-            history.append((index + 1, hv))
+            if isFeasible(trial), let y = trial.outputs.flatMap(specification.minimizedObjectives),
+                !front.contains(where: { Self.weaklyDominates($0, y) })
+            {
+                front.removeAll { Self.weaklyDominates(y, $0) }
+                front.append(y)
+                changed = true
+            }
+            let count = index + 1
+            guard count % stride == 0 || count == trials.count else { continue }
+            if changed {
+                current = front.isEmpty ? 0 : ((try? Hypervolume.of(PointSet(rows: front), reference: reference)) ?? 0)
+                changed = false
+            }
+            history.append((count, current))
         }
         return history
+    }
+
+    static func weaklyDominates(_ a: [Double], _ b: [Double]) -> Bool {
+        for k in a.indices where a[k] > b[k] { return false }
+        return true
+    }
+
+    /// The plotted points: completed trials with every objective, in trial order.
+    public var plottedTrials: [TrialRecord] {
+        trials.filter { $0.state == .completed && $0.outputs.flatMap(specification.minimizedObjectives) != nil }
+    }
+
+    /// Pareto rank of each of `points` among the feasible ones (0 for the front); -1 when infeasible.
+    public func paretoRanks(_ points: [TrialRecord]) -> [Int] {
+        var ranks = [Int](repeating: -1, count: points.count)
+        let feasible = points.indices.filter { isFeasible(points[$0]) }
+        guard !feasible.isEmpty,
+            let set = try? PointSet(rows: feasible.map { specification.minimizedObjectives(points[$0].outputs!)! })
+        else { return ranks }
+        for (k, rank) in NondominatedSorting.ranks(set).enumerated() { ranks[feasible[k]] = rank }
+        return ranks
     }
 
     /// Output names: objectives first, then the others alphabetically.
@@ -66,6 +111,7 @@ public struct StudyReport: Sendable {
     /// One row per trial: number, state, attempts, parameters, outputs, feasibility, Pareto membership.
     public var table: (header: [String], rows: [[String]]) {
         let front = Set(paretoTrials)
+        let outputNames = self.outputNames  // once: it reads every trial
         let header =
             ["trial", "state", "attempts"] + specification.parameters.map(\.name) + outputNames + [
                 "feasible", "pareto", "error",
