@@ -97,13 +97,22 @@ let package = Package(
         .target(
             name: "Server",
             dependencies: [
-                "BayesianOptimization", "CTokenDigest", "Engine", "Pareto", "Store", "Studies", "StudyModel", "Wire",
+                "BayesianOptimization", "CTokenDigest", "DashboardAssets", "Engine", "Pareto", "Store", "Studies",
+                "StudyModel", "Wire",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             resources: [.copy("Resources/openapi.json")]
+        ),
+        // The dashboard's page, script and style sheet, compiled into the binary.
+        .target(
+            name: "DashboardAssets",
+            resources: [
+                .embedInCode("Assets/index.html"), .embedInCode("Assets/dashboard.js"),
+                .embedInCode("Assets/dashboard.css"),
+            ]
         ),
         .target(
             name: "Pilot",
@@ -168,6 +177,7 @@ let package = Package(
         .testTarget(name: "ParetoTests", dependencies: ["Pareto", "Sampling"]),
         .testTarget(name: "ProblemsTests", dependencies: ["Problems"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "CSQLite"]),
+        .testTarget(name: "StudyModelTests", dependencies: ["StudyModel"]),
         .testTarget(name: "LimitsTests", dependencies: ["Limits", "Sampling"]),
         .testTarget(name: "ActiveLearningTests", dependencies: ["ActiveLearning", "Benchmarking", "Problems"]),
         .testTarget(

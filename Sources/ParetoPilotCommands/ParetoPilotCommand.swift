@@ -13,7 +13,8 @@ public struct ParetoPilotCommand: AsyncParsableCommand {
             """,
         version: version,
         subcommands: [
-            OptimizeCommand.self, StudyCommand.self, ServeCommand.self, PilotCommand.self, TokenCommand.self,
+            OptimizeCommand.self, StudyCommand.self, ServeCommand.self, DashboardCommand.self, PilotCommand.self,
+            TokenCommand.self,
             ProvisionCommand.self,
             HypervolumeCommand.self, LimitsCommand.self, ExcursionCommand.self, BenchCommand.self,
         ]

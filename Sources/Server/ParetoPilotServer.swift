@@ -15,6 +15,9 @@ public struct ServerConfiguration: Sendable {
     public var maxBodyBytes: Int
     /// Seconds between polls of a followed log.
     public var followInterval: Double
+    /// Serve the file for reading only (`paretopilot dashboard`): every request that would change
+    /// it is refused, no candidates are generated and no lease is reaped.
+    public var readOnly: Bool
 
     public init(
         host: String = "127.0.0.1",
@@ -22,7 +25,8 @@ public struct ServerConfiguration: Sendable {
         databasePath: String,
         reapInterval: Double = 1,
         maxBodyBytes: Int = 4 << 20,
-        followInterval: Double = 0.25
+        followInterval: Double = 0.25,
+        readOnly: Bool = false
     ) {
         self.host = host
         self.port = port
@@ -30,6 +34,7 @@ public struct ServerConfiguration: Sendable {
         self.reapInterval = reapInterval
         self.maxBodyBytes = maxBodyBytes
         self.followInterval = followInterval
+        self.readOnly = readOnly
     }
 }
 
@@ -55,19 +60,22 @@ public struct ParetoPilotServer: Sendable {
         let router = Router(context: BasicRequestContext.self)
         router.add(middleware: ErrorMiddleware(logger: logger))
         router.add(middleware: LogRequestsMiddleware(.debug))
+        if configuration.readOnly { router.add(middleware: ReadOnlyMiddleware()) }
+        DashboardRoutes().register(on: router)
         APIRoutes(
             coordinator: coordinator,
             maxBodyBytes: configuration.maxBodyBytes,
             followInterval: configuration.followInterval
         ).register(on: router)
-        await coordinator.start()
+        if !configuration.readOnly { await coordinator.start() }
         let app = Application(
             router: router,
             configuration: .init(
                 address: .hostname(configuration.host, port: configuration.port),
                 serverName: "paretopilot"
             ),
-            services: [LeaseReaper(coordinator: coordinator, interval: configuration.reapInterval)],
+            services: configuration.readOnly
+                ? [] : [LeaseReaper(coordinator: coordinator, interval: configuration.reapInterval)],
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
             logger: logger
         )

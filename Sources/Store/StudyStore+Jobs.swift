@@ -285,6 +285,16 @@ extension StudyStore {
         return summaries
     }
 
+    /// Every open (leased or running) attempt of every study, by job id.
+    public func openAttemptRecords() throws(StoreError) -> [AttemptRecord] {
+        let ids = try connection.query(
+            "SELECT id FROM attempts WHERE state IN ('leased', 'running') ORDER BY id"
+        ).compactMap { $0[0].integer }
+        var records: [AttemptRecord] = []
+        for id in ids { records.append(try attemptRecord(id)) }
+        return records
+    }
+
     /// The attempts of one trial, oldest first.
     public func attempts(trial: Int64) throws(StoreError) -> [AttemptRecord] {
         let ids = try connection.query(

@@ -15,6 +15,15 @@ public struct TokenRecord: Sendable, Equatable {
     public var study: Int64?
     public var name: String
     public var revoked: Bool
+
+    public init(id: Int64, digest: String, role: TokenRole, study: Int64?, name: String, revoked: Bool) {
+        self.id = id
+        self.digest = digest
+        self.role = role
+        self.study = study
+        self.name = name
+        self.revoked = revoked
+    }
 }
 
 extension StudyStore {

@@ -40,7 +40,7 @@ public struct TrialRecord: Sendable, Equatable {
 public final class StudyStore {
     let connection: SQLiteConnection
     /// The schema version this build writes.
-    public static let schemaVersion = 5
+    public static let schemaVersion = 6
 
     /// Opens or creates the store at `path`. A server passes `autoCheckpoint: false` and runs a
     /// ``WALCheckpointer``, so that no request waits for the log to be copied into the database.
@@ -178,6 +178,22 @@ public final class StudyStore {
                     SELECT 1 FROM events e WHERE e.trial_id = t.id AND e.kind = 'trial_failed')
                 ORDER BY t.updated_at, t.id;
             CREATE INDEX events_by_study ON events(study_id, kind, id);
+            """,
+            // Version 6: viewer tokens (read one study or all, nothing else; the dashboard's role).
+            6: """
+            CREATE TABLE tokens_v6 (
+                id INTEGER PRIMARY KEY,
+                digest TEXT NOT NULL UNIQUE,
+                role TEXT NOT NULL CHECK (role IN ('admin', 'client', 'pilot', 'viewer')),
+                study_id INTEGER REFERENCES studies(id),
+                name TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                revoked_at TEXT
+            );
+            INSERT INTO tokens_v6 (id, digest, role, study_id, name, created_at, revoked_at)
+                SELECT id, digest, role, study_id, name, created_at, revoked_at FROM tokens;
+            DROP TABLE tokens;
+            ALTER TABLE tokens_v6 RENAME TO tokens;
             """,
         ]
         for version in (Int(current) + 1)...max(Int(current) + 1, Self.schemaVersion)
@@ -418,6 +434,14 @@ public final class StudyStore {
             """,
             [.integer(study), .integer(after), .integer(Int64(limit))]
         ).map { ($0[0].integer ?? 0, $0[1].integer ?? 0) }
+    }
+
+    /// The sequence number of a study's latest result (0 when it has none).
+    public func latestResultSequence(study: Int64) throws(StoreError) -> Int64 {
+        try connection.query(
+            "SELECT COALESCE(MAX(id), 0) FROM events WHERE study_id = ? AND kind IN ('trial_completed', 'trial_failed')",
+            [.integer(study)]
+        )[0][0].integer ?? 0
     }
 
     /// Fails every attempt left running (by a process that died) so their trials can be retried.

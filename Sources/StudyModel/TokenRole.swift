@@ -6,4 +6,6 @@ public enum TokenRole: String, NamedCases {
     case client
     /// Acquire jobs, heartbeat, stream logs and report results.
     case pilot
+    /// Read one study, or every study, and nothing else: the dashboard's role.
+    case viewer
 }

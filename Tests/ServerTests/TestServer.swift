@@ -17,7 +17,8 @@ struct TestServer {
     static func start(
         path: String? = nil,
         reapInterval: Double = 0.2,
-        maxBodyBytes: Int = 1 << 20
+        maxBodyBytes: Int = 1 << 20,
+        readOnly: Bool = false
     ) async throws
         -> TestServer
     {
@@ -32,7 +33,8 @@ struct TestServer {
                 databasePath: path,
                 reapInterval: reapInterval,
                 maxBodyBytes: maxBodyBytes,
-                followInterval: 0.05
+                followInterval: 0.05,
+                readOnly: readOnly
             ),
             logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
         )

@@ -12,7 +12,9 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: """
             The first start creates an admin token: the one in PARETOPILOT_ADMIN_TOKEN if set, else a \
             new one printed once. Create other tokens with 'paretopilot token create'. SIGTERM or \
-            SIGINT stops the server gracefully. The API is described at GET /openapi.json.
+            SIGINT stops the server gracefully. The API is described at GET /openapi.json; the \
+            dashboard is at /, and the URL printed at start opens it with a viewer token that lasts \
+            until the server stops.
             """
     )
 
@@ -63,8 +65,14 @@ struct ServeCommand: AsyncParsableCommand {
             throw ExitCode(2)
         }
         let host = self.host
+        let viewer = await server.coordinator.sessionViewerToken()
         try await server.run { port in
             print("listening on http://\(host):\(port)")
+            // The fragment never reaches the server (browsers do not send it), so no request log
+            // holds the token; it lives in memory until the server stops.
+            print(
+                "dashboard (read-only, until this server stops): \(DashboardCommand.url(host: host, port: port))#token=\(viewer)"
+            )
             fflush(nil)
         }
     }

@@ -17,17 +17,17 @@ struct TokenCommand: AsyncParsableCommand {
             abstract: "Create a token in the service's database and print its secret (shown once).",
             discussion: """
                 Roles: admin (everything), client (ask/tell and read; with --study, one study only), \
-                pilot (acquire and run jobs). The server picks new tokens up at once.
+                pilot (acquire and run jobs) or viewer (read, as the dashboard does). The server picks new tokens up at once.
                 """
         )
 
         @Option(help: "The service's SQLite file.")
         var db: String
 
-        @Option(help: "admin, client or pilot.")
+        @Option(help: "admin, client, pilot or viewer.")
         var role: String
 
-        @Option(help: "For a client token: the one study (name or id) it may use.")
+        @Option(help: "For a client or viewer token: the one study (name or id) it may use.")
         var study: String?
 
         @Option(help: "A label for logs.")
@@ -35,7 +35,7 @@ struct TokenCommand: AsyncParsableCommand {
 
         func run() async throws {
             guard let role = TokenRole(rawValue: role) else {
-                printError("error: --role must be admin, client or pilot")
+                printError("error: --role must be admin, client, pilot or viewer, got '\(role)'")
                 throw ExitCode(2)
             }
             do {

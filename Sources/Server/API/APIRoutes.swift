@@ -28,6 +28,7 @@ struct APIRoutes: Sendable {
         ("GET", "/v1/studies/{study}/history"), ("POST", "/v1/pilots/acquire"), ("POST", "/v1/jobs/{job}/heartbeat"),
         ("POST", "/v1/jobs/{job}/logs"), ("GET", "/v1/jobs/{job}/logs"), ("POST", "/v1/jobs/{job}/complete"),
         ("POST", "/v1/jobs/{job}/release"), ("GET", "/v1/work"), ("GET", "/v1/studies/{study}/results"),
+        ("GET", "/v1/studies/{study}/dashboard"), ("GET", "/v1/pilots"),
     ]
 
     /// The methods a concrete path takes, by matching the path templates.
@@ -79,6 +80,14 @@ struct APIRoutes: Sendable {
                 try await coordinator.ask(caller, try context.parameters.require("study"), count: body.count ?? 1)
             )
         }
+        v1.get("studies/:study/dashboard") { request, context in
+            try json(
+                try await coordinator.dashboard(try await caller(request), try context.parameters.require("study"))
+            )
+        }
+        v1.get("pilots") { request, _ in
+            try json(try await coordinator.pilots(try await caller(request)))
+        }
         v1.get("studies/:study/trials") { request, context in
             try json(try await coordinator.trials(try await caller(request), try context.parameters.require("study")))
         }
@@ -110,8 +119,21 @@ struct APIRoutes: Sendable {
             let lastEventID = request.headers.first { $0.name.canonicalName == "last-event-id" }.flatMap {
                 Int64($0.value)
             }
-            guard let after = lastEventID ?? Int64(request.uri.queryParameters.get("after") ?? "0"), after >= 0 else {
-                throw ServiceError(.badRequest, "after must be a non-negative sequence number", field: "after")
+            let given = request.uri.queryParameters.get("after")
+            let after: Int64
+            if let lastEventID {
+                after = lastEventID
+            } else if given == "latest" {
+                after = try await coordinator.latestResultSequence(caller, study)
+            } else {
+                guard let parsed = Int64(given ?? "0"), parsed >= 0 else {
+                    throw ServiceError(
+                        .badRequest,
+                        "after must be a non-negative sequence number or 'latest'",
+                        field: "after"
+                    )
+                }
+                after = parsed
             }
             let first = try await coordinator.results(caller, study, after: after)
             guard follow else { return try json(first) }

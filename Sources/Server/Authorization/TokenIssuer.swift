@@ -6,15 +6,15 @@ public enum TokenIssuer {
     /// Stores a new token and returns its secret, which is not kept anywhere else.
     /// - Parameters:
     ///   - path: The service's SQLite file.
-    ///   - role: `admin`, `client` or `pilot`.
-    ///   - study: For a client token, the name or id of the one study it may use.
+    ///   - role: `admin`, `client`, `pilot` or `viewer`.
+    ///   - study: For a client or viewer token, the name or id of the one study it may use.
     ///   - name: A label shown in logs.
     public static func create(path: String, role: TokenRole, study: String?, name: String?) throws -> String {
         let store = try StudyStore(path: path)
         var studyID: Int64? = nil
         if let study {
-            guard role == .client else {
-                throw ServiceError(.invalidValue, "only client tokens are bound to a study", field: "study")
+            guard role == .client || role == .viewer else {
+                throw ServiceError(.invalidValue, "only client and viewer tokens are bound to a study", field: "study")
             }
             guard let found = try store.studies().first(where: { $0.name == study || String($0.id) == study }) else {
                 throw ServiceError(.notFound, "no study '\(study)' in '\(path)'", field: "study")

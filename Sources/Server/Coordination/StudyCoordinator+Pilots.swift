@@ -17,6 +17,11 @@ extension StudyCoordinator {
             throw ServiceError(.invalidValue, "slots must be between 1 and 1000", field: "slots")
         }
         let offer = request.resources ?? PilotResources()
+        pilotSightings[request.pilot] = PilotSighting(
+            lastSeen: Date().timeIntervalSince1970,
+            slots: slots,
+            resources: request.resources
+        )
         if let cores = offer.cores, cores < 0 {
             throw ServiceError(.invalidValue, "resources.cores must not be negative", field: "resources.cores")
         }
@@ -160,6 +165,7 @@ extension StudyCoordinator {
     /// Extends a job's lease; the reply says `kill` when the job is no longer the pilot's to run.
     func heartbeat(_ caller: Caller, job: Int64, pilot: String) throws -> HeartbeatResponse {
         let (attempt, runtime) = try pilotAttempt(caller, job: job, pilot: pilot)
+        pilotSightings[pilot, default: PilotSighting()].lastSeen = Date().timeIntervalSince1970
         guard attempt.state.isOpen else {
             return HeartbeatResponse(command: .kill, reason: attempt.error ?? "the job is \(attempt.state.rawValue)")
         }
@@ -188,7 +194,7 @@ extension StudyCoordinator {
         // Pilots write logs but do not read them: one pilot token serves every pilot of a site,
         // so reading would let any pilot see every study's output.
         let attempt = try store.attemptRecord(job)
-        try requireStudyAccess(caller, attempt.studyID)
+        try requireReadAccess(caller, attempt.studyID)
         return LogsResponse(lines: try store.logs(attempt: job, after: after), finished: !attempt.state.isOpen)
     }
 
@@ -252,5 +258,104 @@ extension StudyCoordinator {
             logger.error("reaping expired leases failed", metadata: ["error": "\(error)"])
             return 0
         }
+    }
+}
+
+/// What the server last heard from a pilot.
+struct PilotSighting: Sendable {
+    var lastSeen: Double?
+    var slots: Int?
+    var resources: PilotResources?
+}
+
+extension StudyCoordinator {
+    /// The pilots heard from since the server started, and every pilot that holds a job, with
+    /// the jobs it holds (admins and unbound clients and viewers; a bound token sees its study's
+    /// jobs only).
+    func pilots(_ caller: Caller) throws -> PilotsResponse {
+        try require(caller, .client, .viewer)
+        var leases: [String: [PilotsResponse.Lease]] = [:]
+        for attempt in try store.openAttemptRecords() {
+            guard let worker = attempt.worker, caller.study == nil || caller.study == attempt.studyID else { continue }
+            leases[worker, default: []].append(
+                PilotsResponse.Lease(
+                    job: attempt.id,
+                    study: engine.runtimes[attempt.studyID]?.name ?? "\(attempt.studyID)",
+                    trial: attempt.trialNumber,
+                    state: attempt.state.rawValue,
+                    leaseExpiresAt: attempt.leaseExpiresAt
+                )
+            )
+        }
+        let names = caller.study == nil ? Set(pilotSightings.keys).union(leases.keys) : Set(leases.keys)
+        return PilotsResponse(
+            pilots: names.sorted().map { name in
+                let seen = pilotSightings[name]
+                return PilotsResponse.Pilot(
+                    name: name,
+                    lastSeen: seen?.lastSeen,
+                    slots: seen?.slots,
+                    resources: seen?.resources,
+                    leases: leases[name] ?? []
+                )
+            }
+        )
+    }
+
+    /// What the dashboard draws for a study: the completed trials' objectives and parameters with
+    /// their axes, feasibility, Pareto ranks, and the hypervolume history.
+    func dashboard(_ caller: Caller, _ key: String) throws -> StudyDashboard {
+        let runtime = try resolve(key)
+        try requireReadAccess(caller, runtime.id)
+        let specification = runtime.specification
+        let report = StudyReport(specification: specification, trials: try store.trials(study: runtime.id))
+        let points = report.plottedTrials
+        let objectives = specification.objectives.map { objective in
+            let values = points.map { $0.outputs?[objective.name] ?? .nan }
+            return StudyDashboard.Series(
+                name: objective.name,
+                direction: objective.direction,
+                axis: .fitted(to: values),
+                values: values
+            )
+        }
+        let parameters = specification.parameters.enumerated().map { j, parameter in
+            let encoded = { points.map { $0.parameters[j] } }
+            switch parameter.domain {
+            case .real(let lower, let upper, let scale):
+                let values = points.map { point -> Double in
+                    if case .number(let v) = specification.decode(point.parameters)[parameter.name] { return v }
+                    return .nan
+                }
+                let axis: PlotAxis =
+                    scale == .log && lower > 0
+                    ? .logarithmic(lower: lower, upper: upper) : .linear(lower: lower, upper: upper)
+                return StudyDashboard.Series(name: parameter.name, axis: axis, values: values)
+            case .integer(let lower, let upper):
+                return StudyDashboard.Series(
+                    name: parameter.name,
+                    axis: .linear(lower: lower, upper: upper),
+                    values: encoded().map { $0.rounded() }
+                )
+            case .categorical(let choices):
+                let ticks = choices.enumerated().map { PlotAxis.Tick(value: Double($0.offset), label: $0.element) }
+                let axis = PlotAxis(scale: .linear, lower: -0.5, upper: Double(choices.count) - 0.5, ticks: ticks)
+                return StudyDashboard.Series(name: parameter.name, choices: choices, axis: axis, values: encoded())
+            }
+        }
+        let history = report.hypervolumeHistory(maximumPoints: 400).map {
+            StudyDashboard.HypervolumePoint(trials: $0.trials, hypervolume: $0.hypervolume)
+        }
+        return StudyDashboard(
+            study: runtime.name,
+            trials: points.map(\.number),
+            feasible: points.map { report.isFeasible($0) },
+            ranks: report.paretoRanks(points),
+            objectives: objectives,
+            parameters: parameters,
+            hypervolume: history,
+            hypervolumeAxis: .fitted(to: [0] + history.map(\.hypervolume), allowLog: false),
+            trialsAxis: .linear(lower: 0, upper: Double(max(report.trials.count, 1)))
+        )
     }
 }

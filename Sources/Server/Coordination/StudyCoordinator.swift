@@ -32,6 +32,8 @@ public actor StudyCoordinator {
     let checkpointer: WALCheckpointer
     /// When each pilot's unstarted leases were last looked for (at most every 5 s per pilot).
     var staleLeaseChecks: [String: Double] = [:]
+    /// What each pilot last offered and when it was last heard from (since the server started).
+    var pilotSightings: [String: PilotSighting] = [:]
 
     /// Opens (or creates) the database and loads its studies and tokens.
     public init(path: String, logger: Logger) throws {
@@ -57,6 +59,22 @@ public actor StudyCoordinator {
     }
 
     // MARK: Tokens
+
+    /// A new viewer token that lives in memory only, until the server stops: the one `serve` and
+    /// `dashboard` print in the dashboard's URL. Returns the secret.
+    public func sessionViewerToken() -> String {
+        let secret = TokenDigest.newSecret()
+        let digest = TokenDigest.digest(secret)
+        tokens[digest] = TokenRecord(
+            id: -1,
+            digest: digest,
+            role: .viewer,
+            study: nil,
+            name: "dashboard",
+            revoked: false
+        )
+        return secret
+    }
 
     /// Makes sure an admin token exists: the one in `environmentSecret` if given (stored if new),
     /// else a new one when there is none. Returns a newly generated secret, to be shown once.
@@ -96,8 +114,8 @@ public actor StudyCoordinator {
         let role = request.role
         var study: Int64? = nil
         if let key = request.study {
-            guard role == .client else {
-                throw ServiceError(.invalidValue, "only client tokens are bound to a study", field: "study")
+            guard role == .client || role == .viewer else {
+                throw ServiceError(.invalidValue, "only client and viewer tokens are bound to a study", field: "study")
             }
             study = try engine.runtime(key).id
         }
@@ -123,6 +141,14 @@ public actor StudyCoordinator {
         }
     }
 
+    /// Checks that a client or viewer may read `study`.
+    func requireReadAccess(_ caller: Caller, _ study: Int64) throws(ServiceError) {
+        try require(caller, .client, .viewer)
+        if let bound = caller.study, bound != study {
+            throw ServiceError(.forbidden, "this token is bound to another study")
+        }
+    }
+
     // MARK: Studies
 
     func resolve(_ key: String) throws(EngineError) -> StudyRuntime { try engine.runtime(key) }
@@ -141,7 +167,7 @@ public actor StudyCoordinator {
     }
 
     func studies(_ caller: Caller) throws -> [StudySummary] {
-        try require(caller, .client)
+        try require(caller, .client, .viewer)
         return try rotation.sorted().filter { caller.study == nil || caller.study == $0 }.compactMap {
             guard let runtime = engine.runtimes[$0] else { return nil }
             return try summary(runtime, includeSpecification: false)
@@ -150,7 +176,7 @@ public actor StudyCoordinator {
 
     func study(_ caller: Caller, _ key: String) throws -> StudySummary {
         let runtime = try resolve(key)
-        try requireStudyAccess(caller, runtime.id)
+        try requireReadAccess(caller, runtime.id)
         return try summary(runtime, includeSpecification: true)
     }
 
@@ -345,7 +371,7 @@ public actor StudyCoordinator {
 
     func trials(_ caller: Caller, _ key: String) throws -> [TrialPayload] {
         let runtime = try resolve(key)
-        try requireStudyAccess(caller, runtime.id)
+        try requireReadAccess(caller, runtime.id)
         let open = try store.openAttempts(study: runtime.id)
         let summaries = try store.attemptSummaries(study: runtime.id)
         let report = StudyReport(specification: runtime.specification, trials: try store.trials(study: runtime.id))
@@ -369,7 +395,7 @@ public actor StudyCoordinator {
     /// the study has no more trials to run.
     func results(_ caller: Caller, _ key: String, after: Int64) throws -> ResultsResponse {
         let runtime = try resolve(key)
-        try requireStudyAccess(caller, runtime.id)
+        try requireReadAccess(caller, runtime.id)
         let events = try store.results(study: runtime.id, after: after)
         var byID: [Int64: TrialRecord] = [:]
         for trial in try store.trials(ids: events.map(\.trial)) { byID[trial.id] = trial }
@@ -389,9 +415,16 @@ public actor StudyCoordinator {
         )
     }
 
+    /// The sequence number of the study's latest result: `after=latest` follows only what comes next.
+    func latestResultSequence(_ caller: Caller, _ key: String) throws -> Int64 {
+        let runtime = try resolve(key)
+        try requireReadAccess(caller, runtime.id)
+        return try store.latestResultSequence(study: runtime.id)
+    }
+
     func front(_ caller: Caller, _ key: String) throws -> FrontResponse {
         let runtime = try resolve(key)
-        try requireStudyAccess(caller, runtime.id)
+        try requireReadAccess(caller, runtime.id)
         let report = StudyReport(specification: runtime.specification, trials: try store.trials(study: runtime.id))
         let members = Set(report.paretoTrials)
         let trials = report.trials.filter { members.contains($0.number) }.map {
@@ -412,7 +445,7 @@ public actor StudyCoordinator {
 
     func history(_ caller: Caller, _ key: String) throws -> [HistoryPoint] {
         let runtime = try resolve(key)
-        try requireStudyAccess(caller, runtime.id)
+        try requireReadAccess(caller, runtime.id)
         let report = StudyReport(specification: runtime.specification, trials: try store.trials(study: runtime.id))
         return report.hypervolumeHistory.map { HistoryPoint(trials: $0.trials, hypervolume: $0.hypervolume) }
     }

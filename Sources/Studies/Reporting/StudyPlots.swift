@@ -30,15 +30,11 @@ public struct StudyPlots: Sendable {
         let right = 20.0
         let top = 30.0
         let bottom = 50.0
-        let xRange: (Double, Double)
-        let yRange: (Double, Double)
+        let xAxis: PlotAxis
+        let yAxis: PlotAxis
 
-        func x(_ v: Double) -> Double {
-            left + (v - xRange.0) / max(xRange.1 - xRange.0, 1e-300) * (width - left - right)
-        }
-        func y(_ v: Double) -> Double {
-            height - bottom - (v - yRange.0) / max(yRange.1 - yRange.0, 1e-300) * (height - top - bottom)
-        }
+        func x(_ v: Double) -> Double { left + xAxis.position(v) * (width - left - right) }
+        func y(_ v: Double) -> Double { height - bottom - yAxis.position(v) * (height - top - bottom) }
 
         func axes(title: String, xLabel: String, yLabel: String) -> [String] {
             var out = [
@@ -47,17 +43,23 @@ public struct StudyPlots: Sendable {
                 "<text x=\"\(left)\" y=\"18\" font-size=\"14\">\(escape(title))</text>",
                 "<line x1=\"\(left)\" y1=\"\(height - bottom)\" x2=\"\(width - right)\" y2=\"\(height - bottom)\" stroke=\"black\"/>",
                 "<line x1=\"\(left)\" y1=\"\(top)\" x2=\"\(left)\" y2=\"\(height - bottom)\" stroke=\"black\"/>",
-                "<text x=\"\((left + width - right) / 2)\" y=\"\(height - 12)\" text-anchor=\"middle\">\(escape(xLabel))</text>",
-                "<text transform=\"translate(16,\((top + height - bottom) / 2)) rotate(-90)\" text-anchor=\"middle\">\(escape(yLabel))</text>",
+                "<text x=\"\((left + width - right) / 2)\" y=\"\(height - 12)\" text-anchor=\"middle\">\(escape(xLabel + (xAxis.scale == .log ? " (log)" : "")))</text>",
+                "<text transform=\"translate(16,\((top + height - bottom) / 2)) rotate(-90)\" text-anchor=\"middle\">\(escape(yLabel + (yAxis.scale == .log ? " (log)" : "")))</text>",
             ]
-            for k in 0...4 {
-                let vx = xRange.0 + (xRange.1 - xRange.0) * Double(k) / 4
-                let vy = yRange.0 + (yRange.1 - yRange.0) * Double(k) / 4
+            for tick in xAxis.ticks {
+                let px = x(tick.value)
                 out.append(
-                    "<text x=\"\(x(vx))\" y=\"\(height - bottom + 16)\" text-anchor=\"middle\">\(String(format: "%.3g", vx))</text>"
+                    "<line x1=\"\(px)\" y1=\"\(height - bottom)\" x2=\"\(px)\" y2=\"\(height - bottom + 4)\" stroke=\"black\"/>"
                 )
                 out.append(
-                    "<text x=\"\(left - 6)\" y=\"\(y(vy) + 4)\" text-anchor=\"end\">\(String(format: "%.3g", vy))</text>"
+                    "<text x=\"\(px)\" y=\"\(height - bottom + 16)\" text-anchor=\"middle\">\(escape(tick.label))</text>"
+                )
+            }
+            for tick in yAxis.ticks {
+                let py = y(tick.value)
+                out.append("<line x1=\"\(left - 4)\" y1=\"\(py)\" x2=\"\(left)\" y2=\"\(py)\" stroke=\"black\"/>")
+                out.append(
+                    "<text x=\"\(left - 6)\" y=\"\(py + 4)\" text-anchor=\"end\">\(escape(tick.label))</text>"
                 )
             }
             return out
@@ -68,12 +70,6 @@ public struct StudyPlots: Sendable {
         }
     }
 
-    private func range(_ values: [Double]) -> (Double, Double) {
-        guard let low = values.min(), let high = values.max() else { return (0, 1) }
-        let pad = high > low ? 0.05 * (high - low) : max(abs(high), 1) * 0.05
-        return (low - pad, high + pad)
-    }
-
     private func scatter(_ i: Int, _ j: Int) -> String {
         let objectives = report.specification.objectives
         let front = Set(report.paretoTrials)
@@ -82,7 +78,7 @@ public struct StudyPlots: Sendable {
             else { return nil }
             return (a, b, front.contains(trial.number), report.isFeasible(trial))
         }
-        let frame = Frame(xRange: range(points.map(\.0)), yRange: range(points.map(\.1)))
+        let frame = Frame(xAxis: .fitted(to: points.map(\.0)), yAxis: .fitted(to: points.map(\.1)))
         var out = frame.axes(
             title: "\(report.specification.name): \(points.count) trials, Pareto front in red",
             xLabel: "\(objectives[i].name) (\(objectives[i].direction.rawValue))",
@@ -103,8 +99,8 @@ public struct StudyPlots: Sendable {
     private func hypervolume() -> String {
         let history = report.hypervolumeHistory
         let frame = Frame(
-            xRange: (0, Double(max(history.count, 1))),
-            yRange: (0, max(history.map(\.hypervolume).max() ?? 1, 1e-300) * 1.05)
+            xAxis: .linear(lower: 0, upper: Double(max(history.count, 1))),
+            yAxis: .fitted(to: [0] + history.map(\.hypervolume), allowLog: false)
         )
         var out = frame.axes(
             title: "\(report.specification.name): hypervolume",

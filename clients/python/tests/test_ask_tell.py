@@ -23,8 +23,9 @@ def make_study(service, name: str = "asktell", **fields) -> paretopilot.Study:
 
 def test_health_and_studies(service):
     client = service.client()
-    assert client.health() == {"status": "ok"}
-    assert paretopilot.Client(service.url, token="").health() == {"status": "ok"}  # needs no token
+    assert client.health()["status"] == "ok"
+    assert client.health()["open_streams"] == 0
+    assert paretopilot.Client(service.url, token="").health()["status"] == "ok"  # needs no token
     make_study(service, "one")
     make_study(service, "two")
     assert [s.name for s in client.studies()] == ["one", "two"]

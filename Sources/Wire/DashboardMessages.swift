@@ -1,0 +1,140 @@
+import StudyModel
+
+/// `GET /v1/studies/{study}/dashboard`: what the dashboard draws, column by column, computed by the
+/// server (Pareto ranks, hypervolume history, axes) so that the browser only draws.
+///
+/// One entry per completed trial with every objective, in trial order, in every array.
+public struct StudyDashboard: Codable, Sendable {
+    /// One plotted quantity (an objective or a parameter): its values per point and its axis.
+    public struct Series: Codable, Sendable {
+        public var name: String
+        /// For objectives: minimize or maximize.
+        public var direction: StudySpecification.Objective.Direction?
+        /// For categorical parameters: the choices, whose indices the values are.
+        public var choices: [String]?
+        public var axis: PlotAxis
+        public var values: [Double]
+
+        public init(
+            name: String,
+            direction: StudySpecification.Objective.Direction? = nil,
+            choices: [String]? = nil,
+            axis: PlotAxis,
+            values: [Double]
+        ) {
+            self.name = name
+            self.direction = direction
+            self.choices = choices
+            self.axis = axis
+            self.values = values
+        }
+    }
+
+    /// The hypervolume after a number of trials.
+    public struct HypervolumePoint: Codable, Sendable, Equatable {
+        public var trials: Int
+        public var hypervolume: Double
+
+        public init(trials: Int, hypervolume: Double) {
+            self.trials = trials
+            self.hypervolume = hypervolume
+        }
+    }
+
+    public var study: String
+    /// Trial numbers of the points.
+    public var trials: [Int]
+    /// Whether each point satisfies every outcome constraint.
+    public var feasible: [Bool]
+    /// Pareto rank among the feasible points (0: the front, 1: the front once it is removed, ...);
+    /// -1 for infeasible points.
+    public var ranks: [Int]
+    public var objectives: [Series]
+    public var parameters: [Series]
+    /// Hypervolume against trials (every trial counted, completed or not), at most about 400 points.
+    public var hypervolume: [HypervolumePoint]
+    public var hypervolumeAxis: PlotAxis
+    public var trialsAxis: PlotAxis
+
+    enum CodingKeys: String, CodingKey {
+        case study, trials, feasible, ranks, objectives, parameters, hypervolume
+        case hypervolumeAxis = "hypervolume_axis"
+        case trialsAxis = "trials_axis"
+    }
+
+    public init(
+        study: String,
+        trials: [Int],
+        feasible: [Bool],
+        ranks: [Int],
+        objectives: [Series],
+        parameters: [Series],
+        hypervolume: [HypervolumePoint],
+        hypervolumeAxis: PlotAxis,
+        trialsAxis: PlotAxis
+    ) {
+        self.study = study
+        self.trials = trials
+        self.feasible = feasible
+        self.ranks = ranks
+        self.objectives = objectives
+        self.parameters = parameters
+        self.hypervolume = hypervolume
+        self.hypervolumeAxis = hypervolumeAxis
+        self.trialsAxis = trialsAxis
+    }
+}
+
+/// `GET /v1/pilots`: the pilots the server has heard from, with the jobs they hold.
+public struct PilotsResponse: Codable, Sendable {
+    /// A job a pilot holds.
+    public struct Lease: Codable, Sendable, Equatable {
+        public var job: Int64
+        public var study: String
+        public var trial: Int
+        /// `leased` (not started yet) or `running`.
+        public var state: String
+        /// Unix seconds.
+        public var leaseExpiresAt: Double?
+
+        enum CodingKeys: String, CodingKey {
+            case job, study, trial, state
+            case leaseExpiresAt = "lease_expires_at"
+        }
+
+        public init(job: Int64, study: String, trial: Int, state: String, leaseExpiresAt: Double?) {
+            self.job = job
+            self.study = study
+            self.trial = trial
+            self.state = state
+            self.leaseExpiresAt = leaseExpiresAt
+        }
+    }
+
+    public struct Pilot: Codable, Sendable {
+        public var name: String
+        /// Unix seconds of its last request (acquire or heartbeat) since the server started.
+        public var lastSeen: Double?
+        /// Slots and resources it offered when it last asked for work.
+        public var slots: Int?
+        public var resources: PilotResources?
+        public var leases: [Lease]
+
+        enum CodingKeys: String, CodingKey {
+            case name, slots, resources, leases
+            case lastSeen = "last_seen"
+        }
+
+        public init(name: String, lastSeen: Double?, slots: Int?, resources: PilotResources?, leases: [Lease]) {
+            self.name = name
+            self.lastSeen = lastSeen
+            self.slots = slots
+            self.resources = resources
+            self.leases = leases
+        }
+    }
+
+    public var pilots: [Pilot]
+
+    public init(pilots: [Pilot]) { self.pilots = pilots }
+}
