@@ -41,22 +41,24 @@ extension Matrix {
         a.elements.withUnsafeBufferPointer { pa in
             b.elements.withUnsafeBufferPointer { pb in
                 c.elements.withUnsafeMutableBufferPointer { pc in
-                    cblas_dgemm(
-                        CblasColMajor,
-                        transposeA.cblas,
-                        transposeB.cblas,
-                        Int32(m),
-                        Int32(n),
-                        Int32(k),
-                        alpha,
-                        pa.baseAddress,
-                        Int32(Swift.max(1, a.rows)),
-                        pb.baseAddress,
-                        Int32(Swift.max(1, b.rows)),
-                        beta,
-                        pc.baseAddress,
-                        Int32(Swift.max(1, c.rows))
-                    )
+                    withBLASLock {
+                        cblas_dgemm(
+                            CblasColMajor,
+                            transposeA.cblas,
+                            transposeB.cblas,
+                            Int32(m),
+                            Int32(n),
+                            Int32(k),
+                            alpha,
+                            pa.baseAddress,
+                            Int32(Swift.max(1, a.rows)),
+                            pb.baseAddress,
+                            Int32(Swift.max(1, b.rows)),
+                            beta,
+                            pc.baseAddress,
+                            Int32(Swift.max(1, c.rows))
+                        )
+                    }
                 }
             }
         }
@@ -93,20 +95,22 @@ extension Matrix {
         elements.withUnsafeBufferPointer { pa in
             x.withUnsafeBufferPointer { px in
                 y.withUnsafeMutableBufferPointer { py in
-                    cblas_dgemv(
-                        CblasColMajor,
-                        transposingSelf ? CblasTrans : CblasNoTrans,
-                        Int32(rows),
-                        Int32(columns),
-                        1.0,
-                        pa.baseAddress,
-                        Int32(Swift.max(1, rows)),
-                        px.baseAddress,
-                        1,
-                        0.0,
-                        py.baseAddress,
-                        1
-                    )
+                    withBLASLock {
+                        cblas_dgemv(
+                            CblasColMajor,
+                            transposingSelf ? CblasTrans : CblasNoTrans,
+                            Int32(rows),
+                            Int32(columns),
+                            1.0,
+                            pa.baseAddress,
+                            Int32(Swift.max(1, rows)),
+                            px.baseAddress,
+                            1,
+                            0.0,
+                            py.baseAddress,
+                            1
+                        )
+                    }
                 }
             }
         }
@@ -124,19 +128,21 @@ extension Matrix {
         if n == 0 || k == 0 { return result }
         elements.withUnsafeBufferPointer { pa in
             result.elements.withUnsafeMutableBufferPointer { pc in
-                cblas_dsyrk(
-                    CblasColMajor,
-                    CblasLower,
-                    transposingSelf ? CblasTrans : CblasNoTrans,
-                    Int32(n),
-                    Int32(k),
-                    1.0,
-                    pa.baseAddress,
-                    Int32(Swift.max(1, rows)),
-                    0.0,
-                    pc.baseAddress,
-                    Int32(n)
-                )
+                withBLASLock {
+                    cblas_dsyrk(
+                        CblasColMajor,
+                        CblasLower,
+                        transposingSelf ? CblasTrans : CblasNoTrans,
+                        Int32(n),
+                        Int32(k),
+                        1.0,
+                        pa.baseAddress,
+                        Int32(Swift.max(1, rows)),
+                        0.0,
+                        pc.baseAddress,
+                        Int32(n)
+                    )
+                }
             }
         }
         result.symmetrizeFromLower()
@@ -198,19 +204,21 @@ extension Matrix {
         if n == 0 { return }
         a.elements.withUnsafeBufferPointer { pa in
             c.elements.withUnsafeMutableBufferPointer { pc in
-                cblas_dsyrk(
-                    CblasColMajor,
-                    CblasLower,
-                    CblasNoTrans,
-                    Int32(n),
-                    Int32(a.columns),
-                    alpha,
-                    pa.baseAddress,
-                    Int32(n),
-                    beta,
-                    pc.baseAddress,
-                    Int32(n)
-                )
+                withBLASLock {
+                    cblas_dsyrk(
+                        CblasColMajor,
+                        CblasLower,
+                        CblasNoTrans,
+                        Int32(n),
+                        Int32(a.columns),
+                        alpha,
+                        pa.baseAddress,
+                        Int32(n),
+                        beta,
+                        pc.baseAddress,
+                        Int32(n)
+                    )
+                }
             }
         }
     }
@@ -233,21 +241,23 @@ extension Matrix {
         s.elements.withUnsafeBufferPointer { ps in
             b.elements.withUnsafeBufferPointer { pb in
                 c.elements.withUnsafeMutableBufferPointer { pc in
-                    cblas_dsymm(
-                        CblasColMajor,
-                        CblasLeft,
-                        CblasLower,
-                        Int32(n),
-                        Int32(b.columns),
-                        alpha,
-                        ps.baseAddress,
-                        Int32(n),
-                        pb.baseAddress,
-                        Int32(n),
-                        beta,
-                        pc.baseAddress,
-                        Int32(n)
-                    )
+                    withBLASLock {
+                        cblas_dsymm(
+                            CblasColMajor,
+                            CblasLeft,
+                            CblasLower,
+                            Int32(n),
+                            Int32(b.columns),
+                            alpha,
+                            ps.baseAddress,
+                            Int32(n),
+                            pb.baseAddress,
+                            Int32(n),
+                            beta,
+                            pc.baseAddress,
+                            Int32(n)
+                        )
+                    }
                 }
             }
         }

@@ -118,13 +118,15 @@ public struct CholeskyFactor: Sendable {
                         column[j] += jitter
                     }
                 }
-                return LAPACKE_dpotrf_work(
-                    LAPACK_COL_MAJOR,
-                    CChar(UInt8(ascii: "L")),
-                    Int32(n),
-                    p.baseAddress,
-                    Int32(n)
-                )
+                return withBLASLock {
+                    LAPACKE_dpotrf_work(
+                        LAPACK_COL_MAJOR,
+                        CChar(UInt8(ascii: "L")),
+                        Int32(n),
+                        p.baseAddress,
+                        Int32(n)
+                    )
+                }
             }
             if info == 0 { return jitter }
             lastInfo = info
@@ -168,16 +170,18 @@ public struct CholeskyFactor: Sendable {
         if dimension == 0 || b.columns == 0 { return x }
         lower.elements.withUnsafeBufferPointer { pl in
             x.elements.withUnsafeMutableBufferPointer { px in
-                _ = LAPACKE_dpotrs_work(
-                    LAPACK_COL_MAJOR,
-                    CChar(UInt8(ascii: "L")),
-                    Int32(dimension),
-                    Int32(b.columns),
-                    pl.baseAddress,
-                    Int32(dimension),
-                    px.baseAddress,
-                    Int32(dimension)
-                )
+                _ = withBLASLock {
+                    LAPACKE_dpotrs_work(
+                        LAPACK_COL_MAJOR,
+                        CChar(UInt8(ascii: "L")),
+                        Int32(dimension),
+                        Int32(b.columns),
+                        pl.baseAddress,
+                        Int32(dimension),
+                        px.baseAddress,
+                        Int32(dimension)
+                    )
+                }
             }
         }
         return x
@@ -196,20 +200,22 @@ public struct CholeskyFactor: Sendable {
         if dimension == 0 || b.columns == 0 { return }
         lower.elements.withUnsafeBufferPointer { pl in
             b.elements.withUnsafeMutableBufferPointer { pb in
-                cblas_dtrsm(
-                    CblasColMajor,
-                    CblasLeft,
-                    CblasLower,
-                    CblasNoTrans,
-                    CblasNonUnit,
-                    Int32(dimension),
-                    Int32(b.columns),
-                    1.0,
-                    pl.baseAddress,
-                    Int32(dimension),
-                    pb.baseAddress,
-                    Int32(dimension)
-                )
+                withBLASLock {
+                    cblas_dtrsm(
+                        CblasColMajor,
+                        CblasLeft,
+                        CblasLower,
+                        CblasNoTrans,
+                        CblasNonUnit,
+                        Int32(dimension),
+                        Int32(b.columns),
+                        1.0,
+                        pl.baseAddress,
+                        Int32(dimension),
+                        pb.baseAddress,
+                        Int32(dimension)
+                    )
+                }
             }
         }
     }
@@ -251,7 +257,9 @@ public struct CholeskyFactor: Sendable {
             lower.elements.withUnsafeBufferPointer { l in
                 p.baseAddress!.update(from: l.baseAddress!, count: n * n)
             }
-            _ = LAPACKE_dpotri_work(LAPACK_COL_MAJOR, CChar(UInt8(ascii: "L")), Int32(n), p.baseAddress, Int32(n))
+            _ = withBLASLock {
+                LAPACKE_dpotri_work(LAPACK_COL_MAJOR, CChar(UInt8(ascii: "L")), Int32(n), p.baseAddress, Int32(n))
+            }
         }
         if fillingUpper { result.symmetrizeFromLower() }
     }
@@ -285,19 +293,21 @@ public struct CholeskyFactor: Sendable {
         var schur = block
         l21t.elements.withUnsafeBufferPointer { pv in
             schur.elements.withUnsafeMutableBufferPointer { ps in
-                cblas_dsyrk(
-                    CblasColMajor,
-                    CblasLower,
-                    CblasTrans,
-                    Int32(k),
-                    Int32(n),
-                    -1.0,
-                    pv.baseAddress,
-                    Int32(Swift.max(1, n)),
-                    1.0,
-                    ps.baseAddress,
-                    Int32(k)
-                )
+                withBLASLock {
+                    cblas_dsyrk(
+                        CblasColMajor,
+                        CblasLower,
+                        CblasTrans,
+                        Int32(k),
+                        Int32(n),
+                        -1.0,
+                        pv.baseAddress,
+                        Int32(Swift.max(1, n)),
+                        1.0,
+                        ps.baseAddress,
+                        Int32(k)
+                    )
+                }
             }
         }
         let (l22, newJitter) = try Self.factorLower(schur, policy: policy)
