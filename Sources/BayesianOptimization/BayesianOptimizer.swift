@@ -85,6 +85,11 @@ public struct BayesianOptimizer: Sendable {
     public var observationNoise: ObservationNoise = .inferred
     /// The surrogate model of every output.
     public var model: ModelChoice = .auto
+    /// Hyperparameters of each output's model (objectives, then constraints) from an earlier fit:
+    /// when set, the global models are conditioned on the data under them instead of being fitted,
+    /// one Cholesky factorisation per output instead of a quasi-Newton search with restarts.
+    /// (Trust-region search fits its local models regardless.)
+    public var reusedHyperparameters: [OutputHyperparameters]? = nil
     /// Settings of ``AcquisitionChoice/trustRegion``.
     public var trustRegion = TrustRegionSettings()
     /// The study's total number of evaluations, when known: trust-region search shrinks its
@@ -132,6 +137,9 @@ public struct BayesianOptimizer: Sendable {
 
     var initialCount: Int { initialDesignSize ?? 2 * (space.dimension + 1) }
 
+    /// Observations before model-based suggestions start: the initial design's size (at least 2).
+    public var initialDesignCount: Int { max(initialCount, 2) }
+
     /// The model actually fitted: `auto` is the plain GP. SAAS wins where few parameters matter
     /// and loses where all do, and neither the leave-one-out predictive density nor the marginal
     /// likelihood told the two cases apart in the benchmarks (README, "Choosing a model"), so SAAS
@@ -171,6 +179,36 @@ public struct BayesianOptimizer: Sendable {
         ).model
     }
 
+    /// Fits every output's model (objectives, then constraints) to `observations` and returns
+    /// their hyperparameters, for ``reusedHyperparameters`` of later suggestions.
+    ///
+    /// - Complexity: one MAP fit per output, `O(n³)` per objective evaluation.
+    public func fittedHyperparameters(
+        observations: Observations,
+        seed: UInt64 = 0
+    ) throws(OptimizerError) -> [OutputHyperparameters] {
+        try validate(observations, pending: [])
+        let inputs = Matrix(rowArrays: observations.inputs)
+        let bounds = InputNormalization(lower: space.lower, upper: space.upper)
+        var columns = (0..<objectiveCount).map { m in observations.objectives.map { $0[m] } }
+        columns += (0..<constraintCount).map { k in observations.constraints.map { $0[k] } }
+        var result: [OutputHyperparameters] = []
+        for (offset, column) in columns.enumerated() {
+            do {
+                let model = try fitModel(
+                    inputs: inputs,
+                    outputs: column,
+                    bounds: bounds,
+                    seed: seed &+ UInt64(offset) &* 7919
+                )
+                result.append(OutputHyperparameters(model))
+            } catch {
+                throw OptimizerError("fitting the model of output \(offset) failed: \(error)")
+            }
+        }
+        return result
+    }
+
     /// The next `count` designs (user units, integers rounded), given what is observed and pending.
     ///
     /// - Throws: ``OptimizerError`` for inconsistent observations or a model that cannot be fitted.
@@ -198,8 +236,18 @@ public struct BayesianOptimizer: Sendable {
         }
         let inputs = Matrix(rowArrays: observations.inputs)
         let bounds = InputNormalization(lower: space.lower, upper: space.upper)
+        let reused = reusedHyperparameters.flatMap { $0.count == objectiveCount + constraintCount ? $0 : nil }
         func fit(_ column: [Double], offset: Int) throws(OptimizerError) -> ExactGP {
             do {
+                if let reused {
+                    return try reused[offset].model(
+                        kernel: kernel,
+                        inputs: inputs,
+                        outputs: column,
+                        bounds: bounds,
+                        jitter: fitOptions.jitter
+                    )
+                }
                 return try fitModel(
                     inputs: inputs,
                     outputs: column,

@@ -13,8 +13,11 @@ public struct CandidateRequest: Sendable {
     /// Trials created so far: the Sobol skip of a fallback design and the seed's offset.
     let trialCount: Int
     let seed: UInt64
+    /// The hyperparameters of the last fit and how many observations it saw.
+    let cached: (values: [OutputHyperparameters], observations: Int)?
+    let mayRefit: Bool
 
-    init(runtime: StudyRuntime, count: Int) {
+    init(runtime: StudyRuntime, count: Int, mayRefit: Bool = true) {
         study = runtime.id
         self.count = count
         optimizer = runtime.optimizer
@@ -22,6 +25,31 @@ public struct CandidateRequest: Sendable {
         pending = Array(runtime.open.values)
         trialCount = runtime.trialCount
         seed = Self.seed(runtime.specification.resolvedSeed, trials: runtime.trialCount)
+        cached = runtime.hyperparameters
+        self.mayRefit = mayRefit
+    }
+
+    /// Observations up to which the hyperparameters are always refitted: small data move them most,
+    /// and their fits are cheap.
+    public static let alwaysRefitBelow = 100
+    /// Past that, they are refitted once the data have grown by this factor since the last fit
+    /// (so the fits cost a geometric series: a constant times the last one).
+    public static let refitGrowth = 1.2
+
+    /// Whether the global model's hyperparameters should be fitted anew for this request.
+    public var refitDue: Bool { Self.refitDue(cached: cached?.observations, now: observations.count) }
+
+    /// The refit schedule: always below ``alwaysRefitBelow`` observations, then whenever the data
+    /// have grown by ``refitGrowth`` since the fit in use.
+    public static func refitDue(cached: Int?, now: Int) -> Bool {
+        guard let cached else { return true }
+        return now < alwaysRefitBelow || Double(now) >= refitGrowth * Double(cached)
+    }
+
+    /// Whether this study's suggestions come from the global GP models (whose hyperparameters are kept).
+    var usesGlobalModel: Bool {
+        let acquisition = optimizer.resolvedAcquisition
+        return acquisition != .sobol && acquisition != .trustRegion
     }
 
     /// The seed of a suggestion: the study's seed mixed with the number of trials so far.
@@ -31,12 +59,31 @@ public struct CandidateRequest: Sendable {
     /// is returned, so the queue never runs dry and the failure is still visible).
     public func compute() -> CandidateResult {
         do {
+            var optimizer = self.optimizer
+            var fitted: (values: [OutputHyperparameters], observations: Int)? = nil
+            if usesGlobalModel, observations.count >= optimizer.initialDesignCount {
+                if refitDue && (mayRefit || cached == nil) {
+                    let values = try optimizer.fittedHyperparameters(observations: observations, seed: seed)
+                    fitted = (values, observations.count)
+                    optimizer.reusedHyperparameters = values
+                } else {
+                    optimizer.reusedHyperparameters = cached?.values
+                }
+            }
             let designs = try optimizer.suggest(count: count, observations: observations, pending: pending, seed: seed)
-            return CandidateResult(study: study, designs: designs, fallbackCause: nil)
+            return CandidateResult(study: study, designs: designs, fallbackCause: nil, hyperparameters: fitted)
         } catch {
             let designs = optimizer.sobolDesigns(count: count, skip: trialCount, seed: seed)
-            return CandidateResult(study: study, designs: designs, fallbackCause: "\(error)")
+            return CandidateResult(study: study, designs: designs, fallbackCause: "\(error)", hyperparameters: nil)
         }
+    }
+
+    /// Fits the hyperparameters alone (a background refit after a client's ask used older ones).
+    public func refit() -> (values: [OutputHyperparameters], observations: Int)? {
+        guard usesGlobalModel, observations.count >= optimizer.initialDesignCount,
+            let values = try? optimizer.fittedHyperparameters(observations: observations, seed: seed)
+        else { return nil }
+        return (values, observations.count)
     }
 }
 
@@ -46,4 +93,6 @@ public struct CandidateResult: Sendable {
     public let designs: [[Double]]
     /// Why the model-based suggestion failed, when quasi-random designs replaced it.
     public let fallbackCause: String?
+    /// Hyperparameters fitted for this result, to keep for later suggestions.
+    public let hyperparameters: (values: [OutputHyperparameters], observations: Int)?
 }

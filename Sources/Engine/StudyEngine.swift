@@ -75,17 +75,30 @@ public final class StudyEngine {
         guard let runtime = runtimes[id], runtime.servedByPilots, !runtime.generating, runtime.stopReason == nil,
             runtime.specification.generatesDesigns, runtime.roomForNewTrials > 0
         else { return 0 }
-        let queued = try store.queuedCount(study: id, limit: runtime.minQueued)
-        return max(0, min(runtime.minQueued - queued, runtime.roomForNewTrials))
+        let target = runtime.queueTarget
+        let queued = try store.queuedCount(study: id, limit: target)
+        return max(0, min(target - queued, runtime.roomForNewTrials, runtime.generationBatchLimit))
     }
 
     /// A snapshot to compute `count` designs from, with every open design pending.
-    public func candidateRequest(_ id: Int64, count: Int) throws(EngineError) -> CandidateRequest {
+    ///
+    /// - Parameter mayRefit: Whether the request may fit the model's hyperparameters when they are
+    ///   due (``CandidateRequest/refitDue``); a client waiting for its answer passes `false` and
+    ///   the caller refits in the background instead.
+    public func candidateRequest(_ id: Int64, count: Int, mayRefit: Bool = true) throws(EngineError) -> CandidateRequest
+    {
         guard let runtime = runtimes[id] else { throw EngineError(.notFound, "no study \(id)", field: "study") }
         if let reason = runtime.stopReason {
             throw EngineError(.stopped, "study '\(runtime.name)' stopped: \(reason)")
         }
-        return CandidateRequest(runtime: runtime, count: count)
+        return CandidateRequest(runtime: runtime, count: count, mayRefit: mayRefit)
+    }
+
+    /// Keeps hyperparameters fitted in the background (or by a request) for later suggestions.
+    public func storeHyperparameters(_ id: Int64, _ values: [OutputHyperparameters], observations: Int) {
+        guard let runtime = runtimes[id] else { return }
+        if let current = runtime.hyperparameters, current.observations > observations { return }
+        runtime.hyperparameters = (values, observations)
     }
 
     /// Stores computed designs as pending trials (and the fallback's cause as an event).
@@ -98,6 +111,9 @@ public final class StudyEngine {
                 study: runtime.id,
                 "model-based suggestion failed; quasi-random designs instead: \(cause)"
             )
+        }
+        if let fitted = result.hyperparameters {
+            storeHyperparameters(runtime.id, fitted.values, observations: fitted.observations)
         }
         let room = max(0, runtime.budget - runtime.trialCount)
         let designs = runtime.specification.generatesDesigns ? Array(result.designs.prefix(room)) : result.designs

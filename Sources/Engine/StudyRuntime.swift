@@ -32,6 +32,15 @@ public final class StudyRuntime {
     public var generating = false
     /// Counts when the failure policy was last reset: it judges the trials since.
     var failureBaseline = (completed: 0, failed: 0, trials: 0)
+    /// The global model's hyperparameters from its last fit and how many observations that fit saw:
+    /// suggestions in between condition on the data under them (``CandidateRequest``).
+    public internal(set) var hyperparameters: (values: [OutputHyperparameters], observations: Int)?
+    /// Whether a fit of the hyperparameters runs in the background.
+    public var refitting = false
+    /// When the latest completions were recorded (Unix seconds, at most the last 256).
+    var completionTimes: [Double] = []
+    /// Seconds a generation of candidates takes (exponential average of the measured ones).
+    public internal(set) var generationSeconds: Double?
 
     init(id: Int64, name: String, specification: StudySpecification, store: StudyStore) throws {
         self.id = id
@@ -81,9 +90,43 @@ public final class StudyRuntime {
         return specification.hypervolume(ofFeasible: feasible)
     }
 
+    /// Results per second over the latest completions (nil until there are two).
+    public var completionRate: Double? {
+        guard completionTimes.count >= 2, let first = completionTimes.first, let last = completionTimes.last,
+            last > first
+        else { return nil }
+        return Double(completionTimes.count - 1) / (last - first)
+    }
+
+    /// How many candidates to keep queued: `min_queued`, or enough for the results expected while
+    /// one generation runs, twice over (at most 1,000), so that pilots never wait for candidates.
+    public var queueTarget: Int {
+        guard let seconds = generationSeconds, let rate = completionRate else { return minQueued }
+        return max(minQueued, min(1000, Int((2 * rate * seconds).rounded(.up))))
+    }
+
+    /// The largest batch one generation computes: quasi-random designs come in any number; a
+    /// model-based batch costs about linearly in its size, so it is split and the queue refilled
+    /// as each part lands.
+    public var generationBatchLimit: Int {
+        switch optimizer.resolvedAcquisition {
+        case .sobol: 1000
+        case .trustRegion: 200
+        default: 50
+        }
+    }
+
+    /// Notes how long a generation took.
+    public func noteGeneration(seconds: Double) {
+        guard seconds.isFinite, seconds >= 0 else { return }
+        generationSeconds = generationSeconds.map { 0.7 * $0 + 0.3 * seconds } ?? seconds
+    }
+
     func recordCompletion(trial: Int64, parameters: [Double], outputs: [String: Double], duration: Double?) {
         open[trial] = nil
         completedCount += 1
+        completionTimes.append(Date().timeIntervalSince1970)
+        if completionTimes.count > 256 { completionTimes.removeFirst(completionTimes.count - 256) }
         if let (y, c) = specification.observation(outputs) {
             observations.inputs.append(parameters)
             observations.objectives.append(y)

@@ -79,6 +79,12 @@ public struct ParetoPilotServer: Sendable {
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
             logger: logger
         )
-        try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+        do {
+            try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+        } catch {
+            await coordinator.drain()
+            throw error
+        }
+        await coordinator.drain()
     }
 }

@@ -57,6 +57,22 @@ struct BayesianOptimizerTests {
         for x in batch { #expect(!observations.inputs.contains(x)) }
     }
 
+    @Test("Suggestions under reused hyperparameters equal those of a fresh fit on the same data")
+    func reusedHyperparametersGiveTheSameSuggestions() throws {
+        let problem = BraninCurrin()
+        var optimizer = Self.optimizer(for: problem)
+        var observations = Observations()
+        Self.observe(problem, try optimizer.suggest(count: 8, observations: observations, seed: 1), into: &observations)
+        let fresh = try optimizer.suggest(count: 2, observations: observations, seed: 5)
+        let fitted = try optimizer.fittedHyperparameters(observations: observations, seed: 5)
+        #expect(fitted.count == 2)
+        optimizer.reusedHyperparameters = fitted
+        #expect(try optimizer.suggest(count: 2, observations: observations, seed: 5) == fresh)
+        // Hyperparameters of another shape are ignored rather than misapplied.
+        optimizer.reusedHyperparameters = Array(fitted.prefix(1))
+        #expect(try optimizer.suggest(count: 2, observations: observations, seed: 5) == fresh)
+    }
+
     @Test("Integer parameters come back whole and constraints are modelled (ToyTracker)")
     func integersAndConstraints() throws {
         let problem = ToyTracker(objectives: ["resolution", "cost"])

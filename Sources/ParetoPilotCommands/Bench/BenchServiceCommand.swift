@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import Problems
+import StudyModel
 
 /// `paretopilot bench service`: the service under load, over loopback.
 struct BenchServiceCommand: AsyncParsableCommand {
@@ -33,6 +35,30 @@ struct BenchServiceCommand: AsyncParsableCommand {
     @Option(name: .customLong("evaluation-ms"), help: "Milliseconds each simulated evaluation takes.")
     var evaluationMilliseconds = 0.0
 
+    @Option(
+        name: .customLong("evaluation-s"),
+        help: "Mean seconds of a simulated evaluation, spread uniformly over ±50% (overrides --evaluation-ms)."
+    )
+    var evaluationSeconds: Double?
+
+    @Option(
+        help:
+            "The pilots' study's strategy (sobol measures the service alone; auto, trust_region, ... the candidates too)."
+    )
+    var strategy = "sobol"
+
+    @Option(help: "A built-in problem the simulated pilots evaluate (default: two quadratics of two parameters).")
+    var problem: String?
+
+    @Option(
+        help:
+            "Comma-separated objectives of --problem (default: its own; ToyTracker's resolution, cost, lowpt_resolution)."
+    )
+    var objectives: String?
+
+    @Option(name: .customLong("min-queued"), help: "Candidates kept queued for the pilots (default: the study's).")
+    var minQueued: Int?
+
     @Option(name: .customLong("time-limit"), help: "Seconds before the test gives up.")
     var timeLimit = 300.0
 
@@ -45,6 +71,17 @@ struct BenchServiceCommand: AsyncParsableCommand {
             throw ValidationError("--evaluations and --clients must be positive, --client-evaluations non-negative")
         }
         guard timeLimit > 0 else { throw ValidationError("--time-limit must be positive") }
+        guard Strategy(rawValue: strategy) != nil, strategy != "external" else {
+            throw ValidationError("--strategy: unknown strategy '\(strategy)'")
+        }
+        if let evaluationSeconds, !(evaluationSeconds >= 0) {
+            throw ValidationError("--evaluation-s must be non-negative")
+        }
+        if let problem, (try? ProblemRegistry.problem(named: problem)) == nil {
+            throw ValidationError(
+                "--problem: unknown problem '\(problem)'; known: \(ProblemRegistry.names.joined(separator: ", "))"
+            )
+        }
     }
 
     func run() async throws {
@@ -54,7 +91,11 @@ struct BenchServiceCommand: AsyncParsableCommand {
             clients: clients,
             clientEvaluations: clientEvaluations,
             timeLimit: timeLimit,
-            evaluationSeconds: evaluationMilliseconds / 1000
+            evaluationSeconds: evaluationSeconds ?? evaluationMilliseconds / 1000,
+            strategy: Strategy(rawValue: strategy) ?? .sobol,
+            problem: problem,
+            objectives: objectives?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) },
+            minQueued: minQueued
         )
         let report = try await test.run()
         print(json ? report.json : report.text)

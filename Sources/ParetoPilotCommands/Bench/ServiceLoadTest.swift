@@ -1,11 +1,14 @@
+import Evaluation
 import Foundation
 import Logging
 import NIOConcurrencyHelpers
 import Pilot
+import Problems
 import Sampling
 import Server
 import Store
 import Studies
+import StudyModel
 import Wire
 
 /// A load test of the service over loopback: many simulated pilots (each its own connection)
@@ -21,6 +24,15 @@ struct ServiceLoadTest {
     /// Mean seconds a simulated pilot spends "evaluating" each job, drawn uniformly between half and
     /// one and a half times it (0: as fast as the server answers).
     var evaluationSeconds = 0.0
+    /// The pilots' study's strategy: `sobol` measures the service alone; a model-based one measures
+    /// whether candidates keep up with the pilots.
+    var strategy: Strategy = .sobol
+    /// The built-in problem the simulated pilots evaluate (nil: two quadratics of two parameters).
+    var problem: String? = nil
+    /// Objectives of the problem (nil: all of its own, ToyTracker's resolution, cost and lowpt_resolution).
+    var objectives: [String]? = nil
+    /// Candidates kept queued (nil: twice the pilots for sobol, the study default otherwise).
+    var minQueued: Int? = nil
 
     struct Latencies: Sendable {
         var values: [Double] = []
@@ -51,6 +63,13 @@ struct ServiceLoadTest {
         var storedResults: Int
         var duplicated: Int
         var lost: Int
+        var strategy: String
+        var problem: String
+        /// Share of pilot-slot time without a job, after the initial design was told.
+        var idleFraction: Double
+        /// How long pilots waited for a job (each wait after the initial design).
+        var candidateWaits: Latencies
+        var finalHypervolume: Double?
 
         var completesPerSecond: Double { Double(complete.values.count) / pilotSeconds }
         var requestsPerSecond: Double { Double(acquire.values.count + complete.values.count) / pilotSeconds }
@@ -75,7 +94,13 @@ struct ServiceLoadTest {
                     tell: tell.summary,
                     storedResults: storedResults,
                     duplicated: duplicated,
-                    lost: lost
+                    lost: lost,
+                    strategy: strategy,
+                    problem: problem,
+                    resultsPerSecond: completesPerSecond,
+                    idleFraction: idleFraction,
+                    candidateLatencyP99: candidateWaits.values.isEmpty ? 0 : candidateWaits.percentile(0.99),
+                    finalHypervolume: finalHypervolume
                 )
             )
         }
@@ -101,6 +126,10 @@ struct ServiceLoadTest {
                 "ask/tell: \(clients) clients, \(clientEvaluations) evaluations in "
                     + String(format: "%.2f s: %.0f tells/s", clientSeconds, tellsPerSecond),
                 row("ask", ask), row("tell", tell),
+                "study: \(problem), strategy \(strategy): idle fraction "
+                    + String(format: "%.3f", idleFraction) + ", candidate wait p99 "
+                    + String(format: "%.2f s", candidateWaits.values.isEmpty ? 0 : candidateWaits.percentile(0.99))
+                    + ", final hypervolume \(finalHypervolume.map { "\($0)" } ?? "n/a")",
                 "stored results \(storedResults), duplicated \(duplicated), lost \(lost)",
             ].joined(separator: "\n")
         }
@@ -125,9 +154,19 @@ struct ServiceLoadTest {
         var storedResults: Int
         var duplicated: Int
         var lost: Int
+        var strategy: String
+        var problem: String
+        var resultsPerSecond: Double
+        var idleFraction: Double
+        var candidateLatencyP99: Double
+        var finalHypervolume: Double?
 
         enum CodingKeys: String, CodingKey {
-            case pilots, evaluations, acquire, complete, clients, ask, tell, duplicated, lost
+            case pilots, evaluations, acquire, complete, clients, ask, tell, duplicated, lost, strategy, problem
+            case resultsPerSecond = "results_per_s"
+            case idleFraction = "idle_fraction"
+            case candidateLatencyP99 = "candidate_latency_p99_s"
+            case finalHypervolume = "final_hv"
             case evaluationMs = "evaluation_ms"
             case pilotPhaseSeconds = "pilot_phase_seconds"
             case completesPerSecond = "completes_per_second"
@@ -179,12 +218,27 @@ struct ServiceLoadTest {
         guard let port = await iterator.next() else { throw CancellationError() }
         let url = "http://127.0.0.1:\(port)"
         let admin = try ServiceClient(url: url, token: secret)
-        _ = try await admin.call(
-            .POST,
-            "/v1/studies",
-            body: Self.study(name: "pilots", command: "true", budget: evaluations, minQueued: max(2 * pilots, 8)),
-            as: StudySummary.self
-        )
+        var pilotStudy = Self.study(name: "pilots", command: "true", budget: evaluations, minQueued: max(2 * pilots, 8))
+        let evaluator: BuiltinProblemEvaluator?
+        if let problem {
+            guard let builtin = try ProblemRegistry.problem(named: problem) else {
+                throw StudyError("--problem: unknown problem '\(problem)'", field: "problem")
+            }
+            evaluator = BuiltinProblemEvaluator(problem: builtin)
+            let names =
+                objectives
+                ?? (builtin is ToyTracker ? ["resolution", "cost", "lowpt_resolution"] : builtin.objectiveNames)
+            pilotStudy.parameters = []
+            pilotStudy.objectives = names.map { .init(name: $0) }
+            pilotStudy.evaluator = .init(problem: problem)
+            pilotStudy = try pilotStudy.resolved()
+        } else {
+            evaluator = nil
+        }
+        pilotStudy.strategy = strategy
+        if let minQueued { pilotStudy.minQueued = minQueued } else if strategy != .sobol { pilotStudy.minQueued = nil }
+        let initialDesign = strategy == .sobol ? 0 : (pilotStudy.initialDesign ?? 2 * (pilotStudy.parameters.count + 1))
+        _ = try await admin.call(.POST, "/v1/studies", body: pilotStudy, as: StudySummary.self)
         _ = try await admin.call(
             .POST,
             "/v1/studies",
@@ -195,16 +249,21 @@ struct ServiceLoadTest {
 
         // Phase 1: simulated pilots.
         let completed = NIOLockedValueBox(0)
+        // When the initial design's last result was told: idle time is counted from then on.
+        let designDone = NIOLockedValueBox<Date?>(initialDesign == 0 ? Date() : nil)
         let target = evaluations
         let start = Date()
         var acquire = Latencies()
         var complete = Latencies()
-        try await withThrowingTaskGroup(of: (Latencies, Latencies).self) { group in
+        var waits: [(start: Date, end: Date)] = []
+        try await withThrowingTaskGroup(of: (Latencies, Latencies, [(start: Date, end: Date)]).self) { group in
             for index in 0..<pilots {
                 group.addTask {
                     let client = try ServiceClient(url: url, token: secret)
                     var acquired = Latencies()
                     var told = Latencies()
+                    var idle: [(start: Date, end: Date)] = []
+                    var waitingSince: Date? = nil
                     var job: PilotJob? = nil
                     var random = SeededGenerator(seed: UInt64(index))
                     // Pilots start over the first second, as batch jobs do, not in one burst.
@@ -221,7 +280,13 @@ struct ServiceLoadTest {
                             )
                             acquired.values.append(Date().timeIntervalSince(t0))
                             job = answer.jobs.first
-                            if job == nil { try await Task.sleep(nanoseconds: 100_000_000) }
+                            if job == nil {
+                                if waitingSince == nil { waitingSince = t0 }
+                                try await Task.sleep(nanoseconds: 100_000_000)
+                            } else if let since = waitingSince {
+                                idle.append((since, Date()))
+                                waitingSince = nil
+                            }
                             continue
                         }
                         if evaluationSeconds > 0 {
@@ -230,14 +295,18 @@ struct ServiceLoadTest {
                             let duration = evaluationSeconds * Double.random(in: 0.5...1.5, using: &random)
                             try await Task.sleep(nanoseconds: UInt64(duration * 1e9))
                         }
-                        let outputs = Self.outputs(
-                            x: current.parameters["x"]?.number ?? 0,
-                            y: current.parameters["y"]?.number ?? 0
-                        )
+                        let outputs: [String: Double]
+                        if let evaluator {
+                            outputs = evaluator.outputs(
+                                evaluator.problem.parameterNames.map { current.parameters[$0]?.number ?? 0 }
+                            )
+                        } else {
+                            outputs = Self.outputs(current.parameters)
+                        }
                         // The result and the request for the next job in one round trip, as pilots do.
                         let body = CompleteRequest(
                             pilot: "sim-\(index)",
-                            outputs: ["f1": outputs.f1, "f2": outputs.f2],
+                            outputs: outputs,
                             failure: nil,
                             acquire: .init(slots: 1, resources: nil, studies: nil)
                         )
@@ -249,18 +318,39 @@ struct ServiceLoadTest {
                             as: CompleteResponse.self
                         )
                         told.values.append(Date().timeIntervalSince(t1))
-                        if result.recorded { completed.withLockedValue { $0 += 1 } }
+                        if result.recorded {
+                            let count = completed.withLockedValue { value -> Int in
+                                value += 1
+                                return value
+                            }
+                            if count == initialDesign { designDone.withLockedValue { $0 = Date() } }
+                        }
                         job = result.jobs?.first
+                        if job == nil { waitingSince = Date() }
                     }
-                    return (acquired, told)
+                    if let since = waitingSince { idle.append((since, Date())) }
+                    return (acquired, told, idle)
                 }
             }
-            for try await (a, c) in group {
+            for try await (a, c, w) in group {
                 acquire.values += a.values
                 complete.values += c.values
+                waits += w
             }
         }
-        let pilotSeconds = Date().timeIntervalSince(start)
+        let pilotEnd = Date()
+        let pilotSeconds = pilotEnd.timeIntervalSince(start)
+        // Idle pilot-slot time after the initial design, and each wait for a job in that time.
+        let counted = designDone.withLockedValue { $0 } ?? pilotEnd
+        var idleSeconds = 0.0
+        var candidateWaits = Latencies()
+        for wait in waits where wait.end > counted {
+            let seconds = wait.end.timeIntervalSince(max(wait.start, counted))
+            idleSeconds += seconds
+            candidateWaits.values.append(seconds)
+        }
+        let slotSeconds = Double(pilots) * max(pilotEnd.timeIntervalSince(counted), 1e-9)
+        let summary = try await admin.call(.GET, "/v1/studies/pilots", as: StudySummary.self)
 
         // Phase 2: ask/tell clients.
         let remaining = NIOLockedValueBox(clientEvaluations)
@@ -323,6 +413,9 @@ struct ServiceLoadTest {
                 if completedAttempts != 1 { duplicated += 1 }
             }
         }
+        // Stop the server and let a generation still running finish before the process may exit.
+        serving.cancel()
+        _ = try? await serving.value
         return Report(
             pilots: pilots,
             evaluations: evaluations,
@@ -337,7 +430,12 @@ struct ServiceLoadTest {
             tell: tell,
             storedResults: stored,
             duplicated: duplicated,
-            lost: lost
+            lost: lost,
+            strategy: strategy.rawValue,
+            problem: problem ?? "two quadratics",
+            idleFraction: idleSeconds / slotSeconds,
+            candidateWaits: candidateWaits,
+            finalHypervolume: summary.hypervolume
         )
     }
 }

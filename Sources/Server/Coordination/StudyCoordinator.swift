@@ -32,6 +32,11 @@ public actor StudyCoordinator {
     let checkpointer: WALCheckpointer
     /// When each pilot's unstarted leases were last looked for (at most every 5 s per pilot).
     var staleLeaseChecks: [String: Double] = [:]
+    /// Candidate generations and refits running off the actor: the server waits for them before it
+    /// exits, since a process that exits under a running BLAS call crashes in OpenBLAS's cleanup.
+    var backgroundWork = 0
+    /// Set at shutdown: no new generation starts.
+    var stopping = false
     /// What each pilot last offered and when it was last heard from (since the server started).
     var pilotSightings: [String: PilotSighting] = [:]
 
@@ -201,9 +206,22 @@ public actor StudyCoordinator {
 
     /// Starts generating candidates for a pilot-served study whose queue is below its minimum.
     func refill(_ id: Int64) {
-        guard let count = try? engine.wantedCandidates(id), count > 0, let runtime = engine.runtimes[id] else { return }
+        guard !stopping, let count = try? engine.wantedCandidates(id), count > 0, let runtime = engine.runtimes[id]
+        else { return }
         runtime.generating = true
-        Task { await self.generate(id, count: count) }
+        backgroundWork += 1
+        Task {
+            await self.generate(id, count: count)
+            await self.finishedBackgroundWork()
+        }
+    }
+
+    func finishedBackgroundWork() { backgroundWork -= 1 }
+
+    /// Starts no more background work and waits until none runs (at shutdown).
+    public func drain() async {
+        stopping = true
+        while backgroundWork > 0 { try? await Task.sleep(nanoseconds: 10_000_000) }
     }
 
     private func generate(_ id: Int64, count: Int) async {
@@ -219,9 +237,11 @@ public actor StudyCoordinator {
 
     /// Computes `count` designs off the actor (the open designs as pending points) and stores them as
     /// pending trials. The caller has set `generating`.
-    func suggestAndStore(_ id: Int64, count: Int) async throws -> [TrialRecord] {
-        let request = try engine.candidateRequest(id, count: count)
+    func suggestAndStore(_ id: Int64, count: Int, mayRefit: Bool = true) async throws -> [TrialRecord] {
+        let request = try engine.candidateRequest(id, count: count, mayRefit: mayRefit)
+        let started = Date()
         let result = await Task.detached(priority: .medium) { request.compute() }.value
+        engine.runtimes[id]?.noteGeneration(seconds: Date().timeIntervalSince(started))
         if let cause = result.fallbackCause {
             logger.warning(
                 "model-based suggestion failed; using quasi-random designs",
@@ -229,6 +249,26 @@ public actor StudyCoordinator {
             )
         }
         return try engine.storeCandidates(result)
+    }
+
+    /// Fits the hyperparameters of a study's global model off the actor when they are due and no
+    /// fit runs already; the next suggestion uses them.
+    func refitInBackground(_ id: Int64) {
+        guard !stopping, let runtime = engine.runtimes[id], !runtime.refitting,
+            let request = try? engine.candidateRequest(id, count: 0), request.refitDue
+        else { return }
+        runtime.refitting = true
+        backgroundWork += 1
+        Task {
+            let fitted = await Task.detached(priority: .utility) { request.refit() }.value
+            await self.storeRefit(id, fitted)
+        }
+    }
+
+    func storeRefit(_ id: Int64, _ fitted: (values: [OutputHyperparameters], observations: Int)?) {
+        if let fitted { engine.storeHyperparameters(id, fitted.values, observations: fitted.observations) }
+        engine.runtimes[id]?.refitting = false
+        backgroundWork -= 1
     }
 
     // MARK: Ask and tell
@@ -250,7 +290,10 @@ public actor StudyCoordinator {
         defer { runtime.generating = false }
         var trials = try store.queuedTrials(study: id, limit: count).map(\.id)
         if trials.count < count {
-            trials += try await suggestAndStore(id, count: count - trials.count).map(\.id)
+            // The client waits: condition on the data under the last fit's hyperparameters, and
+            // refit them in the background if they are due.
+            trials += try await suggestAndStore(id, count: count - trials.count, mayRefit: false).map(\.id)
+            refitInBackground(id)
         }
         var payloads: [TrialPayload] = []
         for trial in trials {
