@@ -85,6 +85,12 @@ public struct BayesianOptimizer: Sendable {
     public var observationNoise: ObservationNoise = .inferred
     /// The surrogate model of every output.
     public var model: ModelChoice = .auto
+    /// Score every design of a small fully discrete space (``discreteUnitDesigns()``) instead of
+    /// optimising a continuous relaxation and rounding. Off by default: on a 6 x 6 x 6 grid with
+    /// two objectives (14 evaluations, 10 seeds) it reached a median hypervolume of 4.918 against
+    /// the relaxation's 4.950 (maximum 5.050), the exact acquisition maximum favouring the grid's
+    /// corners more than rounded continuous optima do.
+    public var exhaustiveDiscreteSearch = false
     /// Hyperparameters of each output's model (objectives, then constraints) from an earlier fit:
     /// when set, the global models are conditioned on the data under them instead of being fitted,
     /// one Cholesky factorisation per output instead of a quasi-Newton search with restarts.
@@ -279,6 +285,7 @@ public struct BayesianOptimizer: Sendable {
         var taken = observations.inputs + pending
         baseline += pending
         var chosen: [[Double]] = []
+        let discrete = exhaustiveDiscreteSearch ? discreteUnitDesigns() : nil
         for k in 0..<count {
             let stepSeed = seed &+ UInt64(k) &* 0x9E37_79B9
             let candidates: [AcquisitionOptimizer.Candidate]
@@ -293,7 +300,7 @@ public struct BayesianOptimizer: Sendable {
                     samples: monteCarloSamples,
                     seed: stepSeed
                 )
-                candidates = maximize(function, seed: stepSeed)
+                candidates = maximize(function, seed: stepSeed, over: discrete)
             case .qnparego:
                 let function = LogNoisyParEGO(
                     objectiveModels: objectiveModels,
@@ -303,7 +310,7 @@ public struct BayesianOptimizer: Sendable {
                     samples: monteCarloSamples,
                     seed: stepSeed
                 )
-                candidates = maximize(function, seed: stepSeed)
+                candidates = maximize(function, seed: stepSeed, over: discrete)
             case .logei, .ucb:
                 // Pending designs enter as fantasies at the posterior mean (kriging believer).
                 var model = objectiveModels[0]
@@ -319,12 +326,13 @@ public struct BayesianOptimizer: Sendable {
                     let best =
                         feasible.map { observations.objectives[$0][0] }.min()
                         ?? observations.objectives.map { $0[0] }.min()!
-                    candidates = optimizer.maximize(
+                    candidates = maximize(
                         LogExpectedImprovement(model: model, best: best, map: map),
-                        seed: stepSeed
+                        seed: stepSeed,
+                        over: discrete
                     )
                 } else {
-                    candidates = optimizer.maximize(LowerConfidenceBound(model: model, map: map), seed: stepSeed)
+                    candidates = maximize(LowerConfidenceBound(model: model, map: map), seed: stepSeed, over: discrete)
                 }
             case .sobol, .trustRegion:
                 candidates = []
@@ -347,8 +355,58 @@ public struct BayesianOptimizer: Sendable {
             ) ?? [Double](repeating: 0, count: objectiveCount)
     }
 
-    /// Maximises `acquisition`, restricted to the linear constraints when there are any.
-    func maximize(_ acquisition: some AcquisitionFunction, seed: UInt64) -> [AcquisitionOptimizer.Candidate] {
+    /// The most designs a fully discrete space may have to be searched exhaustively.
+    public static let exhaustiveSearchLimit = 5000
+
+    /// Every design of a fully discrete space (integer and categorical parameters only) of at most
+    /// ``exhaustiveSearchLimit`` designs that satisfies the linear constraints, as unit-cube points;
+    /// nil for any other space.
+    public func discreteUnitDesigns() -> [[Double]]? {
+        guard space.kinds.allSatisfy({ $0 == .integer }) else { return nil }
+        var levels: [[Double]] = []
+        var total = 1
+        for j in 0..<space.dimension {
+            let low = space.lower[j].rounded(.up)
+            let high = space.upper[j].rounded(.down)
+            guard high >= low else { return nil }
+            let count = Int(high - low) + 1
+            total *= count
+            guard total <= Self.exhaustiveSearchLimit else { return nil }
+            let width = space.upper[j] - space.lower[j]
+            levels.append((0..<count).map { (low + Double($0) - space.lower[j]) / width })
+        }
+        var designs: [[Double]] = [[]]
+        for values in levels {
+            designs = designs.flatMap { prefix in values.map { prefix + [$0] } }
+        }
+        if linearConstraints.isEmpty { return designs }
+        return designs.filter { satisfiesLinearConstraints(space.point(fromUnit: $0)) }
+    }
+
+    /// Maximises `acquisition`: over every design of `designs` when given (a fully discrete space,
+    /// scored exhaustively, best first), else by the multi-start optimiser, restricted to the
+    /// linear constraints when there are any.
+    func maximize(
+        _ acquisition: some AcquisitionFunction,
+        seed: UInt64,
+        over designs: [[Double]]? = nil
+    ) -> [AcquisitionOptimizer.Candidate] {
+        if let designs {
+            // Ties (flat acquisition far from the data) are broken at random, seeded, rather than
+            // always toward the same corner of the grid.
+            var generator = SeededGenerator(seed: seed ^ 0x7E57_D15C)
+            let scored = designs.map { design in
+                let value = acquisition.value(at: design)
+                return (
+                    candidate: AcquisitionOptimizer.Candidate(point: design, value: value.isNaN ? -.infinity : value),
+                    tie: generator.next()
+                )
+            }
+            return scored.sorted {
+                $0.candidate.value > $1.candidate.value
+                    || ($0.candidate.value == $1.candidate.value && $0.tie < $1.tie)
+            }.map(\.candidate)
+        }
         if linearConstraints.isEmpty { return optimizer.maximize(acquisition, seed: seed) }
         return optimizer.maximize(
             LinearlyConstrainedAcquisition(base: acquisition, constraints: unitConstraints),

@@ -73,6 +73,50 @@ struct BayesianOptimizerTests {
         #expect(try optimizer.suggest(count: 2, observations: observations, seed: 5) == fresh)
     }
 
+    @Test("A fully discrete space of 32 designs is searched exhaustively: 32 evaluations visit every design once")
+    func fullyDiscreteSpaceIsSearchedExhaustively() throws {
+        // Five binary parameters, as the BIC calorimeter study's (32 designs).
+        let space = try SearchSpace(
+            names: (0..<5).map { "b\($0)" },
+            lower: [Double](repeating: 0, count: 5),
+            upper: [Double](repeating: 1, count: 5),
+            kinds: [SearchSpace.Coordinate](repeating: .integer, count: 5)
+        )
+        var optimizer = BayesianOptimizer(space: space, objectiveCount: 2, referencePoint: [6, 6])
+        optimizer.monteCarloSamples = 16
+        optimizer.fitOptions.restarts = 2
+        optimizer.observationNoise = .deterministic
+        optimizer.initialDesignSize = 6
+        optimizer.exhaustiveDiscreteSearch = true
+        #expect(optimizer.discreteUnitDesigns()?.count == 32)
+        func evaluate(_ x: [Double]) -> [Double] {
+            let weights = [1.0, 2, 0.5, 1.5, 1]
+            let f1 = zip(weights, x).reduce(0) { $0 + $1.0 * $1.1 }
+            let f2 = zip(weights.reversed(), x).reduce(0) { $0 + $1.0 * (1 - $1.1) }
+            return [f1, f2]
+        }
+        var observations = Observations()
+        while observations.count < 32 {
+            let batch = try optimizer.suggest(count: 2, observations: observations, seed: UInt64(observations.count))
+            for x in batch {
+                #expect(x.allSatisfy { $0 == 0 || $0 == 1 })
+                observations.inputs.append(x)
+                observations.objectives.append(evaluate(x))
+            }
+        }
+        #expect(Set(observations.inputs).count == 32)
+        // A continuous parameter, or too many designs, is not searched exhaustively.
+        let mixed = try SearchSpace(names: ["a", "b"], lower: [0, 0], upper: [1, 1], kinds: [.integer, .continuous])
+        #expect(BayesianOptimizer(space: mixed, objectiveCount: 2).discreteUnitDesigns() == nil)
+        let large = try SearchSpace(
+            names: ["a", "b"],
+            lower: [0, 0],
+            upper: [100, 100],
+            kinds: [.integer, .integer]
+        )
+        #expect(BayesianOptimizer(space: large, objectiveCount: 2).discreteUnitDesigns() == nil)
+    }
+
     @Test("Integer parameters come back whole and constraints are modelled (ToyTracker)")
     func integersAndConstraints() throws {
         let problem = ToyTracker(objectives: ["resolution", "cost"])

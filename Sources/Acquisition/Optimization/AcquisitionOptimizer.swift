@@ -34,6 +34,11 @@ public struct AcquisitionOptimizer: Sendable {
         /// The point in the unit cube.
         public var point: [Double]
         public var value: Double
+
+        public init(point: [Double], value: Double) {
+            self.point = point
+            self.value = value
+        }
     }
 
     /// The local optima from every start, best first.
