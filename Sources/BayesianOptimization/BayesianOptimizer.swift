@@ -85,6 +85,12 @@ public struct BayesianOptimizer: Sendable {
     public var observationNoise: ObservationNoise = .inferred
     /// The surrogate model of every output.
     public var model: ModelChoice = .auto
+    /// Batches of at least this many designs (with two or more objectives) come from Thompson
+    /// sampling of the global models (``thompsonDesigns``) instead of sequential greedy qLogNEHVI
+    /// or qNParEGO, whose cost grows with every design of the batch: what lets many pilots be
+    /// served. (The large-batch mode; `Int.max` turns it off.)
+    public var thompsonBatchThreshold = 16
+
     /// Score every design of a small fully discrete space (``discreteUnitDesigns()``) instead of
     /// optimising a continuous relaxation and rounding. Off by default: on a 6 x 6 x 6 grid with
     /// two objectives (14 evaluations, 10 seeds) it reached a median hypervolume of 4.918 against
@@ -271,6 +277,19 @@ public struct BayesianOptimizer: Sendable {
         var constraintModels: [ExactGP] = []
         for k in 0..<constraintCount {
             constraintModels.append(try fit(observations.constraints.map { $0[k] }, offset: objectiveCount + k))
+        }
+        if count >= thompsonBatchThreshold, objectiveCount >= 2,
+            [.qlognehvi, .qnparego].contains(resolvedAcquisition)
+        {
+            return thompsonDesigns(
+                count: count,
+                objectiveModels: objectiveModels,
+                constraintModels: constraintModels,
+                observations: observations,
+                pending: pending,
+                reference: reference,
+                seed: seed
+            )
         }
         let map = UnitCubeMap(lower: space.lower, upper: space.upper)
         let feasible = (0..<n).filter { observations.isFeasible($0) }

@@ -117,6 +117,35 @@ struct BayesianOptimizerTests {
         #expect(BayesianOptimizer(space: large, objectiveCount: 2).discreteUnitDesigns() == nil)
     }
 
+    @Test("A batch of 32 comes from Thompson samples: distinct, new, inside the box, deterministic, better than Sobol")
+    func largeBatchesUseThompsonSampling() throws {
+        let problem = try #require(try ProblemRegistry.problem(named: "zdt1", dimension: 3))
+        var optimizer = Self.optimizer(for: problem)
+        optimizer.trustRegion.features = 256
+        var observations = Observations()
+        Self.observe(
+            problem,
+            try optimizer.suggest(count: 12, observations: observations, seed: 2),
+            into: &observations
+        )
+        let pending = try optimizer.suggest(count: 4, observations: observations, seed: 3)
+        let batch = try optimizer.suggest(count: 32, observations: observations, pending: pending, seed: 4)
+        #expect(batch.count == 32)
+        #expect(Set(batch).count == 32)
+        #expect(Set(batch).isDisjoint(with: Set(observations.inputs + pending)))
+        #expect(batch.allSatisfy { x in x.indices.allSatisfy { x[$0] >= 0 && x[$0] <= 1 } })
+        #expect(try optimizer.suggest(count: 32, observations: observations, pending: pending, seed: 4) == batch)
+        // Control: the batch adds more hypervolume than 32 Sobol designs.
+        func hypervolume(adding designs: [[Double]]) throws -> Double {
+            try Hypervolume.of(
+                observations.objectives + designs.map(problem.evaluate),
+                reference: problem.referencePoint
+            )
+        }
+        let sobol = optimizer.sobolDesigns(count: 32, skip: 100, seed: 9)
+        #expect(try hypervolume(adding: batch) > hypervolume(adding: sobol))
+    }
+
     @Test("Integer parameters come back whole and constraints are modelled (ToyTracker)")
     func integersAndConstraints() throws {
         let problem = ToyTracker(objectives: ["resolution", "cost"])

@@ -226,7 +226,9 @@ public actor StudyCoordinator {
 
     private func generate(_ id: Int64, count: Int) async {
         do {
-            let created = try await suggestAndStore(id, count: count)
+            // Pilots wait for these too: once a fit exists, refits run beside the generations.
+            let created = try await suggestAndStore(id, count: count, mayRefit: false)
+            refitInBackground(id)
             logger.debug("candidates queued", metadata: ["study": "\(id)", "count": "\(created.count)"])
         } catch {
             logger.error("generating candidates failed", metadata: ["study": "\(id)", "error": "\(error)"])
