@@ -170,3 +170,92 @@ struct ServiceAPITests {
 enum APIRoutesCatalogue {
     static let endpoints: [(method: String, path: String)] = ParetoPilotServer.endpoints
 }
+
+/// The keys of `value` that `schema` (resolved against `document`) does not describe, as paths.
+/// Objects with `properties` are checked key by key (unless they allow additional properties) and
+/// descended into; arrays through `items`.
+func undocumentedKeys(_ value: Any, schema: [String: Any], document: [String: Any], path: String = "") -> [String] {
+    var schema = schema
+    if let reference = schema["$ref"] as? String {
+        let name = reference.replacingOccurrences(of: "#/components/schemas/", with: "")
+        let components = (document["components"] as? [String: Any])?["schemas"] as? [String: Any]
+        schema = components?[name] as? [String: Any] ?? [:]
+    }
+    if let object = value as? [String: Any], let properties = schema["properties"] as? [String: Any] {
+        var missing: [String] = []
+        for (key, child) in object {
+            guard let property = properties[key] as? [String: Any] else {
+                if schema["additionalProperties"] == nil { missing.append(path + "." + key) }
+                continue
+            }
+            missing += undocumentedKeys(child, schema: property, document: document, path: path + "." + key)
+        }
+        return missing
+    }
+    if let array = value as? [Any], let items = schema["items"] as? [String: Any] {
+        return array.prefix(20).flatMap { undocumentedKeys($0, schema: items, document: document, path: path + "[]") }
+    }
+    return []
+}
+
+@Suite("The OpenAPI document describes what the server sends")
+struct OpenAPIResponseTests {
+    @Test("Every key of real responses (trials, summary, dashboard, pilots, a job, health) is in the document")
+    func responsesAreDocumented() async throws {
+        let server = try await TestServer.start()
+        defer { Task { await server.stop() } }
+        let admin = try server.client()
+        let document = try await server.client(nil).call(.GET, "/openapi.json") as! [String: Any]
+        let paths = document["paths"] as! [String: [String: Any]]
+        func schema(_ path: String, _ method: String = "get") -> [String: Any] {
+            let operation = paths[path]?[method] as? [String: Any]
+            let responses = operation?["responses"] as? [String: Any]
+            let ok = (responses?["200"] ?? responses?["201"]) as? [String: Any]
+            let content = (ok?["content"] as? [String: Any])?["application/json"] as? [String: Any]
+            return content?["schema"] as? [String: Any] ?? [:]
+        }
+        try await admin.call(.POST, "/v1/studies", json: studySpecification(name: "told", command: nil))
+        _ = try await admin.call(.POST, "/v1/studies/told/ask", json: ["count": 3])
+        try await admin.call(.POST, "/v1/studies/told/trials/0/tell", json: ["values": ["f1": 0.5, "f2": 0.5]])
+        try await admin.call(
+            .POST,
+            "/v1/studies/told/trials/1/tell",
+            json: ["failure": ["message": "broke", "stderr_tail": "Traceback\nValueError"]]
+        )
+        try await admin.call(.POST, "/v1/studies", json: studySpecification(name: "piloted"))
+        let pilots = try server.client(try await server.token(role: "pilot"))
+        var acquired: [String: Any] = [:]
+        #expect(
+            try await eventually {
+                acquired =
+                    try await pilots.call(.POST, "/v1/pilots/acquire", json: ["pilot": "P", "slots": 1])
+                    as! [String: Any]
+                return !((acquired["jobs"] as? [Any]) ?? []).isEmpty
+            }
+        )
+        let responses: [(String, Any, [String: Any])] = [
+            ("trials", try await admin.call(.GET, "/v1/studies/told/trials"), schema("/v1/studies/{study}/trials")),
+            ("summary", try await admin.call(.GET, "/v1/studies/told"), schema("/v1/studies/{study}")),
+            (
+                "dashboard", try await admin.call(.GET, "/v1/studies/told/dashboard"),
+                schema("/v1/studies/{study}/dashboard")
+            ),
+            ("pilots", try await admin.call(.GET, "/v1/pilots"), schema("/v1/pilots")),
+            ("acquire", acquired, schema("/v1/pilots/acquire", "post")),
+            ("health", try await admin.call(.GET, "/health"), schema("/health")),
+        ]
+        // Control: the check sees a key the document lacks, nested as deep as the schema goes.
+        #expect(
+            undocumentedKeys(
+                [["trial": 1, "bogus": 2]],
+                schema: schema("/v1/studies/{study}/trials"),
+                document: document
+            ) == ["[].bogus"]
+        )
+        for (name, value, responseSchema) in responses {
+            #expect(!responseSchema.isEmpty, "\(name): no schema in the document")
+            let missing = undocumentedKeys(value, schema: responseSchema, document: document)
+            #expect(missing.isEmpty, "\(name): undocumented \(missing)")
+        }
+    }
+}
