@@ -55,9 +55,11 @@ public struct PlotAxis: Sendable, Codable, Equatable {
         return linear(lower: low, upper: high, targetTicks: targetTicks)
     }
 
-    /// A linear axis over `lower ... upper`, widened to whole steps of a 1-2-5 tick spacing.
-    public static func linear(lower: Double, upper: Double, targetTicks: Int = 5) -> PlotAxis {
-        let step = niceStep((upper - lower) / Double(max(targetTicks, 2)))
+    /// A linear axis over `lower ... upper`, widened to whole steps of a 1-2-5 tick spacing (of at
+    /// least 1 for a count, such as trials, when `integer`).
+    public static func linear(lower: Double, upper: Double, targetTicks: Int = 5, integer: Bool = false) -> PlotAxis {
+        var step = niceStep((upper - lower) / Double(max(targetTicks, 2)))
+        if integer { step = max(step, 1) }
         let first = (lower / step).rounded(.down)
         let last = (upper / step).rounded(.up)
         let count = Int(last - first)

@@ -94,3 +94,26 @@ def test_without_a_token_the_page_asks_for_one_and_shows_no_data(service, browse
     assert "not valid" in browser.evaluate("document.getElementById('login-error').textContent")
     # The 401 answers show as network errors in the console; nothing else may.
     assert all("401" in e for e in browser.errors), browser.errors
+
+
+def test_a_single_objective_study_is_drawn_against_trials_and_an_empty_one_without_errors(service, browser):
+    client = service.client()
+    single = client.create_study({"name": "single", "parameters": [{"name": "x", "type": "float", "lower": 0, "upper": 1},
+                                  {"name": "kind", "type": "categorical", "choices": ["a", "b"]}],
+                                  "objectives": [{"name": "f", "direction": "maximize"}], "budget": 6})
+    for trial in single.ask(4):
+        trial.tell({"f": trial.parameters["x"]})
+    client.create_study({"name": "empty", "parameters": [{"name": "x", "type": "float", "lower": 0, "upper": 1}],
+                         "objectives": [{"name": "f"}, {"name": "g"}], "budget": 6})
+    url = dashboard_url(service)
+    for name, points in (("single", 4), ("empty", 0)):
+        browser.call("Page.navigate", url="about:blank")
+        browser.call("Page.navigate", url=url.replace("#token=", f"#study={name}&token=", 1))
+        browser.wait_for("document.body.dataset.ready === 'study'", timeout=30)
+        assert int(browser.evaluate("document.getElementById('front').dataset.points")) == points
+    browser.call("Page.navigate", url="about:blank")
+    browser.call("Page.navigate", url=url.replace("#token=", "#study=single&token=", 1))
+    browser.wait_for("document.body.dataset.ready === 'study'", timeout=30)
+    assert browser.evaluate("document.getElementById('hv-panel').hidden") is True
+    assert "best so far" in browser.evaluate("document.getElementById('front-title').textContent")
+    assert browser.errors == [], browser.errors

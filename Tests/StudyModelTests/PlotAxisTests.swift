@@ -47,3 +47,14 @@ struct PlotAxisTests {
         #expect(PlotAxis.fitted(to: [0, 0]).ticks.count >= 2)
     }
 }
+
+@Suite("Plot axes for counts")
+struct PlotAxisCountTests {
+    @Test("A count axis (trials) never gets fractional ticks")
+    func countAxisHasWholeTicks() {
+        let axis = PlotAxis.linear(lower: 0, upper: 3, integer: true)
+        #expect(axis.ticks.map(\.label) == ["0", "1", "2", "3"])
+        #expect(PlotAxis.linear(lower: 0, upper: 1, integer: true).ticks.map(\.label) == ["0", "1"])
+        #expect(PlotAxis.linear(lower: 0, upper: 1).ticks.map(\.label) == ["0", "0.2", "0.4", "0.6", "0.8", "1.0"])
+    }
+}

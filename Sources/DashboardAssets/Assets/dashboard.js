@@ -164,6 +164,7 @@ function stopStreams() {
 
 async function open() {
   stopStreams();
+  delete document.body.dataset.ready;
   if (!state.token) return showLogin();
   $("logout").hidden = false;
   const study = route();
@@ -200,13 +201,15 @@ async function openStudies() {
 async function openStudy(name) {
   state.study = name;
   state.results = 0;
+  state.x = 0;
+  state.y = 1;
   $("where").textContent = name;
   const main = $("main");
   main.replaceChildren(
     element("section", { class: "panel wide", id: "summary" }),
     element("section", { class: "panel", id: "front-panel" },
-      element("h2", {}, "Pareto front"),
-      element("div", { class: "controls" }, "x ", element("select", { id: "x-objective" }), " y ", element("select", { id: "y-objective" })),
+      element("h2", { id: "front-title" }, "Pareto front"),
+      element("div", { class: "controls", id: "front-axes" }, "x ", element("select", { id: "x-objective" }), " y ", element("select", { id: "y-objective" })),
       element("canvas", { id: "front", width: 560, height: 420 }),
       element("div", { class: "legend" },
         element("span", {}, element("i", { class: "dot-front" }), "front"),
@@ -377,10 +380,42 @@ function clear(canvas) {
   return ctx;
 }
 
+/** One objective: its value against the trial number, with the best so far as a staircase. */
+function drawSingleObjective(ctx, canvas, data) {
+  const o = data.objectives[0];
+  const box = { x: 72, y: 12, w: canvas.width - 90, h: canvas.height - 64 };
+  const map = frame(ctx, box, data.trials_axis, o.axis, "trial", objectiveLabel(o), false);
+  const sign = o.direction === "maximize" ? -1 : 1;
+  const feasible = data.ranks.map((r, i) => i).filter((i) => data.ranks[i] >= 0);
+  if (feasible.length) {
+    ctx.strokeStyle = COLORS.front; ctx.lineWidth = 1.5; ctx.beginPath();
+    let best = o.values[feasible[0]];
+    ctx.moveTo(map.px(data.trials[feasible[0]]), map.py(best));
+    for (const i of feasible.slice(1)) {
+      if (sign * (o.values[i] - best) < 0) {
+        ctx.lineTo(map.px(data.trials[i]), map.py(best));
+        best = o.values[i];
+        ctx.lineTo(map.px(data.trials[i]), map.py(best));
+      }
+    }
+    ctx.lineTo(map.px(data.trials_axis.upper), map.py(best));
+    ctx.stroke();
+  }
+  return scatter(ctx, map, data.trials, o.values, data.ranks, 3);
+}
+
 function drawFront() {
   const data = state.data, canvas = $("front"), ctx = clear(canvas);
   const objectives = data.objectives;
   if (!objectives.length) return;
+  const single = objectives.length === 1;
+  $("front-title").textContent = single ? objectives[0].name + " against trials, best so far" : "Pareto front";
+  $("front-axes").hidden = single;
+  $("hv-panel").hidden = single;
+  if (single) {
+    canvas.dataset.points = String(drawSingleObjective(ctx, canvas, data));
+    return;
+  }
   const xo = objectives[state.x], yo = objectives[Math.min(state.y, objectives.length - 1)];
   const box = { x: 72, y: 12, w: canvas.width - 90, h: canvas.height - 64 };
   const map = frame(ctx, box, xo.axis, yo.axis, objectiveLabel(xo), objectiveLabel(yo), false);

@@ -354,8 +354,12 @@ extension StudyCoordinator {
             objectives: objectives,
             parameters: parameters,
             hypervolume: history,
-            hypervolumeAxis: .fitted(to: [0] + history.map(\.hypervolume), allowLog: false),
-            trialsAxis: .linear(lower: 0, upper: Double(max(report.trials.count, 1)))
+            hypervolumeAxis: .linear(
+                lower: 0,
+                upper: max(history.map(\.hypervolume).max() ?? 0, 0) > 0
+                    ? history.map(\.hypervolume).max()! : 1
+            ),
+            trialsAxis: .linear(lower: 0, upper: Double(max(report.trials.count, 1)), integer: true)
         )
     }
 }

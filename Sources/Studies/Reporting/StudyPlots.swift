@@ -99,8 +99,12 @@ public struct StudyPlots: Sendable {
     private func hypervolume() -> String {
         let history = report.hypervolumeHistory
         let frame = Frame(
-            xAxis: .linear(lower: 0, upper: Double(max(history.count, 1))),
-            yAxis: .fitted(to: [0] + history.map(\.hypervolume), allowLog: false)
+            xAxis: .linear(lower: 0, upper: Double(max(history.count, 1)), integer: true),
+            yAxis: .linear(
+                lower: 0,
+                upper: max(history.map(\.hypervolume).max() ?? 0, 0) > 0
+                    ? history.map(\.hypervolume).max()! : 1
+            )
         )
         var out = frame.axes(
             title: "\(report.specification.name): hypervolume",
