@@ -79,6 +79,9 @@ public actor Pilot {
     var running: [Int64: Task<Void, Never>] = [:]
     var started = 0
     var stopping = false
+    /// When the token expires (Unix seconds) and the lifetime it was issued with, if it expires.
+    var tokenExpiresAt: Double?
+    var tokenLifetime: Double?
     var drainDeadline: Double? = nil
     var summary = PilotSummary()
 
@@ -106,7 +109,9 @@ public actor Pilot {
     public func run() async -> PilotSummary {
         var idleSince = Date()
         var backoff = configuration.pollInterval
+        await readTokenLifetime()
         while !stopping {
+            await renewTokenIfDue()
             if let maxJobs = configuration.maxJobs, started >= maxJobs { break }
             let free = configuration.slots - running.count
             guard free > 0 else {
@@ -410,6 +415,35 @@ final class JobControl: Sendable {
             }
             defer { state.lines = [] }
             return state.lines
+        }
+    }
+}
+
+extension Pilot {
+    /// Asks the server when this pilot's token expires (older servers do not say: nothing to renew).
+    func readTokenLifetime() async {
+        guard let identity = try? await client.call(.GET, "/v1/tokens/self", as: TokenIdentity.self),
+            let expiresAt = identity.expiresAt
+        else { return }
+        tokenExpiresAt = expiresAt
+        tokenLifetime = max(expiresAt - Date().timeIntervalSince1970, 1)
+    }
+
+    /// Exchanges the token for a fresh one once a third of its lifetime is left (and never later
+    /// than a minute before it expires), so that a pilot runs for days on short-lived tokens.
+    func renewTokenIfDue() async {
+        guard let expiresAt = tokenExpiresAt, let lifetime = tokenLifetime else { return }
+        let left = expiresAt - Date().timeIntervalSince1970
+        guard left < max(lifetime / 3, min(60, lifetime / 2)) else { return }
+        do {
+            let renewed = try await client.call(.POST, "/v1/tokens/renew", body: RenewRequest(), as: TokenResponse.self)
+            client.replaceToken(renewed.token)
+            reporter.replaceToken(renewed.token)
+            tokenExpiresAt = renewed.expiresAt
+            if let next = renewed.expiresAt { tokenLifetime = max(next - Date().timeIntervalSince1970, 1) }
+            logger.info("token renewed", metadata: ["expires_at": "\(renewed.expiresAt ?? 0)"])
+        } catch {
+            logger.warning("renewing the token failed; retrying", metadata: ["error": "\(error)"])
         }
     }
 }

@@ -15,28 +15,52 @@ public struct TokenRecord: Sendable, Equatable {
     public var study: Int64?
     public var name: String
     public var revoked: Bool
+    /// Unix seconds after which the token is refused; nil: it does not expire.
+    public var expiresAt: Double? = nil
+    /// The lifetime it was created with (seconds), which a renewal gives the new token.
+    public var lifetime: Double? = nil
 
-    public init(id: Int64, digest: String, role: TokenRole, study: Int64?, name: String, revoked: Bool) {
+    public init(
+        id: Int64,
+        digest: String,
+        role: TokenRole,
+        study: Int64?,
+        name: String,
+        revoked: Bool,
+        expiresAt: Double? = nil,
+        lifetime: Double? = nil
+    ) {
         self.id = id
         self.digest = digest
         self.role = role
         self.study = study
         self.name = name
         self.revoked = revoked
+        self.expiresAt = expiresAt
+        self.lifetime = lifetime
     }
+
+    /// Whether the token is refused at `now` (Unix seconds): revoked or expired.
+    public func isRefused(at now: Double) -> Bool { revoked || (expiresAt.map { $0 <= now } ?? false) }
 }
 
 extension StudyStore {
-    /// Stores a token by the digest of its secret.
+    /// Stores a token by the digest of its secret, valid for `lifetime` seconds from now when given.
     public func createToken(
         digest: String,
         role: TokenRole,
         study: Int64?,
-        name: String
+        name: String,
+        lifetime: Double? = nil
     ) throws(StoreError) -> TokenRecord {
+        let expiresAt = lifetime.map { Date().timeIntervalSince1970 + $0 }
         try connection.query(
-            "INSERT INTO tokens (digest, role, study_id, name, created_at) VALUES (?, ?, ?, ?, ?)",
-            [.text(digest), .text(role.rawValue), study.map { .integer($0) } ?? .null, .text(name), .text(Self.now())]
+            "INSERT INTO tokens (digest, role, study_id, name, created_at, expires_at, lifetime) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                .text(digest), .text(role.rawValue), study.map { .integer($0) } ?? .null, .text(name),
+                .text(Self.now()),
+                expiresAt.map { .real($0) } ?? .null, lifetime.map { .real($0) } ?? .null,
+            ]
         )
         return TokenRecord(
             id: connection.lastInsertedRowID,
@@ -44,27 +68,51 @@ extension StudyStore {
             role: role,
             study: study,
             name: name,
-            revoked: false
+            revoked: false,
+            expiresAt: expiresAt,
+            lifetime: lifetime
+        )
+    }
+
+    static let tokenColumns = "id, digest, role, study_id, name, revoked_at, expires_at, lifetime"
+
+    static func tokenRecord(_ row: [SQLiteValue]) -> TokenRecord {
+        TokenRecord(
+            id: row[0].integer ?? 0,
+            digest: row[1].text ?? "",
+            role: row[2].text.flatMap(TokenRole.init(rawValue:)) ?? .pilot,
+            study: row[3].integer,
+            name: row[4].text ?? "",
+            revoked: row[5] != .null,
+            expiresAt: row[6].double,
+            lifetime: row[7].double
         )
     }
 
     /// Every token, revoked ones included.
     public func tokens() throws(StoreError) -> [TokenRecord] {
-        try connection.query("SELECT id, digest, role, study_id, name, revoked_at FROM tokens ORDER BY id").map {
-            TokenRecord(
-                id: $0[0].integer ?? 0,
-                digest: $0[1].text ?? "",
-                role: $0[2].text.flatMap(TokenRole.init(rawValue:)) ?? .pilot,
-                study: $0[3].integer,
-                name: $0[4].text ?? "",
-                revoked: $0[5] != .null
-            )
-        }
+        try connection.query("SELECT \(Self.tokenColumns) FROM tokens ORDER BY id").map(Self.tokenRecord)
     }
 
     /// The token with this digest, if any.
     public func token(digest: String) throws(StoreError) -> TokenRecord? {
-        try tokens().first { $0.digest == digest }
+        try connection.query("SELECT \(Self.tokenColumns) FROM tokens WHERE digest = ?", [.text(digest)]).first
+            .map(Self.tokenRecord)
+    }
+
+    /// Revokes every token called `name`; returns how many were live.
+    @discardableResult
+    public func revokeTokens(named name: String) throws(StoreError) -> Int {
+        let live =
+            try connection.query(
+                "SELECT COUNT(*) FROM tokens WHERE name = ? AND revoked_at IS NULL",
+                [.text(name)]
+            )[0][0].integer ?? 0
+        try connection.query(
+            "UPDATE tokens SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL",
+            [.text(Self.now()), .text(name)]
+        )
+        return Int(live)
     }
 
     /// Revokes a token by id.

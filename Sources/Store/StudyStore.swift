@@ -40,7 +40,7 @@ public struct TrialRecord: Sendable, Equatable {
 public final class StudyStore {
     let connection: SQLiteConnection
     /// The schema version this build writes.
-    public static let schemaVersion = 6
+    public static let schemaVersion = 7
 
     /// Opens or creates the store at `path`. A server passes `autoCheckpoint: false` and runs a
     /// ``WALCheckpointer``, so that no request waits for the log to be copied into the database.
@@ -194,6 +194,11 @@ public final class StudyStore {
                 SELECT id, digest, role, study_id, name, created_at, revoked_at FROM tokens;
             DROP TABLE tokens;
             ALTER TABLE tokens_v6 RENAME TO tokens;
+            """,
+            // Version 7: token lifetimes (expiry, and the lifetime a renewal gives the new token).
+            7: """
+            ALTER TABLE tokens ADD COLUMN expires_at REAL;
+            ALTER TABLE tokens ADD COLUMN lifetime REAL;
             """,
         ]
         for version in (Int(current) + 1)...max(Int(current) + 1, Self.schemaVersion)

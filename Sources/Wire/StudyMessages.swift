@@ -46,15 +46,23 @@ public struct HealthResponse: Codable, Sendable {
 
 /// Creating a token.
 public struct TokenRequest: WireRequest {
-    public static let fields: Set<String> = ["role", "study", "name"]
+    public static let fields: Set<String> = ["role", "study", "name", "expires_in"]
     public var role: TokenRole
     public var study: String?
     public var name: String?
+    /// Seconds the token is valid for (nil: it does not expire).
+    public var expiresIn: Double?
 
-    public init(role: TokenRole, study: String? = nil, name: String? = nil) {
+    enum CodingKeys: String, CodingKey {
+        case role, study, name
+        case expiresIn = "expires_in"
+    }
+
+    public init(role: TokenRole, study: String? = nil, name: String? = nil, expiresIn: Double? = nil) {
         self.role = role
         self.study = study
         self.name = name
+        self.expiresIn = expiresIn
     }
 }
 
@@ -64,13 +72,53 @@ public struct TokenResponse: Codable, Sendable {
     public var role: TokenRole
     public var study: Int64?
     public var name: String
+    /// Unix seconds after which the token is refused (nil: never).
+    public var expiresAt: Double?
 
-    public init(id: Int64, token: String, role: TokenRole, study: Int64?, name: String) {
+    enum CodingKeys: String, CodingKey {
+        case id, token, role, study, name
+        case expiresAt = "expires_at"
+    }
+
+    public init(id: Int64, token: String, role: TokenRole, study: Int64?, name: String, expiresAt: Double? = nil) {
         self.id = id
         self.token = token
         self.role = role
         self.study = study
         self.name = name
+        self.expiresAt = expiresAt
+    }
+}
+
+/// `POST /v1/tokens/renew`: optionally a shorter lifetime for the new token.
+public struct RenewRequest: WireRequest {
+    public static let fields: Set<String> = ["expires_in"]
+    public var expiresIn: Double?
+
+    enum CodingKeys: String, CodingKey {
+        case expiresIn = "expires_in"
+    }
+
+    public init(expiresIn: Double? = nil) { self.expiresIn = expiresIn }
+}
+
+/// `GET /v1/tokens/self`: what the caller's token is and until when it is valid.
+public struct TokenIdentity: Codable, Sendable {
+    public var role: TokenRole
+    public var study: Int64?
+    public var name: String
+    public var expiresAt: Double?
+
+    enum CodingKeys: String, CodingKey {
+        case role, study, name
+        case expiresAt = "expires_at"
+    }
+
+    public init(role: TokenRole, study: Int64?, name: String, expiresAt: Double?) {
+        self.role = role
+        self.study = study
+        self.name = name
+        self.expiresAt = expiresAt
     }
 }
 

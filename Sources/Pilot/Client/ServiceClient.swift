@@ -23,7 +23,9 @@ public struct ServiceClientError: Error, Sendable, CustomStringConvertible {
 public final class ServiceClient: Sendable {
     public let host: String
     public let port: Int
-    let token: String?
+    private let tokenBox: NIOLockedValueBox<String?>
+    /// The bearer token sent with every request.
+    public var token: String? { tokenBox.withLockedValue { $0 } }
     let timeout: Double
     private let connection = NIOLockedValueBox<HTTPConnection?>(nil)
     private let connecting = NIOLock()
@@ -34,9 +36,12 @@ public final class ServiceClient: Sendable {
         else { throw HTTPClientError.invalidURL(url) }
         self.host = host
         port = components.port ?? 80
-        self.token = token
+        tokenBox = NIOLockedValueBox(token)
         self.timeout = timeout
     }
+
+    /// Sends `token` from now on (a renewed one).
+    public func replaceToken(_ token: String) { tokenBox.withLockedValue { $0 = token } }
 
     deinit { connection.withLockedValue { $0?.close() } }
 

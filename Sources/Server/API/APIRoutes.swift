@@ -28,7 +28,8 @@ struct APIRoutes: Sendable {
         ("GET", "/v1/studies/{study}/history"), ("POST", "/v1/pilots/acquire"), ("POST", "/v1/jobs/{job}/heartbeat"),
         ("POST", "/v1/jobs/{job}/logs"), ("GET", "/v1/jobs/{job}/logs"), ("POST", "/v1/jobs/{job}/complete"),
         ("POST", "/v1/jobs/{job}/release"), ("GET", "/v1/work"), ("GET", "/v1/studies/{study}/results"),
-        ("GET", "/v1/studies/{study}/dashboard"), ("GET", "/v1/pilots"),
+        ("GET", "/v1/studies/{study}/dashboard"), ("GET", "/v1/pilots"), ("POST", "/v1/tokens/renew"),
+        ("GET", "/v1/tokens/self"),
     ]
 
     /// The methods a concrete path takes, by matching the path templates.
@@ -84,6 +85,15 @@ struct APIRoutes: Sendable {
             try json(
                 try await coordinator.dashboard(try await caller(request), try context.parameters.require("study"))
             )
+        }
+        v1.post("tokens/renew") { request, _ in
+            let caller = try await caller(request)
+            let body = try await decode(RenewRequest.self, request, emptyAllowed: true)
+            return try json(try await coordinator.renewToken(caller, expiresIn: body.expiresIn), status: .created)
+        }
+        v1.get("tokens/self") { request, _ in
+            let caller = try await caller(request)
+            return try json(await coordinator.identity(caller))
         }
         v1.get("pilots") { request, _ in
             try json(try await coordinator.pilots(try await caller(request)))

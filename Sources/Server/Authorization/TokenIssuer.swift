@@ -9,7 +9,17 @@ public enum TokenIssuer {
     ///   - role: `admin`, `client`, `pilot` or `viewer`.
     ///   - study: For a client or viewer token, the name or id of the one study it may use.
     ///   - name: A label shown in logs.
-    public static func create(path: String, role: TokenRole, study: String?, name: String?) throws -> String {
+    ///   - lifetime: Seconds the token is valid for (nil: it does not expire).
+    public static func create(
+        path: String,
+        role: TokenRole,
+        study: String?,
+        name: String?,
+        lifetime: Double? = nil
+    ) throws -> String {
+        if let lifetime, !(lifetime > 0 && lifetime.isFinite) {
+            throw ServiceError(.invalidValue, "--expires-in must be a positive number of seconds", field: "expires_in")
+        }
         let store = try StudyStore(path: path)
         var studyID: Int64? = nil
         if let study {
@@ -26,8 +36,15 @@ public enum TokenIssuer {
             digest: TokenDigest.digest(secret),
             role: role,
             study: studyID,
-            name: name ?? role.rawValue
+            name: name ?? role.rawValue,
+            lifetime: lifetime
         )
         return secret
+    }
+
+    /// Revokes every token called `name`: the server refuses them from its next request on.
+    /// Returns how many were still valid.
+    public static func revoke(path: String, name: String) throws -> Int {
+        try StudyStore(path: path).revokeTokens(named: name)
     }
 }

@@ -13,6 +13,9 @@ public struct Caller: Sendable, Equatable {
     /// The study a client token is bound to.
     public var study: Int64?
     public var name: String
+    /// When the caller's token expires (Unix seconds), and the lifetime it was given.
+    public var expiresAt: Double? = nil
+    public var lifetime: Double? = nil
 }
 
 /// The service's side of the engine: authenticates callers, checks their access, maps wire
@@ -28,7 +31,8 @@ public actor StudyCoordinator {
     let logger: Logger
     /// Study ids in round-robin order for acquisitions.
     var rotation: [Int64] = []
-    var tokens: [String: TokenRecord] = [:]
+    /// Tokens that live in memory only (the dashboard's viewer token), by digest.
+    var sessionTokens: [String: TokenRecord] = [:]
     let checkpointer: WALCheckpointer
     /// When each pilot's unstarted leases were last looked for (at most every 5 s per pilot).
     var staleLeaseChecks: [String: Double] = [:]
@@ -46,7 +50,6 @@ public actor StudyCoordinator {
         engine = try StudyEngine(store: store)
         checkpointer = try WALCheckpointer(path: path)
         self.logger = logger
-        for token in try store.tokens() where !token.revoked { tokens[token.digest] = token }
         for (name, reason) in engine.unreadable {
             logger.warning(
                 "skipping study with an unreadable specification",
@@ -70,7 +73,7 @@ public actor StudyCoordinator {
     public func sessionViewerToken() -> String {
         let secret = TokenDigest.newSecret()
         let digest = TokenDigest.digest(secret)
-        tokens[digest] = TokenRecord(
+        sessionTokens[digest] = TokenRecord(
             id: -1,
             digest: digest,
             role: .viewer,
@@ -86,15 +89,14 @@ public actor StudyCoordinator {
     public func bootstrapAdminToken(environmentSecret: String?) throws -> String? {
         if let secret = environmentSecret, !secret.isEmpty {
             let digest = TokenDigest.digest(secret)
-            if tokens[digest] == nil {
-                tokens[digest] = try store.createToken(digest: digest, role: .admin, study: nil, name: "environment")
+            if try store.token(digest: digest) == nil {
+                _ = try store.createToken(digest: digest, role: .admin, study: nil, name: "environment")
             }
             return nil
         }
-        if tokens.values.contains(where: { $0.role == .admin }) { return nil }
+        if try store.tokens().contains(where: { $0.role == .admin && !$0.revoked }) { return nil }
         let secret = TokenDigest.newSecret()
-        let digest = TokenDigest.digest(secret)
-        tokens[digest] = try store.createToken(digest: digest, role: .admin, study: nil, name: "first-admin")
+        _ = try store.createToken(digest: TokenDigest.digest(secret), role: .admin, study: nil, name: "first-admin")
         return secret
     }
 
@@ -104,13 +106,69 @@ public actor StudyCoordinator {
             throw ServiceError(.unauthorized, "a bearer token is required (Authorization: Bearer TOKEN)")
         }
         let digest = TokenDigest.digest(secret)
-        if tokens[digest] == nil, let stored = try? store.token(digest: digest), !stored.revoked {
-            tokens[digest] = stored  // created by `paretopilot token create` while the server runs
+        // Stored tokens are read at every request (one indexed lookup), so that revoking one ends
+        // its access at once; the dashboard's session tokens live in memory only.
+        let record: TokenRecord
+        if let session = sessionTokens[digest] {
+            record = session
+        } else {
+            guard let stored = try? store.token(digest: digest) else {
+                throw ServiceError(.unauthorized, "the token is not valid")
+            }
+            record = stored
         }
-        guard let record = tokens[digest] else {
-            throw ServiceError(.unauthorized, "the token is not valid")
+        if record.revoked { throw ServiceError(.unauthorized, "the token '\(record.name)' was revoked") }
+        if let expiry = record.expiresAt, expiry <= Date().timeIntervalSince1970 {
+            let when = ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: expiry))
+            throw ServiceError(
+                .unauthorized,
+                "the token '\(record.name)' expired at \(when); renew tokens before they expire"
+            )
         }
-        return Caller(role: record.role, study: record.study, name: record.name)
+        return Caller(
+            role: record.role,
+            study: record.study,
+            name: record.name,
+            expiresAt: record.expiresAt,
+            lifetime: record.lifetime
+        )
+    }
+
+    /// The caller's token: role, study, name and expiry.
+    func identity(_ caller: Caller) -> TokenIdentity {
+        TokenIdentity(role: caller.role, study: caller.study, name: caller.name, expiresAt: caller.expiresAt)
+    }
+
+    /// A fresh token for a valid one: same role, study and name, and the lifetime the old one was
+    /// given (or `expiresIn` when shorter). The old token stays valid until its own expiry, so a
+    /// renewal whose answer is lost costs nothing; revoke it to end it sooner.
+    func renewToken(_ caller: Caller, expiresIn: Double?) throws -> TokenResponse {
+        if let expiresIn, !(expiresIn > 0 && expiresIn.isFinite) {
+            throw ServiceError(.invalidValue, "expires_in must be a positive number of seconds", field: "expires_in")
+        }
+        guard caller.name != "dashboard" || caller.lifetime != nil else {
+            throw ServiceError(
+                .forbidden,
+                "the dashboard's session token is not renewed; it lasts until the server stops"
+            )
+        }
+        let lifetime = [caller.lifetime, expiresIn].compactMap { $0 }.min()
+        let secret = TokenDigest.newSecret()
+        let record = try store.createToken(
+            digest: TokenDigest.digest(secret),
+            role: caller.role,
+            study: caller.study,
+            name: caller.name,
+            lifetime: lifetime
+        )
+        return TokenResponse(
+            id: record.id,
+            token: secret,
+            role: record.role,
+            study: record.study,
+            name: record.name,
+            expiresAt: record.expiresAt
+        )
     }
 
     /// Creates a token (admins only). The secret is returned once and stored as its digest.
@@ -124,12 +182,27 @@ public actor StudyCoordinator {
             }
             study = try engine.runtime(key).id
         }
+        if let seconds = request.expiresIn, !(seconds > 0 && seconds.isFinite) {
+            throw ServiceError(.invalidValue, "expires_in must be a positive number of seconds", field: "expires_in")
+        }
         let secret = TokenDigest.newSecret()
-        let digest = TokenDigest.digest(secret)
-        let name = request.name ?? "\(role.rawValue)-\(tokens.count + 1)"
-        let record = try store.createToken(digest: digest, role: role, study: study, name: name)
-        tokens[digest] = record
-        return TokenResponse(id: record.id, token: secret, role: role, study: study, name: name)
+        let count = try store.tokens().count
+        let name = request.name ?? "\(role.rawValue)-\(count + 1)"
+        let record = try store.createToken(
+            digest: TokenDigest.digest(secret),
+            role: role,
+            study: study,
+            name: name,
+            lifetime: request.expiresIn
+        )
+        return TokenResponse(
+            id: record.id,
+            token: secret,
+            role: role,
+            study: study,
+            name: name,
+            expiresAt: record.expiresAt
+        )
     }
 
     func require(_ caller: Caller, _ roles: TokenRole...) throws(ServiceError) {
