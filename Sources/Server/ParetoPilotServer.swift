@@ -57,7 +57,7 @@ public struct ParetoPilotServer: Sendable {
     /// Serves until SIGTERM or SIGINT (graceful: requests in flight finish) or until the task is
     /// cancelled. `onRunning` gets the bound port once the server listens.
     public func run(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
-        let router = Router(context: BasicRequestContext.self)
+        let router = Router(context: ServiceRequestContext.self)
         router.add(middleware: ErrorMiddleware(logger: logger))
         router.add(middleware: LogRequestsMiddleware(.debug))
         if configuration.readOnly { router.add(middleware: ReadOnlyMiddleware()) }

@@ -40,7 +40,7 @@ public struct TrialRecord: Sendable, Equatable {
 public final class StudyStore {
     let connection: SQLiteConnection
     /// The schema version this build writes.
-    public static let schemaVersion = 7
+    public static let schemaVersion = 8
 
     /// Opens or creates the store at `path`. A server passes `autoCheckpoint: false` and runs a
     /// ``WALCheckpointer``, so that no request waits for the log to be copied into the database.
@@ -199,6 +199,20 @@ public final class StudyStore {
             7: """
             ALTER TABLE tokens ADD COLUMN expires_at REAL;
             ALTER TABLE tokens ADD COLUMN lifetime REAL;
+            """,
+            // Version 8: who created, told or changed what, and from where.
+            8: """
+            CREATE TABLE audit (
+                id INTEGER PRIMARY KEY,
+                at TEXT NOT NULL,
+                actor TEXT NOT NULL,
+                role TEXT NOT NULL,
+                action TEXT NOT NULL,
+                study TEXT,
+                target TEXT,
+                address TEXT
+            );
+            CREATE INDEX audit_by_study ON audit(study, id);
             """,
         ]
         for version in (Int(current) + 1)...max(Int(current) + 1, Self.schemaVersion)

@@ -332,3 +332,51 @@ public struct ResultsResponse: Codable, Sendable {
         self.finished = finished
     }
 }
+
+/// `GET /v1/audit` (admins): who created, told or changed what, and from where.
+public struct AuditResponse: Codable, Sendable {
+    public struct Record: Codable, Sendable, Equatable {
+        public var id: Int64
+        public var at: String
+        public var actor: String
+        public var role: TokenRole
+        public var action: String
+        public var study: String?
+        public var target: String?
+        public var address: String?
+
+        public init(
+            id: Int64,
+            at: String,
+            actor: String,
+            role: TokenRole,
+            action: String,
+            study: String?,
+            target: String?,
+            address: String?
+        ) {
+            self.id = id
+            self.at = at
+            self.actor = actor
+            self.role = role
+            self.action = action
+            self.study = study
+            self.target = target
+            self.address = address
+        }
+    }
+
+    public var records: [Record]
+    /// Pass as `after` for the next page.
+    public var nextAfter: Int64
+
+    enum CodingKeys: String, CodingKey {
+        case records
+        case nextAfter = "next_after"
+    }
+
+    public init(records: [Record], nextAfter: Int64) {
+        self.records = records
+        self.nextAfter = nextAfter
+    }
+}

@@ -29,7 +29,7 @@ struct APIRoutes: Sendable {
         ("POST", "/v1/jobs/{job}/logs"), ("GET", "/v1/jobs/{job}/logs"), ("POST", "/v1/jobs/{job}/complete"),
         ("POST", "/v1/jobs/{job}/release"), ("GET", "/v1/work"), ("GET", "/v1/studies/{study}/results"),
         ("GET", "/v1/studies/{study}/dashboard"), ("GET", "/v1/pilots"), ("POST", "/v1/tokens/renew"),
-        ("GET", "/v1/tokens/self"),
+        ("GET", "/v1/tokens/self"), ("GET", "/v1/audit"),
     ]
 
     /// The methods a concrete path takes, by matching the path templates.
@@ -42,7 +42,7 @@ struct APIRoutes: Sendable {
         }.map(\.method)
     }
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<ServiceRequestContext>) {
         let streams = self.streams
         router.get("/health") { _, _ in try json(HealthResponse(openStreams: streams.count)) }
         router.get("/openapi.json") { _, _ in
@@ -56,19 +56,48 @@ struct APIRoutes: Sendable {
             )
         }
         let v1 = router.group("v1")
-        v1.post("tokens") { request, _ in
+        v1.post("tokens") { request, context in
             let caller = try await caller(request)
             let body = try await decode(TokenRequest.self, request)
-            return try json(try await coordinator.createToken(caller, body), status: .created)
+            let created = try await coordinator.createToken(caller, body)
+            await coordinator.audit(
+                caller,
+                .createToken,
+                study: body.study,
+                target: "\(created.name) (\(created.role.rawValue))",
+                address: context.clientAddress
+            )
+            return try json(created, status: .created)
         }
-        v1.post("studies") { request, _ in
+        v1.get("audit") { request, _ in
+            let caller = try await caller(request)
+            let query = request.uri.queryParameters
+            guard let after = Int64(query.get("after") ?? "0"), after >= 0 else {
+                throw ServiceError(.badRequest, "after must be a non-negative record id", field: "after")
+            }
+            guard let limit = Int(query.get("limit") ?? "1000"), (1...10_000).contains(limit) else {
+                throw ServiceError(.badRequest, "limit must be between 1 and 10000", field: "limit")
+            }
+            return try json(
+                try await coordinator.auditRecords(caller, after: after, limit: limit, study: query.get("study"))
+            )
+        }
+        v1.post("studies") { request, context in
             let caller = try await caller(request)
             let data = try await bodyData(request)
             guard data.first(where: { !" \t\r\n".utf8.contains($0) }) == UInt8(ascii: "{") else {
                 throw ServiceError(.badRequest, "the body must be a JSON object: the study specification")
             }
             let specification = try StudySpecification.decode(json: data, source: "body")
-            return try json(try await coordinator.createStudy(caller, specification), status: .created)
+            let created = try await coordinator.createStudy(caller, specification)
+            await coordinator.audit(
+                caller,
+                .createStudy,
+                study: created.name,
+                target: nil,
+                address: context.clientAddress
+            )
+            return try json(created, status: .created)
         }
         v1.get("studies") { request, _ in try json(try await coordinator.studies(try await caller(request))) }
         v1.get("studies/:study") { request, context in
@@ -86,10 +115,18 @@ struct APIRoutes: Sendable {
                 try await coordinator.dashboard(try await caller(request), try context.parameters.require("study"))
             )
         }
-        v1.post("tokens/renew") { request, _ in
+        v1.post("tokens/renew") { request, context in
             let caller = try await caller(request)
             let body = try await decode(RenewRequest.self, request, emptyAllowed: true)
-            return try json(try await coordinator.renewToken(caller, expiresIn: body.expiresIn), status: .created)
+            let renewed = try await coordinator.renewToken(caller, expiresIn: body.expiresIn)
+            await coordinator.audit(
+                caller,
+                .renewToken,
+                study: nil,
+                target: renewed.name,
+                address: context.clientAddress
+            )
+            return try json(renewed, status: .created)
         }
         v1.get("tokens/self") { request, _ in
             let caller = try await caller(request)
@@ -104,10 +141,16 @@ struct APIRoutes: Sendable {
         v1.post("studies/:study/trials") { request, context in
             let caller = try await caller(request)
             let body = try await decode(AttachRequest.self, request)
-            return try json(
-                try await coordinator.attach(caller, try context.parameters.require("study"), body),
-                status: .created
+            let study = try context.parameters.require("study")
+            let attached = try await coordinator.attach(caller, study, body)
+            await coordinator.audit(
+                caller,
+                .addTrial,
+                study: study,
+                target: "trial \(attached.trial)",
+                address: context.clientAddress
             )
+            return try json(attached, status: .created)
         }
         v1.post("studies/:study/trials/:trial/tell") { request, context in
             let caller = try await caller(request)
@@ -115,9 +158,18 @@ struct APIRoutes: Sendable {
             guard let trial = Int(try context.parameters.require("trial")) else {
                 throw ServiceError(.badRequest, "trial must be a trial number", field: "trial")
             }
-            return try json(
-                try await coordinator.tell(caller, try context.parameters.require("study"), trial: trial, body)
-            )
+            let study = try context.parameters.require("study")
+            let told = try await coordinator.tell(caller, study, trial: trial, body)
+            if told.recorded {
+                await coordinator.audit(
+                    caller,
+                    body.failure == nil ? .tell : .tellFailure,
+                    study: study,
+                    target: "trial \(trial)",
+                    address: context.clientAddress
+                )
+            }
+            return try json(told)
         }
         v1.get("studies/:study/front") { request, context in
             try json(try await coordinator.front(try await caller(request), try context.parameters.require("study")))
@@ -299,7 +351,7 @@ struct APIRoutes: Sendable {
         return try await coordinator.authenticate(secret)
     }
 
-    func job(_ context: BasicRequestContext) throws -> Int64 {
+    func job(_ context: ServiceRequestContext) throws -> Int64 {
         guard let id = Int64(try context.parameters.require("job")) else {
             throw ServiceError(.badRequest, "job must be a job number", field: "job")
         }

@@ -134,6 +134,52 @@ public actor StudyCoordinator {
         )
     }
 
+    /// What the audit records.
+    enum AuditAction: String {
+        case createStudy = "study.create"
+        case addTrial = "trial.add"
+        case tell = "trial.tell"
+        case tellFailure = "trial.tell_failure"
+        case createToken = "token.create"
+        case renewToken = "token.renew"
+    }
+
+    /// Records who did what from where. Pilots' results are not repeated here: every attempt
+    /// already keeps its pilot, start and end. A failed write is logged, never fails the request.
+    func audit(_ caller: Caller, _ action: AuditAction, study: String?, target: String?, address: String?) {
+        do {
+            try store.appendAudit(
+                actor: caller.name,
+                role: caller.role,
+                action: action.rawValue,
+                study: study,
+                target: target,
+                address: address
+            )
+        } catch {
+            logger.error("writing an audit record failed", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Audit records after `after` (admins only), of one study (by name) when given.
+    func auditRecords(_ caller: Caller, after: Int64, limit: Int, study: String?) throws -> AuditResponse {
+        try require(caller, .admin)
+        let name = try study.map { try resolve($0).name }
+        let records = try store.audit(after: after, limit: limit, study: name).map {
+            AuditResponse.Record(
+                id: $0.id,
+                at: $0.at,
+                actor: $0.actor,
+                role: $0.role,
+                action: $0.action,
+                study: $0.study,
+                target: $0.target,
+                address: $0.address
+            )
+        }
+        return AuditResponse(records: records, nextAfter: records.last?.id ?? after)
+    }
+
     /// The caller's token: role, study, name and expiry.
     func identity(_ caller: Caller) -> TokenIdentity {
         TokenIdentity(role: caller.role, study: caller.study, name: caller.name, expiresAt: caller.expiresAt)

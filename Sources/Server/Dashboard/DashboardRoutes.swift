@@ -6,7 +6,7 @@ import NIOCore
 /// data: the script asks the API for it with the token the user gives (a login form, or the
 /// `#token=` fragment of the URL `serve` prints, which browsers never send to the server).
 struct DashboardRoutes: Sendable {
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<ServiceRequestContext>) {
         router.get("/") { _, _ in Self.asset(DashboardAssets.page, type: "text/html; charset=utf-8") }
         router.get("/dashboard.js") { _, _ in
             Self.asset(DashboardAssets.script, type: "text/javascript; charset=utf-8")
