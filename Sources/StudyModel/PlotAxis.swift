@@ -72,6 +72,13 @@ public struct PlotAxis: Sendable, Codable, Equatable {
         return PlotAxis(scale: .linear, lower: first * step, upper: ticks.last!.value, ticks: ticks)
     }
 
+    /// A linear axis from 0 to the largest of `values` (to 1 when none is positive): for
+    /// quantities such as hypervolume that start at nothing.
+    public static func fromZero(to values: [Double]) -> PlotAxis {
+        let top = values.filter(\.isFinite).max() ?? 0
+        return linear(lower: 0, upper: top > 0 ? top : 1)
+    }
+
     /// A log axis from the decade below `lower` to the decade above `upper`: a tick per decade, or
     /// at 1, 2 and 5 of each decade when the range spans fewer than three.
     public static func logarithmic(lower: Double, upper: Double) -> PlotAxis {

@@ -15,25 +15,8 @@ REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "clients" / "python" / "tests"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _harness import Service, find_binary  # noqa: E402
+from _harness import paretopilot_bin, service  # noqa: E402,F401 (fixtures)
 from cdp import Browser, find_chromium  # noqa: E402
-
-
-@pytest.fixture(scope="session")
-def paretopilot_bin() -> str:
-    binary, why = find_binary()
-    if binary is None:
-        pytest.skip(why)
-    return binary
-
-
-@pytest.fixture
-def service(paretopilot_bin: str, tmp_path: Path) -> Iterator[Service]:
-    server = Service(paretopilot_bin, tmp_path).start()
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture

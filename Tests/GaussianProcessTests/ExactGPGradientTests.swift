@@ -33,6 +33,17 @@ struct ExactGPGradientTests {
             jitter: .default
         )
         let theta = inferNoise ? [-1.0, -0.5, 0.2, 0.3, -3.0] : [-1.0, -0.5, 0.2, 0.3]
+        Self.expectGradientMatchesCentralDifferences(objective, at: theta, tolerance: 1e-6)
+    }
+
+    /// Checks the analytic gradient of `objective` at `theta` against central differences (step
+    /// 1e-5), each component within `tolerance` relative to max(1, |numeric|).
+    static func expectGradientMatchesCentralDifferences(
+        _ objective: MarginalLikelihoodObjective,
+        at theta: [Double],
+        tolerance: Double,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         var gradient = [Double](repeating: 0, count: theta.count)
         _ = objective.evaluate(theta, gradient: &gradient)
         var scratch = gradient
@@ -45,8 +56,9 @@ struct ExactGPGradientTests {
             let numeric =
                 (objective.evaluate(plus, gradient: &scratch) - objective.evaluate(minus, gradient: &scratch)) / (2 * h)
             #expect(
-                abs(numeric - gradient[k]) <= 1e-6 * max(1, abs(numeric)),
-                "parameter \(k): \(numeric) vs \(gradient[k])"
+                abs(numeric - gradient[k]) <= tolerance * max(1, abs(numeric)),
+                "parameter \(k): \(numeric) vs \(gradient[k])",
+                sourceLocation: sourceLocation
             )
         }
     }

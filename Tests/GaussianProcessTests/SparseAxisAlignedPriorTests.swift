@@ -90,22 +90,7 @@ struct SparseAxisAlignedPriorTests {
     func gradientMatchesFiniteDifferences(_ c: SAASCase) {
         let (objective, theta) = c.objective()
         #expect(objective.parameterCount == c.dim + 2)
-        var gradient = [Double](repeating: 0, count: theta.count)
-        _ = objective.evaluate(theta, gradient: &gradient)
-        var scratch = gradient
-        for k in theta.indices {
-            let h = 1e-5
-            var plus = theta
-            plus[k] += h
-            var minus = theta
-            minus[k] -= h
-            let numeric =
-                (objective.evaluate(plus, gradient: &scratch) - objective.evaluate(minus, gradient: &scratch)) / (2 * h)
-            #expect(
-                abs(numeric - gradient[k]) <= 1e-5 * max(1, abs(numeric)),
-                "parameter \(k): \(numeric) vs \(gradient[k])"
-            )
-        }
+        ExactGPGradientTests.expectGradientMatchesCentralDifferences(objective, at: theta, tolerance: 1e-5)
     }
 
     @Test("A MAP SAAS fit shrinks the dimensions the data do not use; the log-normal prior's fit does less so")

@@ -25,4 +25,12 @@ public enum Dominance {
             b.withUnsafeBufferPointer { pb in dominates(pa.baseAddress!, pb.baseAddress!, dimension: a.count) }
         }
     }
+
+    /// True when `a` weakly dominates `b` (arrays): no worse in every objective.
+    public static func weaklyDominates(_ a: [Double], _ b: [Double]) -> Bool {
+        precondition(a.count == b.count, "weaklyDominates: points of different dimensions")
+        return a.withUnsafeBufferPointer { pa in
+            b.withUnsafeBufferPointer { pb in weaklyDominates(pa.baseAddress!, pb.baseAddress!, dimension: a.count) }
+        }
+    }
 }

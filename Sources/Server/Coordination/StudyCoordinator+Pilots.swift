@@ -319,12 +319,13 @@ extension StudyCoordinator {
                 values: values
             )
         }
+        let decoded = points.map { specification.decode($0.parameters) }  // once per point
         let parameters = specification.parameters.enumerated().map { j, parameter in
             let encoded = { points.map { $0.parameters[j] } }
             switch parameter.domain {
             case .real(let lower, let upper, let scale):
-                let values = points.map { point -> Double in
-                    if case .number(let v) = specification.decode(point.parameters)[parameter.name] { return v }
+                let values = decoded.map { values -> Double in
+                    if case .number(let v) = values[parameter.name] { return v }
                     return .nan
                 }
                 let axis: PlotAxis =
@@ -354,11 +355,7 @@ extension StudyCoordinator {
             objectives: objectives,
             parameters: parameters,
             hypervolume: history,
-            hypervolumeAxis: .linear(
-                lower: 0,
-                upper: max(history.map(\.hypervolume).max() ?? 0, 0) > 0
-                    ? history.map(\.hypervolume).max()! : 1
-            ),
+            hypervolumeAxis: .fromZero(to: history.map(\.hypervolume)),
             trialsAxis: .linear(lower: 0, upper: Double(max(report.trials.count, 1)), integer: true)
         )
     }

@@ -100,11 +100,7 @@ public struct StudyPlots: Sendable {
         let history = report.hypervolumeHistory
         let frame = Frame(
             xAxis: .linear(lower: 0, upper: Double(max(history.count, 1)), integer: true),
-            yAxis: .linear(
-                lower: 0,
-                upper: max(history.map(\.hypervolume).max() ?? 0, 0) > 0
-                    ? history.map(\.hypervolume).max()! : 1
-            )
+            yAxis: .fromZero(to: history.map(\.hypervolume))
         )
         var out = frame.axes(
             title: "\(report.specification.name): hypervolume",

@@ -63,9 +63,9 @@ public struct StudyReport: Sendable {
         var history: [(Int, Double)] = []
         for (index, trial) in trials.enumerated() {
             if isFeasible(trial), let y = trial.outputs.flatMap(specification.minimizedObjectives),
-                !front.contains(where: { Self.weaklyDominates($0, y) })
+                !front.contains(where: { Dominance.weaklyDominates($0, y) })
             {
-                front.removeAll { Self.weaklyDominates(y, $0) }
+                front.removeAll { Dominance.weaklyDominates(y, $0) }
                 front.append(y)
                 changed = true
             }
@@ -78,11 +78,6 @@ public struct StudyReport: Sendable {
             history.append((count, current))
         }
         return history
-    }
-
-    static func weaklyDominates(_ a: [Double], _ b: [Double]) -> Bool {
-        for k in a.indices where a[k] > b[k] { return false }
-        return true
     }
 
     /// The plotted points: completed trials with every objective, in trial order.

@@ -13,9 +13,10 @@ import subprocess
 import tempfile
 import time
 from pathlib import Path
-from typing import Any, Dict, List, Mapping, Optional, Tuple
+from typing import Any, Dict, Iterator, List, Mapping, Optional, Tuple
 
 import paretopilot
+import pytest
 
 REPO = Path(__file__).resolve().parents[3]
 ADMIN_TOKEN = "test-admin-" + "0123456789abcdef"
@@ -214,3 +215,25 @@ def wait_for_exit(service: Service, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     for process, _ in service.pilots:
         process.wait(timeout=max(0.1, deadline - time.monotonic()))
+
+
+# Fixtures shared by this suite and the dashboard's browser suite (Tests/Browser), whose conftests
+# import them: a real server per test, skipped with the reason when there is no binary.
+
+
+@pytest.fixture(scope="session")
+def paretopilot_bin() -> str:
+    binary, why = find_binary()
+    if binary is None:
+        pytest.skip(why)
+    return binary
+
+
+@pytest.fixture
+def service(paretopilot_bin: str, tmp_path: Path) -> Iterator[Service]:
+    """A running server with an admin token; ``service.pilot()`` starts pilots against it."""
+    server = Service(paretopilot_bin, tmp_path).start()
+    try:
+        yield server
+    finally:
+        server.stop()
