@@ -9,6 +9,8 @@ struct BenchMOBOTests {
             (["--initial", "0"], "--initial"),
             (["--strategy", "trustregion"], "--strategy"),
             (["--batch", "0"], "--batch"),
+            (["--model", "saasbo"], "--model"),
+            (["--inert", "-1"], "--inert"),
         ]
     )
     func badArguments(arguments: [String], option: String) {
@@ -26,6 +28,35 @@ struct BenchMOBOTests {
     func trustRegionParses() throws {
         _ = try ParetoPilotCommand.parseAsRoot([
             "bench", "mobo", "--problem", "dtlz2", "--budget", "10", "--strategy", "trust_region", "--initial", "5",
+        ])
+    }
+}
+
+@Suite("paretopilot bench service")
+struct BenchServiceTests {
+    @Test(
+        "Bad arguments are rejected with a message naming the option",
+        arguments: [
+            (["--strategy", "bayes"], "--strategy"),
+            (["--strategy", "external"], "--strategy"),
+            (["--evaluation-s", "-1"], "--evaluation-s"),
+            (["--problem", "dtlz9"], "--problem"),
+            (["--pilots", "0"], "--pilots"),
+        ]
+    )
+    func badArguments(arguments: [String], option: String) {
+        do {
+            _ = try ParetoPilotCommand.parseAsRoot(["bench", "service"] + arguments)
+            Issue.record("\(arguments) accepted")
+        } catch {
+            #expect(ParetoPilotCommand.message(for: error).contains(option))
+        }
+    }
+
+    @Test("A model-based run on a built-in problem parses")
+    func modelBasedParses() throws {
+        _ = try ParetoPilotCommand.parseAsRoot([
+            "bench", "service", "--strategy", "auto", "--problem", "toytracker", "--evaluation-s", "2",
         ])
     }
 }

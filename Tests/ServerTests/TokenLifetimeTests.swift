@@ -113,3 +113,26 @@ struct TokenLifetimeTests {
         #expect(!summary.serverUnreachable)
     }
 }
+
+@Suite("paretopilot token create and revoke on the file")
+struct TokenIssuerTests {
+    @Test(
+        "A non-positive --expires-in is refused naming it, and nothing is stored; revoking an unknown name revokes nothing"
+    )
+    func badLifetimeAndUnknownName() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("issuer-\(UUID().uuidString).sqlite")
+            .path
+        for lifetime in [0.0, -5, .nan] {
+            do {
+                _ = try TokenIssuer.create(path: path, role: .pilot, study: nil, name: "p", lifetime: lifetime)
+                Issue.record("lifetime \(lifetime) accepted")
+            } catch let error as ServiceError {
+                #expect(error.field == "expires_in")
+            }
+        }
+        #expect(try StudyStore(path: path).tokens().isEmpty)
+        _ = try TokenIssuer.create(path: path, role: .pilot, study: nil, name: "p", lifetime: 60)
+        #expect(try TokenIssuer.revoke(path: path, name: "nobody") == 0)
+        #expect(try StudyStore(path: path).tokens().map(\.revoked) == [false])
+    }
+}
