@@ -9,11 +9,21 @@ public struct Observations: Sendable {
     public var inputs: [[Double]]
     public var objectives: [[Double]]
     public var constraints: [[Double]]
+    /// Designs that turned out infeasible without outputs (an unknown constraint: a workflow step
+    /// declared the design infeasible). The optimiser fits a feasibility model to them and the
+    /// evaluated designs and weights its acquisition by the probability of feasibility.
+    public var infeasibleInputs: [[Double]]
 
-    public init(inputs: [[Double]] = [], objectives: [[Double]] = [], constraints: [[Double]] = []) {
+    public init(
+        inputs: [[Double]] = [],
+        objectives: [[Double]] = [],
+        constraints: [[Double]] = [],
+        infeasibleInputs: [[Double]] = []
+    ) {
         self.inputs = inputs
         self.objectives = objectives
         self.constraints = constraints
+        self.infeasibleInputs = infeasibleInputs
     }
 
     public var count: Int { inputs.count }
@@ -233,8 +243,9 @@ public struct BayesianOptimizer: Sendable {
         try validate(observations, pending: pending)
         if count <= 0 { return [] }
         let n = observations.count
-        if resolvedAcquisition == .sobol || n < max(initialCount, 2) {
-            return sobolDesigns(count: count, skip: n + pending.count, seed: seed)
+        let tried = n + observations.infeasibleInputs.count
+        if resolvedAcquisition == .sobol || tried < initialCount || n < 2 {
+            return sobolDesigns(count: count, skip: tried + pending.count, seed: seed)
         }
         let reference = resolvedReference(observations)
         if resolvedAcquisition == .trustRegion {
@@ -278,6 +289,9 @@ public struct BayesianOptimizer: Sendable {
         for k in 0..<constraintCount {
             constraintModels.append(try fit(observations.constraints.map { $0[k] }, offset: objectiveCount + k))
         }
+        if let feasibility = try feasibilityModel(observations, bounds: bounds, seed: seed) {
+            constraintModels.append(feasibility)
+        }
         if count >= thompsonBatchThreshold, objectiveCount >= 2,
             [.qlognehvi, .qnparego].contains(resolvedAcquisition)
         {
@@ -301,14 +315,19 @@ public struct BayesianOptimizer: Sendable {
             reference: reference,
             seed: seed
         )
-        var taken = observations.inputs + pending
+        var taken = observations.inputs + observations.infeasibleInputs + pending
         baseline += pending
         var chosen: [[Double]] = []
         let discrete = exhaustiveDiscreteSearch ? discreteUnitDesigns() : nil
+        // One objective with a feasibility model: constrained noisy EI (qNParEGO of one objective),
+        // as with declared constraints.
+        let choice =
+            acquisition == .auto && resolvedAcquisition == .logei && constraintModels.count > constraintCount
+            ? .qnparego : resolvedAcquisition
         for k in 0..<count {
             let stepSeed = seed &+ UInt64(k) &* 0x9E37_79B9
             let candidates: [AcquisitionOptimizer.Candidate]
-            switch resolvedAcquisition {
+            switch choice {
             case .qlognehvi, .auto:
                 let function = LogNoisyExpectedHypervolumeImprovement(
                     objectiveModels: objectiveModels,
@@ -362,6 +381,40 @@ public struct BayesianOptimizer: Sendable {
             baseline.append(design)
         }
         return chosen
+    }
+
+    /// The model of an unknown constraint, when some designs turned out infeasible
+    /// (``Observations/infeasibleInputs``): a GP fitted by MAP to labels `+1` (infeasible) and `-1`
+    /// (evaluated) on every design tried, read as a constraint `c(x) <= 0` like the declared ones,
+    /// so the acquisition is weighted by the probability of feasibility. (A GP classifier's latent
+    /// function approximated by regression on the labels, with learned noise: one exact fit,
+    /// `O((n + n_infeasible)³)`.)
+    ///
+    /// - Returns: `nil` when no design was infeasible.
+    func feasibilityModel(
+        _ observations: Observations,
+        bounds: InputNormalization,
+        seed: UInt64
+    ) throws(OptimizerError) -> ExactGP? {
+        guard !observations.infeasibleInputs.isEmpty else { return nil }
+        let inputs = Matrix(rowArrays: observations.inputs + observations.infeasibleInputs)
+        let labels =
+            [Double](repeating: -1, count: observations.count)
+            + [Double](repeating: 1, count: observations.infeasibleInputs.count)
+        var options = fitOptions
+        if resolvedModel == .saas { options.priors = .sparseAxisAligned }
+        do {
+            return try ExactGP.fit(
+                inputs: inputs,
+                outputs: labels,
+                kernel: kernel,
+                bounds: bounds,
+                options: options,
+                seed: seed ^ 0xFEA5
+            ).model
+        } catch {
+            throw OptimizerError("fitting the feasibility model failed: \(error)")
+        }
     }
 
     /// The study's reference point, else BoTorch's rule on the feasible observations (all of them
@@ -532,6 +585,12 @@ public struct BayesianOptimizer: Sendable {
             throw OptimizerError(
                 "observations: \(observations.count) designs but \(observations.objectives.count) objective rows",
                 field: "objectives"
+            )
+        }
+        if let bad = observations.infeasibleInputs.firstIndex(where: { $0.count != d || !$0.allSatisfy(\.isFinite) }) {
+            throw OptimizerError(
+                "infeasible design \(bad) needs \(d) finite coordinates",
+                field: "infeasible_inputs"
             )
         }
         if constraintCount > 0 && observations.constraints.count != observations.count {

@@ -30,6 +30,20 @@ public struct EvaluationFailure: Sendable, Equatable {
 public enum EvaluationOutcome: Sendable, Equatable {
     case success([String: Double])
     case failure(EvaluationFailure)
+    /// A workflow step's result: the JSON object it printed (the steps after it read it; the
+    /// objectives step's numbers are the trial's outputs), and whether it resumed from a checkpoint.
+    case step(output: JSONValue?, resumed: Bool)
+    /// A workflow step's failure, and whether the attempt had resumed from a checkpoint.
+    case stepFailure(EvaluationFailure, resumed: Bool)
+
+    /// The outcome as a whole trial's: a step's output as its numbers.
+    var plain: EvaluationOutcome {
+        switch self {
+        case .step(let output, _): .success(output?.numbers ?? [:])
+        case .stepFailure(let failure, _): .failure(failure)
+        default: self
+        }
+    }
 
     /// The outcome of an evaluator's result: outputs that lack an objective or an output a constraint
     /// needs are a failed attempt (retried), not a result.
@@ -53,8 +67,12 @@ public enum EvaluationOutcome: Sendable, Equatable {
 public enum RecordedOutcome: Sendable, Equatable {
     /// The trial completed with these outputs.
     case completed
-    /// The attempt failed and the trial is queued for another attempt.
+    /// The attempt failed and the trial is queued for another attempt (for a workflow: the step).
     case retrying(EvaluationFailure)
+    /// A workflow step completed; its trial goes on.
+    case stepCompleted
+    /// A workflow step declared the design infeasible: the trial ended as infeasible.
+    case infeasible(EvaluationFailure)
     /// The attempt failed and so did the trial (no attempt left, or no retry wanted).
     case failed(EvaluationFailure)
     /// The same outcome had been recorded already: nothing changed.
@@ -71,5 +89,7 @@ public enum StudyEventKind: String, Sendable {
     case leaseExpired = "lease_expired"
     case released
     case modelFallback = "model_fallback"
+    /// A workflow step failed and runs again.
+    case stepRetry = "step_retry"
     case studyStopped = "study_stopped"
 }

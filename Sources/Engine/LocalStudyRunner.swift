@@ -9,6 +9,8 @@ import StudyModel
 public struct StudyProgress: Sendable {
     public var completed: Int
     public var failed: Int
+    /// Trials a workflow step declared infeasible.
+    public var infeasible: Int = 0
     public var running: Int
     public var budget: Int
     /// Hypervolume of the feasible completed trials (``StudySpecification/hypervolume(ofFeasible:)``).
@@ -23,13 +25,16 @@ public struct StudyProgress: Sendable {
         case completed
         case retrying(EvaluationFailure)
         case failed(EvaluationFailure)
+        /// A workflow step declared the design infeasible.
+        case infeasible(EvaluationFailure)
 
-        /// One line: `completed`, `failed (retrying): ...`, `failed: ...`.
+        /// One line: `completed`, `failed (retrying): ...`, `failed: ...`, `infeasible: ...`.
         public var summary: String {
             switch self {
             case .completed: "completed"
             case .retrying(let failure): "failed (retrying): \(failure.message)"
             case .failed(let failure): "failed: \(failure.message)"
+            case .infeasible(let failure): "infeasible: \(failure.message)"
             }
         }
 
@@ -39,6 +44,15 @@ public struct StudyProgress: Sendable {
             case .completed: "completed"
             case .retrying: "retrying"
             case .failed: "failed"
+            case .infeasible: "infeasible"
+            }
+        }
+
+        /// The failure behind the event, if any.
+        public var failure: EvaluationFailure? {
+            switch self {
+            case .completed: nil
+            case .retrying(let failure), .failed(let failure), .infeasible(let failure): failure
             }
         }
     }
@@ -49,20 +63,31 @@ public struct StudyProgress: Sendable {
 /// attempts up to `max_attempts` and stops a study whose evaluations keep failing. A new design is
 /// asked for the moment a worker is free, with the running ones as pending points (no waiting for a
 /// batch). Resuming continues from the store.
+///
+/// A workflow study runs its steps instead: each step of each trial is a job, `workers` jobs at
+/// once across trials (steps whose dependencies are done run at once), with the same rules as on
+/// pilots (per-step retries, infeasible designs, checkpoint directories under `workDirectory`).
 public struct LocalStudyRunner {
     public let engine: StudyEngine
     public let study: Int64
-    public let evaluator: any Evaluator
+    /// The evaluator of a plain study (`nil` for a workflow study).
+    public let evaluator: (any Evaluator)?
+    /// Where a workflow study's trials get their directories, unless the evaluator names one.
+    public let workDirectory: String
 
-    public init(engine: StudyEngine, study: Int64, evaluator: any Evaluator) {
+    public init(engine: StudyEngine, study: Int64, evaluator: (any Evaluator)?, workDirectory: String = ".") {
         self.engine = engine
         self.study = study
         self.evaluator = evaluator
+        self.workDirectory = workDirectory
     }
 
-    /// The evaluator a specification names.
-    public static func evaluator(for specification: StudySpecification) throws(StudyError) -> any Evaluator {
+    /// The evaluator a specification names (`nil` for a workflow, whose steps run as jobs).
+    public static func evaluator(for specification: StudySpecification) throws(StudyError) -> (any Evaluator)? {
         switch specification.evaluator.kind {
+        case .workflow(let workflow):
+            for step in workflow.steps { try CommandEvaluator.checkRunnable(step.command, field: "steps.\(step.name)") }
+            return nil
         case .problem(let name):
             guard let problem = try? ProblemRegistry.problem(named: name) else {
                 throw StudyError("unknown problem '\(name)'", field: "evaluator.problem")
@@ -93,6 +118,12 @@ public struct LocalStudyRunner {
     /// - Throws: ``StudyError`` with code `.stopped` when the study stopped early, naming the cause.
     public func run(workers: Int, progress: (StudyProgress) -> Void) async throws -> [TrialRecord] {
         let runtime = try engine.runtime(String(study))
+        if let workflow = runtime.workflow {
+            return try await runWorkflow(workflow, runtime: runtime, workers: workers, progress: progress)
+        }
+        guard let evaluator else {
+            throw StudyError("the study has no evaluator", field: "evaluator")
+        }
         let store = engine.store
         let start = Date()
         try engine.recoverInterruptedAttempts(study)
@@ -105,7 +136,6 @@ public struct LocalStudyRunner {
                 let attempt = try store.attemptRecord(store.startAttempt(trial: trial, worker: "local"))
                 inFlight += 1
                 let values = runtime.specification.decode(attempt.parameters)
-                let evaluator = self.evaluator
                 group.addTask { (attempt, await evaluator.evaluate(values, trial: attempt.trialNumber)) }
             }
             while true {
@@ -134,6 +164,8 @@ public struct LocalStudyRunner {
                     event = .retrying(failure)
                     if runtime.stopReason == nil { queue.append(attempt.trialID) }
                 case .failed(let failure): event = .failed(failure)
+                case .infeasible(let failure): event = .infeasible(failure)
+                case .stepCompleted: continue
                 }
                 progress(
                     StudyProgress(

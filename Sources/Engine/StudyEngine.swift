@@ -122,7 +122,7 @@ public final class StudyEngine {
 
     /// Adds trials with given designs (a client's own designs, or computed ones).
     public func attach(_ runtime: StudyRuntime, designs: [[Double]]) throws -> [TrialRecord] {
-        let created = try store.createTrials(study: runtime.id, designs: designs)
+        let created = try store.createTrials(study: runtime.id, designs: designs, workflow: runtime.workflow)
         runtime.trialCount += created.count
         for trial in created { runtime.open[trial.id] = trial.parameters }
         return created
@@ -145,7 +145,10 @@ public final class StudyEngine {
         guard let runtime = runtimes[attempt.studyID] else {
             throw EngineError(.notFound, "no study \(attempt.studyID)", field: "study")
         }
-        switch (attempt.state, outcome) {
+        if let workflow = runtime.workflow, attempt.stepID != nil {
+            return try recordStep(outcome, for: attempt, runtime: runtime, workflow: workflow, retry: retry)
+        }
+        switch (attempt.state, outcome.plain) {
         case (.leased, .success(let outputs)), (.running, .success(let outputs)):
             if let bad = outputs.first(where: { !$0.value.isFinite }) {
                 throw EngineError(.invalidValue, "outputs.\(bad.key) is not finite", field: "outputs.\(bad.key)")
@@ -190,6 +193,8 @@ public final class StudyEngine {
             return .unchanged
         case (.completed, .failure):
             throw EngineError(.conflict, "job \(attempt.id) already completed")
+        case (_, .step), (_, .stepFailure):
+            throw EngineError(.conflict, "job \(attempt.id) is not a workflow step")
         case (.failed, _):
             throw EngineError(
                 .conflict,
@@ -198,7 +203,7 @@ public final class StudyEngine {
         }
     }
 
-    private func fail(_ runtime: StudyRuntime, trial: Int64, _ failure: EvaluationFailure) throws {
+    func fail(_ runtime: StudyRuntime, trial: Int64, _ failure: EvaluationFailure) throws {
         let wasStopped = runtime.stopReason != nil
         runtime.recordFailure(trial: trial, failure: failure)
         if !wasStopped, let reason = runtime.stopReason {
@@ -210,7 +215,11 @@ public final class StudyEngine {
     /// without counting against the trial's cap and the trial is queued again.
     public func release(_ attempt: AttemptRecord, worker: String) throws {
         guard attempt.state.isOpen else { return }
-        try store.failAttempt(attempt.id, error: "released by \(worker)", retry: true, released: true)
+        if attempt.stepID != nil {
+            try store.failStepAttempt(attempt.id, error: "released by \(worker)", retry: true, released: true, ending: nil)
+        } else {
+            try store.failAttempt(attempt.id, error: "released by \(worker)", retry: true, released: true)
+        }
         try log(.released, study: attempt.studyID, trial: attempt.trialID, "released by \(worker)")
     }
 
@@ -220,6 +229,14 @@ public final class StudyEngine {
         let expired = try store.expiredAttempts(now: now)
         for attempt in expired {
             guard let runtime = runtimes[attempt.studyID] else { continue }
+            if let workflow = runtime.workflow, attempt.stepID != nil {
+                let failure = EvaluationFailure(
+                    message: "lease expired: \(attempt.worker ?? "?") stopped reporting",
+                    trial: attempt.trialNumber
+                )
+                _ = try recordStep(.failure(failure), for: attempt, runtime: runtime, workflow: workflow, retry: true)
+                continue
+            }
             let again = try store.countedAttempts(trial: attempt.trialID) < runtime.maxAttempts
             let failure = EvaluationFailure(
                 message: "lease expired: \(attempt.worker ?? "?") stopped reporting",
@@ -235,7 +252,7 @@ public final class StudyEngine {
         return expired
     }
 
-    private func log(_ kind: StudyEventKind, study: Int64, trial: Int64? = nil, _ message: String) throws {
+    func log(_ kind: StudyEventKind, study: Int64, trial: Int64? = nil, _ message: String) throws {
         try store.logEvent(study: study, trial: trial, kind: kind.rawValue, message: message)
     }
 

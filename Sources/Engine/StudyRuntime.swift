@@ -21,9 +21,12 @@ public final class StudyRuntime {
     public internal(set) var open: [Int64: [Double]]
     /// Durations (s) of completed attempts.
     public internal(set) var durations: [Double]
-    /// Trials finished as completed and as failed.
+    /// Trials finished as completed, as failed, and as infeasible (a workflow step said so).
     public internal(set) var completedCount: Int
     public internal(set) var failedCount: Int
+    public internal(set) var infeasibleCount: Int
+    /// The evaluator's steps, for a workflow study.
+    public var workflow: Workflow? { specification.evaluator.steps }
     /// The last failure of a trial, for the message of a stopped study.
     public internal(set) var lastFailure: EvaluationFailure?
     /// Why the study stopped before its budget, if it did (see ``FailurePolicy``).
@@ -57,6 +60,7 @@ public final class StudyRuntime {
         durations = try store.completedDurations(study: id)
         completedCount = trials.filter { $0.state == .completed }.count
         failedCount = trials.filter { $0.state == .failed }.count
+        infeasibleCount = trials.filter { $0.state == .infeasible }.count
         if let failed = trials.last(where: { $0.state == .failed }) {
             lastFailure = EvaluationFailure(message: failed.lastError ?? "failed", trial: failed.number)
         }
@@ -133,6 +137,14 @@ public final class StudyRuntime {
             observations.constraints.append(c)
         }
         if let duration, duration.isFinite, duration >= 0 { durations.append(duration) }
+    }
+
+    /// A design a workflow step declared infeasible: no failure, a point the feasibility model
+    /// learns from.
+    func recordInfeasible(trial: Int64, parameters: [Double]) {
+        open[trial] = nil
+        infeasibleCount += 1
+        observations.infeasibleInputs.append(parameters)
     }
 
     func recordFailure(trial: Int64, failure: EvaluationFailure) {

@@ -54,14 +54,14 @@ public struct CommandEvaluator: Evaluator {
     }
 
     /// Checks that the command's program exists and is executable (a path, or a name on `PATH`).
-    public static func checkRunnable(_ command: String) throws(StudyError) {
+    public static func checkRunnable(_ command: String, field: String = "evaluator") throws(StudyError) {
         guard let program = command.split(separator: " ").first.map(String.init) else {
-            throw StudyError("evaluator.command is empty", field: "evaluator")
+            throw StudyError("\(field): the command is empty", field: field)
         }
         let manager = FileManager.default
         if program.contains("/") {
             guard manager.isExecutableFile(atPath: program) else {
-                throw StudyError("evaluator '\(program)' does not exist or is not executable", field: "evaluator")
+                throw StudyError("\(field): '\(program)' does not exist or is not executable", field: field)
             }
             return
         }
@@ -73,7 +73,7 @@ public struct CommandEvaluator: Evaluator {
         for directory in path.split(separator: ":") where manager.isExecutableFile(atPath: "\(directory)/\(program)") {
             return
         }
-        throw StudyError("evaluator '\(program)' is not an executable on PATH", field: "evaluator")
+        throw StudyError("\(field): '\(program)' is not an executable on PATH", field: field)
     }
 
     public func evaluate(_ parameters: [String: ParameterValue], trial: Int) async -> EvaluationResult {
@@ -90,29 +90,76 @@ public struct CommandEvaluator: Evaluator {
         trial: Int,
         observer: Observer? = nil
     ) -> EvaluationResult {
-        var environment = ProcessInfo.processInfo.environment
-        for (key, value) in self.environment { environment[key] = value }
-        environment["PARETOPILOT_TRIAL"] = String(trial)
+        var environment = self.environment
+        for (key, value) in Self.designEnvironment(parameters, trial: trial) { environment[key] = value }
+        let payload: JSONValue = .object(["trial": .number(Double(trial)), "parameters": Self.json(parameters)])
+        let run = Self.runShell(
+            command: prefix.map { "\($0) \(command)" } ?? command,
+            workingDirectory: workingDirectory,
+            environment: environment,
+            input: payload,
+            timeout: timeout,
+            observer: observer
+        )
+        switch run {
+        case .failure(let message, let exitCode, let tail):
+            return .failure(message: message, exitCode: exitCode, stderrTail: tail)
+        case .exited(let stdout, let tail):
+            guard let object = Self.lastJSONObject(stdout) else {
+                return .failure(message: "no JSON object of outputs on stdout", exitCode: 0, stderrTail: tail)
+            }
+            let outputs = object.numbers
+            if let bad = outputs.first(where: { !$0.value.isFinite }) {
+                return .failure(message: "output '\(bad.key)' is \(bad.value)", exitCode: 0, stderrTail: tail)
+            }
+            return .success(outputs)
+        }
+    }
+
+    /// The variables that carry a design: `PARETOPILOT_TRIAL` and `PARETOPILOT_PARAM_<NAME>`.
+    static func designEnvironment(_ parameters: [String: ParameterValue], trial: Int) -> [String: String] {
+        var environment = ["PARETOPILOT_TRIAL": String(trial)]
         for (name, value) in parameters {
             let key =
                 "PARETOPILOT_PARAM_" + name.uppercased().map { $0.isLetter || $0.isNumber ? String($0) : "_" }.joined()
             environment[key] = value.text
         }
-        let payload: [String: Any] = [
-            "trial": trial,
-            "parameters": parameters.mapValues { value -> Any in
+        return environment
+    }
+
+    /// The parameters as one JSON object.
+    static func json(_ parameters: [String: ParameterValue]) -> JSONValue {
+        .object(
+            parameters.mapValues { value in
                 switch value {
-                case .number(let v): v
-                case .choice(let c): c
+                case .number(let v): .number(v)
+                case .choice(let c): .string(c)
                 }
-            },
-        ]
-        let input =
-            ((try? JSONSerialization.data(withJSONObject: payload, options: [.sortedKeys])) ?? Data()) + Data("\n".utf8)
-        let prefixed = prefix.map { "\($0) \(command)" } ?? command
+            }
+        )
+    }
+
+    /// How a shell command ended: it exited with status 0 (its stdout and stderr tail), or it failed.
+    enum ShellRun {
+        case exited(stdout: String, stderrTail: String)
+        case failure(message: String, exitCode: Int32?, stderrTail: String?)
+    }
+
+    /// Runs `/bin/sh -c command` (in `workingDirectory`, with `environment` added to this process's)
+    /// with `input` as one JSON line on stdin, on the calling thread.
+    static func runShell(
+        command: String,
+        workingDirectory: String?,
+        environment extra: [String: String],
+        input: JSONValue,
+        timeout: Double,
+        observer: Observer?
+    ) -> ShellRun {
+        var environment = ProcessInfo.processInfo.environment
+        for (key, value) in extra { environment[key] = value }
         let shellCommand =
-            workingDirectory.map { "cd '\($0.replacingOccurrences(of: "'", with: "'\\''"))' && \(prefixed)" }
-            ?? prefixed
+            workingDirectory.map { "cd '\($0.replacingOccurrences(of: "'", with: "'\\''"))' && \(command)" }
+            ?? command
         var shouldStop: (() -> Bool)? = nil
         var onOutput: (@Sendable (ChildProcess.Stream, Data) -> Void)? = nil
         if let observer {
@@ -124,7 +171,7 @@ public struct CommandEvaluator: Evaluator {
             outcome = try ChildProcess.run(
                 command: shellCommand,
                 environment: environment,
-                input: input,
+                input: Data((input.json + "\n").utf8),
                 timeout: timeout,
                 shouldStop: shouldStop,
                 onOutput: onOutput
@@ -134,9 +181,7 @@ public struct CommandEvaluator: Evaluator {
         }
         let errorText = String(decoding: outcome.standardError, as: UTF8.self)
         let tail = errorText.count > 2000 ? String(errorText.suffix(2000)) : errorText
-        if outcome.stopped {
-            return .failure(message: "stopped on request", exitCode: nil, stderrTail: tail)
-        }
+        if outcome.stopped { return .failure(message: "stopped on request", exitCode: nil, stderrTail: tail) }
         if outcome.timedOut {
             return .failure(message: "timed out after \(timeout) s", exitCode: nil, stderrTail: tail)
         }
@@ -145,20 +190,16 @@ public struct CommandEvaluator: Evaluator {
         }
         let status = outcome.exitCode ?? -1
         guard status == 0 else { return .failure(message: "exit code \(status)", exitCode: status, stderrTail: tail) }
-        let text = String(decoding: outcome.standardOutput, as: UTF8.self)
-        for line in text.split(separator: "\n").reversed() {
-            guard let data = line.data(using: .utf8),
-                let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
-            else { continue }
-            var outputs: [String: Double] = [:]
-            for (key, value) in object {
-                if let number = value as? NSNumber { outputs[key] = number.doubleValue }
-            }
-            if let bad = outputs.first(where: { !$0.value.isFinite }) {
-                return .failure(message: "output '\(bad.key)' is \(bad.value)", exitCode: 0, stderrTail: tail)
-            }
-            return .success(outputs)
+        return .exited(stdout: String(decoding: outcome.standardOutput, as: UTF8.self), stderrTail: tail)
+    }
+
+    /// The last line of `stdout` that is a JSON object.
+    static func lastJSONObject(_ stdout: String) -> JSONValue? {
+        for line in stdout.split(separator: "\n").reversed() {
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            guard trimmed.first == "{", let value = JSONValue(json: trimmed), case .object = value else { continue }
+            return value
         }
-        return .failure(message: "no JSON object of outputs on stdout", exitCode: 0, stderrTail: tail)
+        return nil
     }
 }

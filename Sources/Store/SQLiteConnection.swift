@@ -55,6 +55,8 @@ final class SQLiteConnection {
 
     /// Prepared statements by SQL text, reused across calls (parsing costs more than running them).
     private var statements: [String: OpaquePointer] = [:]
+    /// Open transactions: the outermost is BEGIN/COMMIT, the inner ones savepoints.
+    private var transactionDepth = 0
 
     deinit {
         for statement in statements.values { sqlite3_finalize(statement) }
@@ -133,14 +135,24 @@ final class SQLiteConnection {
     var lastInsertedRowID: Int64 { sqlite3_last_insert_rowid(handle) }
 
     /// Runs `body` in one `BEGIN IMMEDIATE` transaction: committed if it returns, rolled back if it throws.
+    /// Runs `body` in a transaction (`BEGIN IMMEDIATE`), or, inside another one, in a savepoint, so
+    /// that store operations compose into one atomic change.
     func transaction<T>(_ body: () throws(StoreError) -> T) throws(StoreError) -> T {
-        try execute("BEGIN IMMEDIATE")
+        let depth = transactionDepth
+        try execute(depth == 0 ? "BEGIN IMMEDIATE" : "SAVEPOINT nested\(depth)")
+        transactionDepth += 1
+        defer { transactionDepth -= 1 }
         do {
             let result = try body()
-            try execute("COMMIT")
+            try execute(depth == 0 ? "COMMIT" : "RELEASE nested\(depth)")
             return result
         } catch {
-            try? execute("ROLLBACK")
+            if depth == 0 {
+                try? execute("ROLLBACK")
+            } else {
+                try? execute("ROLLBACK TO nested\(depth)")
+                try? execute("RELEASE nested\(depth)")
+            }
             throw error
         }
     }

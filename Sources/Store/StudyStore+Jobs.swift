@@ -22,6 +22,11 @@ public struct AttemptRecord: Sendable, Equatable {
     public var duration: Double? = nil
     /// The tail of the evaluator's stderr, for a failed attempt that ran a process.
     public var stderrTail: String? = nil
+    /// The workflow step this attempt runs, for a workflow evaluator: its row and job.
+    public var stepID: Int64? = nil
+    public var step: WorkflowJob? = nil
+    /// Whether the attempt resumed from its step's checkpoint.
+    public var resumed = false
 }
 
 /// A trial's attempts as a listing shows them.
@@ -45,7 +50,14 @@ extension StudyStore {
     // MARK: Queue
 
     /// Adds pending trials for `designs` in one transaction, numbered after the existing ones.
-    public func createTrials(study: Int64, designs: [[Double]]) throws(StoreError) -> [TrialRecord] {
+    ///
+    /// For a workflow evaluator, each trial gets its steps (one per step and fan-out element):
+    /// those without dependencies queued, the others waiting.
+    public func createTrials(
+        study: Int64,
+        designs: [[Double]],
+        workflow: Workflow? = nil
+    ) throws(StoreError) -> [TrialRecord] {
         try connection.transaction { () throws(StoreError) -> [TrialRecord] in
             var next =
                 try connection.query(
@@ -59,9 +71,11 @@ extension StudyStore {
                     "INSERT INTO trials (study_id, number, parameters, state, created_at, updated_at, queued) VALUES (?, ?, ?, 'pending', ?, ?, 1)",
                     [.integer(study), .integer(next), .text(Self.encode(design)), .text(now), .text(now)]
                 )
+                let id = connection.lastInsertedRowID
+                if let workflow { try insertSteps(trial: id, study: study, workflow: workflow) }
                 records.append(
                     TrialRecord(
-                        id: connection.lastInsertedRowID,
+                        id: id,
                         number: Int(next),
                         parameters: design,
                         state: .pending,
@@ -197,9 +211,11 @@ extension StudyStore {
             let row = try connection.query(
                 """
                 SELECT a.id, a.trial_id, t.study_id, t.number, a.number, a.state, a.worker, a.lease_expires_at,
-                       a.error, a.exit_code, o.outputs, t.parameters, a.duration, a.stderr_tail
+                       a.error, a.exit_code, o.outputs, t.parameters, a.duration, a.stderr_tail,
+                       a.step_id, s.name, s.element, a.resumed
                 FROM attempts a JOIN trials t ON t.id = a.trial_id
                 LEFT JOIN observations o ON o.trial_id = a.trial_id AND o.attempt_id = a.id
+                LEFT JOIN steps s ON s.id = a.step_id
                 WHERE a.id = ?
                 """,
                 [.integer(attempt)]
@@ -221,7 +237,12 @@ extension StudyStore {
             },
             parameters: Self.decodeDoubles(row[11].text),
             duration: row[12].double,
-            stderrTail: row[13].text
+            stderrTail: row[13].text,
+            stepID: row[14].integer,
+            step: row[15].text.map { name in
+                WorkflowJob(step: name, element: row[16].integer.flatMap { $0 >= 0 ? Int($0) : nil })
+            },
+            resumed: (row[17].integer ?? 0) != 0
         )
     }
 

@@ -40,7 +40,7 @@ public struct TrialRecord: Sendable, Equatable {
 public final class StudyStore {
     let connection: SQLiteConnection
     /// The schema version this build writes.
-    public static let schemaVersion = 8
+    public static let schemaVersion = 9
 
     /// Opens or creates the store at `path`. A server passes `autoCheckpoint: false` and runs a
     /// ``WALCheckpointer``, so that no request waits for the log to be copied into the database.
@@ -213,6 +213,45 @@ public final class StudyStore {
                 address TEXT
             );
             CREATE INDEX audit_by_study ON audit(study, id);
+            """,
+            // Version 9: workflow evaluators. A trial may be `infeasible` (a step declared the design
+            // so; the table is rebuilt for the CHECK); its steps (one row per step and fan-out
+            // element) carry their own queue and output; an attempt may belong to a step and
+            // records whether it resumed from a checkpoint.
+            9: """
+            CREATE TABLE trials_v9 (
+                id INTEGER PRIMARY KEY,
+                study_id INTEGER NOT NULL REFERENCES studies(id),
+                number INTEGER NOT NULL,
+                parameters TEXT NOT NULL,
+                state TEXT NOT NULL CHECK (state IN ('pending', 'running', 'completed', 'failed', 'infeasible')),
+                created_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL,
+                metadata TEXT,
+                queued INTEGER NOT NULL DEFAULT 0,
+                UNIQUE (study_id, number)
+            );
+            INSERT INTO trials_v9 (id, study_id, number, parameters, state, created_at, updated_at, metadata, queued)
+                SELECT id, study_id, number, parameters, state, created_at, updated_at, metadata, queued FROM trials;
+            DROP TABLE trials;
+            ALTER TABLE trials_v9 RENAME TO trials;
+            CREATE INDEX trials_by_study ON trials(study_id, state);
+            CREATE INDEX trials_queued ON trials(study_id, queued, number);
+            CREATE TABLE steps (
+                id INTEGER PRIMARY KEY,
+                trial_id INTEGER NOT NULL REFERENCES trials(id),
+                study_id INTEGER NOT NULL REFERENCES studies(id),
+                name TEXT NOT NULL,
+                element INTEGER NOT NULL DEFAULT -1,
+                state TEXT NOT NULL CHECK (state IN ('waiting', 'queued', 'running', 'completed', 'failed', 'skipped')),
+                output TEXT,
+                UNIQUE (trial_id, name, element)
+            );
+            CREATE INDEX steps_queued ON steps(study_id, state, name, trial_id);
+            CREATE INDEX steps_by_trial ON steps(trial_id);
+            ALTER TABLE attempts ADD COLUMN step_id INTEGER REFERENCES steps(id);
+            ALTER TABLE attempts ADD COLUMN resumed INTEGER NOT NULL DEFAULT 0;
+            CREATE INDEX attempts_by_step ON attempts(step_id);
             """,
         ]
         for version in (Int(current) + 1)...max(Int(current) + 1, Self.schemaVersion)
@@ -431,7 +470,7 @@ public final class StudyStore {
 
     /// Records that a trial finished, in the transaction that finished it: the study's result stream
     /// (``results(study:after:limit:)``) reads these events, so every result appears there once.
-    private func logResult(trial: Int64, kind: String, message: String) throws(StoreError) {
+    func logResult(trial: Int64, kind: String, message: String) throws(StoreError) {
         try connection.query(
             "INSERT INTO events (study_id, trial_id, kind, message, at) SELECT study_id, id, ?, ?, ? FROM trials WHERE id = ?",
             [.text(kind), .text(message), .text(Self.now()), .integer(trial)]
@@ -449,7 +488,7 @@ public final class StudyStore {
         try connection.query(
             """
             SELECT id, trial_id FROM events WHERE study_id = ? AND id > ?
-            AND kind IN ('trial_completed', 'trial_failed') ORDER BY id LIMIT ?
+            AND kind IN ('trial_completed', 'trial_failed', 'trial_infeasible') ORDER BY id LIMIT ?
             """,
             [.integer(study), .integer(after), .integer(Int64(limit))]
         ).map { ($0[0].integer ?? 0, $0[1].integer ?? 0) }
@@ -458,7 +497,7 @@ public final class StudyStore {
     /// The sequence number of a study's latest result (0 when it has none).
     public func latestResultSequence(study: Int64) throws(StoreError) -> Int64 {
         try connection.query(
-            "SELECT COALESCE(MAX(id), 0) FROM events WHERE study_id = ? AND kind IN ('trial_completed', 'trial_failed')",
+            "SELECT COALESCE(MAX(id), 0) FROM events WHERE study_id = ? AND kind IN ('trial_completed', 'trial_failed', 'trial_infeasible')",
             [.integer(study)]
         )[0][0].integer ?? 0
     }
@@ -469,7 +508,7 @@ public final class StudyStore {
         try connection.transaction { () throws(StoreError) -> [Int64] in
             let rows = try connection.query(
                 """
-                SELECT a.id, a.trial_id FROM attempts a JOIN trials t ON t.id = a.trial_id
+                SELECT a.id, a.trial_id, a.step_id FROM attempts a JOIN trials t ON t.id = a.trial_id
                 WHERE t.study_id = ? AND a.state IN ('leased', 'running')
                 """,
                 [.integer(study)]
@@ -479,7 +518,11 @@ public final class StudyStore {
                     "UPDATE attempts SET state = 'failed', finished_at = ?, error = 'interrupted: the process running it stopped' WHERE id = ?",
                     [.text(Self.now()), row[0]]
                 )
-                try connection.query("UPDATE trials SET queued = 1 WHERE id = ?", [row[1]])
+                if row[2].integer != nil {
+                    try connection.query("UPDATE steps SET state = 'queued' WHERE id = ? AND state = 'running'", [row[2]])
+                } else {
+                    try connection.query("UPDATE trials SET queued = 1 WHERE id = ?", [row[1]])
+                }
             }
             return rows.compactMap { $0[1].integer }
         }
@@ -540,14 +583,14 @@ public final class StudyStore {
             }
     }
 
-    private func trialState(_ trial: Int64) throws(StoreError) -> TrialState {
+    func trialState(_ trial: Int64) throws(StoreError) -> TrialState {
         guard let row = try connection.query("SELECT state FROM trials WHERE id = ?", [.integer(trial)]).first,
             let state = row[0].text.flatMap(TrialState.init(rawValue:))
         else { throw StoreError(.notFound, "no trial \(trial)") }
         return state
     }
 
-    private func setTrialState(_ trial: Int64, _ next: TrialState, queued: Bool? = nil) throws(StoreError) {
+    func setTrialState(_ trial: Int64, _ next: TrialState, queued: Bool? = nil) throws(StoreError) {
         let current = try trialState(trial)
         guard current.canMove(to: next) else {
             throw StoreError(
@@ -568,7 +611,7 @@ public final class StudyStore {
         }
     }
 
-    private func attemptInfo(_ attempt: Int64) throws(StoreError) -> (trial: Int64, state: AttemptState) {
+    func attemptInfo(_ attempt: Int64) throws(StoreError) -> (trial: Int64, state: AttemptState) {
         guard
             let row = try connection.query("SELECT trial_id, state FROM attempts WHERE id = ?", [.integer(attempt)])
                 .first,

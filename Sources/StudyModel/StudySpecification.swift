@@ -22,11 +22,18 @@ public struct StudySpecification: Codable, Sendable, Equatable {
         public var workingDirectory: String?
         /// Variables added to the command's environment.
         public var environment: [String: String]?
-        /// Put in front of the command, for containers: `apptainer exec /images/eic.sif`.
+        /// Put in front of the command (of every step, for a workflow), for containers:
+        /// `apptainer exec /images/eic.sif`.
         public var prefix: String?
+        /// Named steps run as jobs of their own (``Workflow``), instead of one command.
+        public var steps: Workflow?
+        /// Where a workflow's trials get their working directories (`DIR/<study>/trial-<n>`): a
+        /// directory every pilot of the study sees (a shared file system). Default: next to the
+        /// study file for local runs, the pilot's `--work-dir` for pilots.
+        public var directory: String?
 
         enum CodingKeys: String, CodingKey, CaseIterable {
-            case problem, command, timeout, environment, prefix
+            case problem, command, timeout, environment, prefix, steps, directory
             case workingDirectory = "working_directory"
         }
 
@@ -39,6 +46,8 @@ public struct StudySpecification: Codable, Sendable, Equatable {
             environment = try container.decodeIfPresent([String: String].self, forKey: .environment)
             prefix = try container.decodeIfPresent(String.self, forKey: .prefix)
             workingDirectory = try container.decodeIfPresent(String.self, forKey: .workingDirectory)
+            steps = try container.decodeIfPresent(Workflow.self, forKey: .steps)
+            directory = try container.decodeIfPresent(String.self, forKey: .directory)
         }
 
         public init(problem: String? = nil, command: String? = nil, timeout: Double? = nil) {
@@ -51,6 +60,7 @@ public struct StudySpecification: Codable, Sendable, Equatable {
         public var kind: Kind {
             if let problem { return .problem(problem) }
             if let command { return .command(command) }
+            if let steps { return .workflow(steps) }
             return .none
         }
 
@@ -60,6 +70,8 @@ public struct StudySpecification: Codable, Sendable, Equatable {
             case none
             case problem(String)
             case command(String)
+            /// Named steps, each run as a job of its own.
+            case workflow(Workflow)
         }
 
         /// The timeout in seconds, resolved.
@@ -90,6 +102,37 @@ public struct StudySpecification: Codable, Sendable, Equatable {
             gpus = try container.decodeIfPresent(Int.self, forKey: .gpus)
             queues = try container.decodeIfPresent([String].self, forKey: .queues)
             expectedSeconds = try container.decodeIfPresent(Double.self, forKey: .expectedSeconds)
+        }
+
+        /// Checks the values; errors name `field.cores` and so on.
+        public func validate(field: String) throws(StudyError) {
+            if let cores, cores < 1 {
+                throw StudyError("\(field).cores must be at least 1", field: "\(field).cores")
+            }
+            if let memoryGB, !(memoryGB > 0 && memoryGB.isFinite) {
+                throw StudyError("\(field).memory_gb must be positive", field: "\(field).memory_gb")
+            }
+            if let gpus, gpus < 0 {
+                throw StudyError("\(field).gpus must not be negative", field: "\(field).gpus")
+            }
+            if let expectedSeconds, !(expectedSeconds > 0 && expectedSeconds.isFinite) {
+                throw StudyError(
+                    "\(field).expected_seconds must be positive",
+                    field: "\(field).expected_seconds"
+                )
+            }
+        }
+
+        /// These resources with unset fields taken from `defaults`.
+        public func merged(over defaults: Resources?) -> Resources {
+            guard let defaults else { return self }
+            return Resources(
+                cores: cores ?? defaults.cores,
+                memoryGB: memoryGB ?? defaults.memoryGB,
+                gpus: gpus ?? defaults.gpus,
+                queues: queues ?? defaults.queues,
+                expectedSeconds: expectedSeconds ?? defaults.expectedSeconds
+            )
         }
 
         public init(
@@ -249,9 +292,11 @@ public struct StudySpecification: Codable, Sendable, Equatable {
         }
         _ = try parsedConstraints()
         _ = try linearConstraints()
+        let kinds = [evaluator.problem != nil, evaluator.command != nil, evaluator.steps != nil].filter { $0 }
+        if kinds.count > 1 {
+            throw StudyError("evaluator: give one of problem, command or steps, not several", field: "evaluator")
+        }
         switch (evaluator.problem, evaluator.command) {
-        case (_?, _?):
-            throw StudyError("evaluator: give one of problem or command, not both", field: "evaluator")
         case (nil, let command?):
             guard !command.trimmingCharacters(in: .whitespaces).isEmpty else {
                 throw StudyError("evaluator.command is empty", field: "evaluator.command")
@@ -269,20 +314,7 @@ public struct StudySpecification: Codable, Sendable, Equatable {
         if let initialDesign, initialDesign < 0 {
             throw StudyError("initial_design must not be negative", field: "initial_design")
         }
-        if let resources {
-            if let cores = resources.cores, cores < 1 {
-                throw StudyError("resources.cores must be at least 1", field: "resources.cores")
-            }
-            if let memory = resources.memoryGB, !(memory > 0 && memory.isFinite) {
-                throw StudyError("resources.memory_gb must be positive", field: "resources.memory_gb")
-            }
-            if let gpus = resources.gpus, gpus < 0 {
-                throw StudyError("resources.gpus must not be negative", field: "resources.gpus")
-            }
-            if let expected = resources.expectedSeconds, !(expected > 0 && expected.isFinite) {
-                throw StudyError("resources.expected_seconds must be positive", field: "resources.expected_seconds")
-            }
-        }
+        try resources?.validate(field: "resources")
         if let minQueued, minQueued < 1 {
             throw StudyError("min_queued must be at least 1", field: "min_queued")
         }

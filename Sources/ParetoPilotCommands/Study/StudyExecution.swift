@@ -17,8 +17,10 @@ public enum StudyExecution {
             let trials = report.trials
             let completed = trials.filter { $0.state == .completed }.count
             let failed = trials.filter { $0.state == .failed }.count
+            let infeasible = trials.filter { $0.state == .infeasible }.count
             var text =
-                "\nStudy '\(report.specification.name)' in \(database): \(completed) completed, \(failed) failed.\n"
+                "\nStudy '\(report.specification.name)' in \(database): \(completed) completed, \(failed) failed"
+                + (infeasible > 0 ? ", \(infeasible) infeasible.\n" : ".\n")
             if let hv = report.hypervolumeHistory.last?.hypervolume, let reference = report.reference {
                 text +=
                     "Hypervolume \(hv) (reference point \(reference.map { String(format: "%.4g", $0) }.joined(separator: ", ")), objectives minimised).\n"
@@ -111,7 +113,13 @@ public enum StudyExecution {
             try engine.updateSpecification(study, specification)
             engine.runtimes[study]?.resetFailurePolicy()
         }
-        let runner = LocalStudyRunner(engine: engine, study: study, evaluator: evaluator)
+        let directory = URL(fileURLWithPath: store.path).deletingLastPathComponent().path
+        let runner = LocalStudyRunner(
+            engine: engine,
+            study: study,
+            evaluator: evaluator,
+            workDirectory: "\(directory)/work"
+        )
         let trials = try await runner.run(workers: specification.resolvedWorkers, progress: progress)
         return Outcome(database: store.path, report: StudyReport(specification: specification, trials: trials))
     }
@@ -121,7 +129,8 @@ extension StudyProgress {
     /// A plain progress line; a trial's final failure shows the last lines of its stderr.
     public var line: String {
         var text =
-            "trial \(trial) \(event.summary) | \(completed) done, \(failed) failed, \(running) running of \(budget)"
+            "trial \(trial) \(event.summary) | \(completed) done, \(failed) failed, "
+            + (infeasible > 0 ? "\(infeasible) infeasible, " : "") + "\(running) running of \(budget)"
         if let hypervolume { text += " | HV \(String(format: "%.6g", hypervolume))" }
         if case .failed(let failure) = event, failure.stderrTail != nil {
             text += "\n" + failure.text().split(separator: "\n").dropFirst().joined(separator: "\n")
@@ -131,7 +140,7 @@ extension StudyProgress {
 
     /// A one-line progress bar with an ETA.
     public var bar: String {
-        let done = completed + failed
+        let done = completed + failed + infeasible
         let fraction = budget > 0 ? Double(done) / Double(budget) : 1
         let width = 24
         let filled = Int(fraction * Double(width))
@@ -145,11 +154,8 @@ extension StudyProgress {
 
     /// One JSON object.
     public var jsonLine: String {
-        var failure: FailurePayload? = nil
-        switch event {
-        case .completed: break
-        case .retrying(let f), .failed(let f):
-            failure = FailurePayload(message: f.message, exitCode: f.exitCode, stderrTail: f.stderrTail)
+        let failure = event.failure.map {
+            FailurePayload(message: $0.message, exitCode: $0.exitCode, stderrTail: $0.stderrTail)
         }
         return StudyExecution.jsonLine(
             ProgressLine(

@@ -79,6 +79,7 @@ extension StudySpecification {
             observations.objectives.append(y)
             observations.constraints.append(c)
         }
+        observations.infeasibleInputs = trials.filter { $0.state == .infeasible }.map(\.parameters)
         return observations
     }
 
