@@ -31,6 +31,10 @@ public struct PilotConfiguration: Sendable {
     public var drainSeconds: Double
     /// Seconds between polls when the server has no work.
     public var pollInterval: Double
+    /// Where workflow steps get their trial directories when the study names none
+    /// (`DIR/<study>/trial-<n>`); pilots that serve one workflow study together need it on a
+    /// file system they share.
+    public var workDirectory = "paretopilot-work"
 
     public init(
         serverURL: String,
@@ -243,7 +247,7 @@ public actor Pilot {
             }
         }
 
-        let result = await evaluate(job, control: control)
+        let (result, resumed) = await evaluate(job, control: control)
         heartbeat.cancel()
         shipper.cancel()
         await Self.ship(control, to: reporter, path: path, pilot: pilot, flush: true)
@@ -267,7 +271,14 @@ public actor Pilot {
         var outputs: [String: Double]? = nil
         var failure: FailurePayload? = nil
         var outcome = JobOutcome.completed
+        var stepOutput: JSONValue? = nil
         switch result {
+        case .step(let output):
+            stepOutput = output
+            if let missing = job.objectives.first(where: { output?.numbers[$0] == nil }) {
+                failure = FailurePayload(message: "output '\(missing)' missing from the step's JSON")
+                outcome = .failed
+            }
         case .success(let values):
             if let missing = job.objectives.first(where: { values[$0] == nil }) {
                 failure = FailurePayload(message: "output '\(missing)' missing from the evaluator's JSON")
@@ -279,6 +290,7 @@ public actor Pilot {
             failure = FailurePayload(message: message, exitCode: exitCode, stderrTail: stderrTail)
             outcome = .failed
         }
+        if failure != nil { stepOutput = nil }
         // Ask for the next job in the same request while there is room for it.
         let wantsNext = !stopping && configuration.maxJobs.map { started < $0 } ?? true
         var next: CompleteRequest.NextJobs? = nil
@@ -286,7 +298,11 @@ public actor Pilot {
             let offer = acquireRequest(slots: 1)
             next = CompleteRequest.NextJobs(slots: offer.slots, resources: offer.resources, studies: offer.studies)
         }
-        let report = CompleteRequest(pilot: pilot, outputs: outputs, failure: failure, acquire: next)
+        var report = CompleteRequest(pilot: pilot, outputs: outputs, failure: failure, acquire: next)
+        if job.step != nil {
+            report.output = stepOutput
+            report.resumed = resumed
+        }
         // Report until the server answers (it may be restarting); a 4xx is final.
         var delay = 0.2
         for _ in 0..<60 {
@@ -313,12 +329,60 @@ public actor Pilot {
         finished(job.job, outcome)
     }
 
-    /// Runs the job's evaluator on a thread of its own.
-    private func evaluate(_ job: PilotJob, control: JobControl) async -> EvaluationResult {
+    /// What a job produced: a plain evaluator's result, or a workflow step's output.
+    enum JobResult {
+        case success([String: Double])
+        case step(JSONValue?)
+        case failure(message: String, exitCode: Int32?, stderrTail: String?)
+    }
+
+    /// Runs the job's evaluator on a thread of its own; also says whether a step resumed.
+    private func evaluate(_ job: PilotJob, control: JobControl) async -> (JobResult, Bool) {
         let abandon: @Sendable () -> Bool = { [weak self] in
             guard let self else { return true }
             return self.abandonFlag.withLockedValue { $0 }
         }
+        let observer = CommandEvaluator.Observer(
+            onOutput: { stream, chunk in control.append(stream: LogStream(rawValue: stream) ?? .stdout, chunk) },
+            shouldStop: {
+                if abandon() { control.requestStop() }
+                return control.killed || control.stopRequested
+            }
+        )
+        if let step = job.workflowJob, let command = job.command {
+            let stepCommand = StepCommand(
+                command: command,
+                prefix: job.prefix,
+                environment: (job.environment ?? [:]).merging(
+                    ["PARETOPILOT_JOB": String(job.job), "PARETOPILOT_STUDY": job.studyName]
+                ) { $1 },
+                timeout: job.timeout ?? StudyDefaults.timeout,
+                trial: job.trial,
+                parameters: job.parameters,
+                job: step,
+                element: job.element,
+                inputs: job.inputs ?? [:],
+                trialDirectory: job.trialDirectory
+                    ?? "\(configuration.workDirectory)/\(job.studyName)/trial-\(job.trial)"
+            )
+            let run = await withCheckedContinuation { continuation in
+                Thread.detachNewThread { continuation.resume(returning: stepCommand.run(observer: observer)) }
+            }
+            switch run.result {
+            case .success(let output): return (.step(output), run.resumed)
+            case .failure(let message, let exitCode, let stderrTail):
+                return (.failure(message: message, exitCode: exitCode, stderrTail: stderrTail), run.resumed)
+            }
+        }
+        let result = await evaluatePlain(job, observer: observer)
+        switch result {
+        case .success(let outputs): return (.success(outputs), false)
+        case .failure(let message, let exitCode, let stderrTail):
+            return (.failure(message: message, exitCode: exitCode, stderrTail: stderrTail), false)
+        }
+    }
+
+    private func evaluatePlain(_ job: PilotJob, observer: CommandEvaluator.Observer) async -> EvaluationResult {
         if let problem = job.problem {
             guard let builtin = try? ProblemRegistry.problem(named: problem) else {
                 return .failure(message: "unknown built-in problem '\(problem)'", exitCode: nil, stderrTail: nil)
@@ -336,13 +400,6 @@ public actor Pilot {
                 ["PARETOPILOT_JOB": String(job.job), "PARETOPILOT_STUDY": job.studyName]
             ) { $1 },
             prefix: job.prefix
-        )
-        let observer = CommandEvaluator.Observer(
-            onOutput: { stream, chunk in control.append(stream: LogStream(rawValue: stream) ?? .stdout, chunk) },
-            shouldStop: {
-                if abandon() { control.requestStop() }
-                return control.killed || control.stopRequested
-            }
         )
         return await withCheckedContinuation { continuation in
             Thread.detachNewThread {

@@ -545,7 +545,8 @@ public final class StudyStore {
             """
             SELECT t.id, t.number, t.parameters, t.state, o.outputs,
                    (SELECT COUNT(*) FROM attempts a WHERE a.trial_id = t.id),
-                   (SELECT error FROM attempts a WHERE a.trial_id = t.id AND a.state = 'failed' ORDER BY a.number DESC LIMIT 1),
+                   (SELECT error FROM attempts a WHERE a.trial_id = t.id AND a.state = 'failed'
+                    ORDER BY a.error LIKE 'the trial ended:%', a.number DESC LIMIT 1),
                    t.metadata
             FROM trials t LEFT JOIN observations o ON o.trial_id = t.id
             WHERE \(condition) ORDER BY t.number

@@ -18,14 +18,28 @@ public struct PilotJob: Codable, Sendable {
     public var objectives: [String]
     public var leaseSeconds: Double
     public var heartbeatSeconds: Double
+    /// For a workflow study, the job is one step of the trial (a fan-out element of it): its name,
+    /// the element and its index, the outputs of the trial's completed steps, and the trial's
+    /// directory (`nil`: under the pilot's own work directory, `<study>/trial-<n>`).
+    public var step: String? = nil
+    public var element: JSONValue? = nil
+    public var elementIndex: Int? = nil
+    public var inputs: [String: JSONValue]? = nil
+    public var trialDirectory: String? = nil
 
     enum CodingKeys: String, CodingKey {
         case job, study, trial, attempt, parameters, command, problem, timeout, environment, prefix, objectives
+        case step, element, inputs
         case studyName = "study_name"
         case workingDirectory = "working_directory"
         case leaseSeconds = "lease_seconds"
         case heartbeatSeconds = "heartbeat_seconds"
+        case elementIndex = "element_index"
+        case trialDirectory = "trial_directory"
     }
+
+    /// The workflow job this is, if it is one.
+    public var workflowJob: WorkflowJob? { step.map { WorkflowJob(step: $0, element: elementIndex) } }
 
     public init(
         job: Int64,

@@ -104,11 +104,15 @@ public struct LogsResponse: Codable, Sendable {
 /// A pilot reports how a job ended: outputs, or a failure; with `acquire`, it asks for its next
 /// jobs in the same request (one round trip per evaluation instead of two).
 public struct CompleteRequest: WireRequest {
-    public static let fields: Set<String> = ["pilot", "outputs", "failure", "acquire"]
+    public static let fields: Set<String> = ["pilot", "outputs", "failure", "acquire", "output", "resumed"]
     public var pilot: String
     public var outputs: [String: Double]?
     public var failure: FailurePayload?
     public var acquire: NextJobs?
+    /// A workflow step's output: the JSON object it printed last (any values), instead of `outputs`.
+    public var output: JSONValue? = nil
+    /// Whether a workflow step's attempt resumed from its checkpoint directory.
+    public var resumed: Bool? = nil
 
     public struct NextJobs: Codable, Sendable {
         public var slots: Int?

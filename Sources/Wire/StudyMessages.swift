@@ -193,10 +193,15 @@ public struct TrialPayload: Codable, Sendable, Equatable {
     public var feasible: Bool?
     /// For a completed trial: whether it is on the feasible Pareto front; in trial listings.
     public var pareto: Bool?
+    /// For a workflow study: how many of the trial's steps are in each state; in trial listings.
+    public var stepCounts: [String: Int]?
+    /// For a workflow study: every step of the trial with its attempts; in `GET .../trials/{trial}`.
+    public var steps: [StepPayload]?
 
     enum CodingKeys: String, CodingKey {
-        case trial, state, parameters, outputs, attempts, error, job, jobs, pilot, duration, feasible, pareto
+        case trial, state, parameters, outputs, attempts, error, job, jobs, pilot, duration, feasible, pareto, steps
         case stderrTail = "stderr_tail"
+        case stepCounts = "step_counts"
     }
 
     public init(
@@ -215,6 +220,58 @@ public struct TrialPayload: Codable, Sendable, Equatable {
         self.attempts = attempts
         self.error = error
         self.job = job
+    }
+}
+
+/// One job of a trial's workflow: the step, its fan-out element, its state, output and attempts.
+public struct StepPayload: Codable, Sendable, Equatable {
+    public var step: String
+    public var element: Int?
+    public var state: String
+    public var output: JSONValue?
+    public var attempts: [Attempt]
+
+    /// One attempt of a step: its job id, pilot, state, whether it resumed from its checkpoint,
+    /// how long it ran, and how it failed.
+    public struct Attempt: Codable, Sendable, Equatable {
+        public var job: Int64
+        public var pilot: String?
+        public var state: String
+        public var resumed: Bool
+        public var duration: Double?
+        public var error: String?
+        public var stderrTail: String?
+
+        enum CodingKeys: String, CodingKey {
+            case job, pilot, state, resumed, duration, error
+            case stderrTail = "stderr_tail"
+        }
+
+        public init(
+            job: Int64,
+            pilot: String?,
+            state: String,
+            resumed: Bool,
+            duration: Double?,
+            error: String?,
+            stderrTail: String?
+        ) {
+            self.job = job
+            self.pilot = pilot
+            self.state = state
+            self.resumed = resumed
+            self.duration = duration
+            self.error = error
+            self.stderrTail = stderrTail
+        }
+    }
+
+    public init(step: String, element: Int?, state: String, output: JSONValue?, attempts: [Attempt]) {
+        self.step = step
+        self.element = element
+        self.state = state
+        self.output = output
+        self.attempts = attempts
     }
 }
 
@@ -245,6 +302,8 @@ public struct StudySummary: Codable, Sendable {
     public var running: Int
     public var completed: Int
     public var failed: Int
+    /// Trials a workflow step declared infeasible.
+    public var infeasible: Int = 0
     public var budget: Int
     public var hypervolume: Double?
     /// Why the study stopped before its budget (too many failures), if it did.

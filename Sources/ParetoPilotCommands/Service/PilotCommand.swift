@@ -72,6 +72,13 @@ struct PilotCommand: AsyncParsableCommand {
     @Option(name: .customLong("wall-time-end"), help: "Unix time the pilot must end by (default $SLURM_JOB_END_TIME).")
     var wallTimeEnd: Double?
 
+    @Option(
+        name: .customLong("work-dir"),
+        help:
+            "Where workflow steps get their trial directories (DIR/<study>/trial-<n>) when the study names none; shared by the pilots of one workflow study."
+    )
+    var workDirectory = "paretopilot-work"
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning or error.")
     var logLevel = "info"
 
@@ -107,6 +114,7 @@ struct PilotCommand: AsyncParsableCommand {
         configuration.studies = studies.isEmpty ? nil : studies
         configuration.idleExit = idleExit
         configuration.maxJobs = maxJobs
+        configuration.workDirectory = workDirectory
         configuration.wallTimeEnd = wallTimeEnd ?? environment["SLURM_JOB_END_TIME"].flatMap(Double.init)
         if configuration.wallTimeEnd == nil, let job = environment["SLURM_JOB_ID"],
             let left = SlurmCluster().timeLeft(job: job)

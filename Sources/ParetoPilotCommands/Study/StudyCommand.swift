@@ -77,14 +77,17 @@ struct StudyCommand: AsyncParsableCommand {
                 "Study '\(report.specification.name)': \(report.trials.count) trials ("
                     + TrialState.allCases.map { "\(counts[$0] ?? 0) \($0.rawValue)" }.joined(separator: ", ") + ")"
             )
+            let store = try StudyStore(path: selection.file)
+            if report.specification.evaluator.steps != nil {
+                print(try StudyCommand.stepSummary(store: store, trials: report.trials))
+            }
             if let hv = report.hypervolumeHistory.last?.hypervolume { print("Hypervolume \(hv)") }
             print("Pareto front:\n" + report.frontTable)
             let failed = report.trials.filter { $0.state == .failed }
             guard !failed.isEmpty else { return }
             print("Failed trials (\(failed.count)), with their last error:")
-            let store = try StudyStore(path: selection.file)
             for trial in failed.prefix(20) {
-                let last = try store.attempts(trial: trial.id).last
+                let last = try store.attempts(trial: trial.id).last { !($0.error ?? "").hasPrefix("the trial ended:") }
                 let failure = EvaluationFailure(
                     message: trial.lastError ?? "failed",
                     exitCode: last?.exitCode,
@@ -94,6 +97,24 @@ struct StudyCommand: AsyncParsableCommand {
             }
             if failed.count > 20 { print("  ... and \(failed.count - 20) more (study export has them all)") }
         }
+    }
+
+    /// One line on a workflow study's steps: jobs by state, attempts, resumed ones.
+    static func stepSummary(store: StudyStore, trials: [TrialRecord]) throws -> String {
+        var counts: [StepState: Int] = [:]
+        var attempts = 0
+        var resumed = 0
+        var retried = 0
+        for trial in trials {
+            for step in try store.steps(trial: trial.id) { counts[step.state, default: 0] += 1 }
+            let byStep = try store.stepAttempts(trial: trial.id)
+            attempts += byStep.values.reduce(0) { $0 + $1.count }
+            resumed += byStep.values.reduce(0) { $0 + $1.filter(\.resumed).count }
+            retried += byStep.values.filter { $0.count > 1 }.count
+        }
+        let states = StepState.allCases.compactMap { state in counts[state].map { "\($0) \(state.rawValue)" } }
+        return "Steps: " + states.joined(separator: ", ")
+            + "; \(attempts) attempts, \(retried) steps retried, \(resumed) attempts resumed from a checkpoint"
     }
 
     struct Export: AsyncParsableCommand {
@@ -111,7 +132,16 @@ struct StudyCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let report = try StudyCommand.load(selection)
+            var report = try StudyCommand.load(selection)
+            if report.specification.evaluator.steps != nil {
+                let store = try StudyStore(path: selection.file)
+                for trial in report.trials {
+                    let steps = try store.steps(trial: trial.id)
+                    let attempts = try store.stepAttempts(trial: trial.id).values.reduce(0) { $0 + $1.count }
+                    let done = steps.filter { $0.state == .completed }.count
+                    report.stepSummaries[trial.number] = "\(done)/\(steps.count) completed, \(attempts) attempts"
+                }
+            }
             let text = format == "csv" ? report.csv : format == "json" ? report.json : report.axCSV
             if let output {
                 do {

@@ -24,7 +24,8 @@ struct APIRoutes: Sendable {
         ("GET", "/health"), ("GET", "/openapi.json"), ("POST", "/v1/tokens"), ("POST", "/v1/studies"),
         ("GET", "/v1/studies"), ("GET", "/v1/studies/{study}"), ("POST", "/v1/studies/{study}/ask"),
         ("GET", "/v1/studies/{study}/trials"), ("POST", "/v1/studies/{study}/trials"),
-        ("POST", "/v1/studies/{study}/trials/{trial}/tell"), ("GET", "/v1/studies/{study}/front"),
+        ("GET", "/v1/studies/{study}/trials/{trial}"), ("POST", "/v1/studies/{study}/trials/{trial}/tell"),
+        ("GET", "/v1/studies/{study}/front"),
         ("GET", "/v1/studies/{study}/history"), ("POST", "/v1/pilots/acquire"), ("POST", "/v1/jobs/{job}/heartbeat"),
         ("POST", "/v1/jobs/{job}/logs"), ("GET", "/v1/jobs/{job}/logs"), ("POST", "/v1/jobs/{job}/complete"),
         ("POST", "/v1/jobs/{job}/release"), ("GET", "/v1/work"), ("GET", "/v1/studies/{study}/results"),
@@ -137,6 +138,15 @@ struct APIRoutes: Sendable {
         }
         v1.get("studies/:study/trials") { request, context in
             try json(try await coordinator.trials(try await caller(request), try context.parameters.require("study")))
+        }
+        v1.get("studies/:study/trials/:trial") { request, context in
+            let text = try context.parameters.require("trial")
+            guard let number = Int(text) else {
+                throw ServiceError(.invalidValue, "trial must be a trial number, got '\(text)'", field: "trial")
+            }
+            return try json(
+                try await coordinator.trial(try await caller(request), try context.parameters.require("study"), number: number)
+            )
         }
         v1.post("studies/:study/trials") { request, context in
             let caller = try await caller(request)

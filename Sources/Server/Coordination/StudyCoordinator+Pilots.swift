@@ -55,7 +55,7 @@ extension StudyCoordinator {
         if stale.isEmpty { staleLeaseChecks[request.pilot] = now }
         for attempt in stale where free.slots > 0 {
             guard let runtime = engine.runtimes[attempt.studyID] else { continue }
-            jobs.append(job(attempt, runtime: runtime))
+            jobs.append(try job(attempt, runtime: runtime))
             free.slots -= 1
         }
         if !rotation.isEmpty { rotation.append(rotation.removeFirst()) }
@@ -63,6 +63,10 @@ extension StudyCoordinator {
             guard let runtime = engine.runtimes[id], runtime.servedByPilots, runtime.stopReason == nil,
                 allowed?.contains(id) ?? true
             else { continue }
+            if let workflow = runtime.workflow {
+                jobs += try acquireSteps(runtime, workflow: workflow, offer: offer, free: &free, pilot: request.pilot, now: now)
+                continue
+            }
             let needs = runtime.specification.resources ?? .init()
             if let queues = needs.queues, !queues.isEmpty {
                 guard let name = offer.queue ?? offer.site, queues.contains(name) else { continue }
@@ -83,7 +87,7 @@ extension StudyCoordinator {
             let queued = try store.queuedTrials(study: id, limit: fit).map(\.id)
             guard !queued.isEmpty else { continue }
             let leased = try store.lease(trials: queued, worker: request.pilot, expiresAt: now + runtime.leaseSeconds)
-            for attempt in leased { jobs.append(job(attempt, runtime: runtime)) }
+            for attempt in leased { jobs.append(try job(attempt, runtime: runtime)) }
             free.slots -= leased.count
             if free.cores != nil { free.cores! -= leased.count * cores }
             if let memory = needs.memoryGB, free.memory != nil { free.memory! -= Double(leased.count) * memory }
@@ -94,6 +98,53 @@ extension StudyCoordinator {
             logger.debug("jobs leased", metadata: ["pilot": "\(request.pilot)", "count": "\(jobs.count)"])
         }
         return AcquireResponse(jobs: jobs, retryAfter: jobs.isEmpty ? 1 : nil)
+    }
+
+    /// Leases the queued steps of a workflow study that fit the pilot, step by step with each step's
+    /// resources (unset fields from the study's): later steps first, so that started trials finish
+    /// before new ones start, and oldest trials first within a step.
+    func acquireSteps(
+        _ runtime: StudyRuntime,
+        workflow: Workflow,
+        offer: PilotResources,
+        free: inout (slots: Int, cores: Int?, memory: Double?, gpus: Int),
+        pilot: String,
+        now: Double
+    ) throws -> [PilotJob] {
+        var jobs: [PilotJob] = []
+        for step in workflow.steps.reversed() where free.slots > 0 {
+            let needs = (step.resources ?? .init()).merged(over: runtime.specification.resources)
+            if let queues = needs.queues, !queues.isEmpty {
+                guard let name = offer.queue ?? offer.site, queues.contains(name) else { continue }
+            }
+            if let remaining = offer.remainingSeconds, let expected = needs.expectedSeconds,
+                remaining < expected * 1.1 + 5
+            {
+                continue
+            }
+            var fit = free.slots
+            let cores = needs.cores ?? 1
+            if let available = free.cores { fit = min(fit, available / cores) }
+            if let memory = needs.memoryGB, memory > 0, let available = free.memory {
+                fit = min(fit, Int((available / memory).rounded(.down)))
+            }
+            if let gpus = needs.gpus, gpus > 0 { fit = min(fit, free.gpus / gpus) }
+            guard fit > 0 else { continue }
+            let leased = try engine.leaseSteps(
+                runtime.id,
+                step: step.name,
+                worker: pilot,
+                limit: fit,
+                expiresAt: now + runtime.leaseSeconds
+            )
+            for attempt in leased { jobs.append(try job(attempt, runtime: runtime)) }
+            free.slots -= leased.count
+            if free.cores != nil { free.cores! -= leased.count * cores }
+            if let memory = needs.memoryGB, free.memory != nil { free.memory! -= Double(leased.count) * memory }
+            if let gpus = needs.gpus { free.gpus -= leased.count * gpus }
+        }
+        refill(runtime.id)
+        return jobs
     }
 
     /// Queued, running and remaining work of the studies pilots serve.
@@ -108,7 +159,8 @@ extension StudyCoordinator {
                 WorkSummary.Study(
                     id: id,
                     name: runtime.name,
-                    queued: try store.queuedCount(study: id, limit: Int.max),
+                    queued: runtime.workflow != nil
+                        ? try store.queuedStepCount(study: id) : try store.queuedCount(study: id, limit: Int.max),
                     running: try store.openAttempts(study: id).count,
                     remaining: max(0, max(runtime.budget, runtime.trialCount) - finished),
                     expectedSeconds: runtime.expectedSeconds
@@ -123,8 +175,35 @@ extension StudyCoordinator {
         )
     }
 
-    func job(_ attempt: AttemptRecord, runtime: StudyRuntime) -> PilotJob {
+    func job(_ attempt: AttemptRecord, runtime: StudyRuntime) throws -> PilotJob {
         let evaluator = runtime.specification.evaluator
+        if let workflow = runtime.workflow, let step = attempt.step.flatMap({ workflow.step(named: $0.step) }) {
+            var job = PilotJob(
+                job: attempt.id,
+                study: runtime.id,
+                studyName: runtime.name,
+                trial: attempt.trialNumber,
+                attempt: attempt.number,
+                parameters: runtime.specification.decode(attempt.parameters),
+                command: step.command,
+                problem: nil,
+                timeout: step.timeout ?? evaluator.resolvedTimeout,
+                workingDirectory: nil,
+                environment: (evaluator.environment ?? [:]).merging(step.environment ?? [:]) { $1 },
+                prefix: evaluator.prefix,
+                objectives: step.objectives ? runtime.specification.objectives.map(\.name) : [],
+                leaseSeconds: runtime.leaseSeconds,
+                heartbeatSeconds: max(0.2, runtime.leaseSeconds / 4)
+            )
+            job.step = step.name
+            job.elementIndex = attempt.step?.element
+            job.element = attempt.step?.element.flatMap { index in step.fanOut.map { $0[index] } }
+            job.inputs = try engine.stepInputs(trial: attempt.trialID, workflow: workflow)
+            job.trialDirectory = evaluator.directory.map {
+                StudyEngine.trialDirectory(root: $0, study: runtime.name, trial: attempt.trialNumber)
+            }
+            return job
+        }
         return PilotJob(
             job: attempt.id,
             study: runtime.id,
@@ -202,7 +281,25 @@ extension StudyCoordinator {
     /// job whose lease was lost (and given to another pilot) is a conflict and changes nothing.
     func complete(_ caller: Caller, job: Int64, _ request: CompleteRequest) throws -> CompleteResponse {
         let (attempt, _) = try pilotAttempt(caller, job: job, pilot: request.pilot)
-        let outcome = try Self.outcome(values: request.outputs, failure: request.failure, field: "outputs")
+        let outcome: EvaluationOutcome
+        if attempt.stepID != nil {
+            let resumed = request.resumed ?? false
+            switch (request.output, request.outputs, request.failure) {
+            case (let output, nil, nil):
+                outcome = .step(output: output, resumed: resumed)
+            case (nil, let values?, nil):
+                outcome = .step(output: .object(values.mapValues { .number($0) }), resumed: resumed)
+            case (nil, nil, let failure?):
+                outcome = .stepFailure(
+                    EvaluationFailure(message: failure.message, exitCode: failure.exitCode, stderrTail: failure.stderrTail),
+                    resumed: resumed
+                )
+            default:
+                throw ServiceError(.badRequest, "give one of 'output', 'outputs' and 'failure'", field: "output")
+            }
+        } else {
+            outcome = try Self.outcome(values: request.outputs, failure: request.failure, field: "outputs")
+        }
         let recorded = try record(outcome, for: attempt, retry: true).changed
         var jobs: [PilotJob]? = nil
         if let next = request.acquire {

@@ -306,7 +306,7 @@ public actor StudyCoordinator {
 
     func summary(_ runtime: StudyRuntime, includeSpecification: Bool) throws -> StudySummary {
         let counts = try store.trialStateCounts(study: runtime.id)
-        return StudySummary(
+        var summary = StudySummary(
             id: runtime.id,
             name: runtime.name,
             trials: runtime.trialCount,
@@ -319,6 +319,8 @@ public actor StudyCoordinator {
             stopped: runtime.stopReason,
             specification: includeSpecification ? runtime.specification : nil
         )
+        summary.infeasible = counts[.infeasible, default: 0]
+        return summary
     }
 
     // MARK: Candidates
@@ -540,6 +542,7 @@ public actor StudyCoordinator {
         let summaries = try store.attemptSummaries(study: runtime.id)
         let report = StudyReport(specification: runtime.specification, trials: try store.trials(study: runtime.id))
         let front = Set(report.paretoTrials)
+        let steps = runtime.workflow != nil ? try store.steps(study: runtime.id) : [:]
         return report.trials.map { trial in
             var payload = payload(trial, runtime: runtime, job: open[trial.id])
             let summary = summaries[trial.id]
@@ -551,8 +554,51 @@ public actor StudyCoordinator {
                 payload.feasible = report.isFeasible(trial)
                 payload.pareto = front.contains(trial.number)
             }
+            if runtime.workflow != nil {
+                var counts: [String: Int] = [:]
+                for step in steps[trial.id] ?? [] { counts[step.state.rawValue, default: 0] += 1 }
+                payload.stepCounts = counts
+            }
             return payload
         }
+    }
+
+    /// One trial with its attempts and, for a workflow study, every step with its attempts.
+    func trial(_ caller: Caller, _ key: String, number: Int) throws -> TrialPayload {
+        let runtime = try resolve(key)
+        try requireReadAccess(caller, runtime.id)
+        let id = try store.trialID(study: runtime.id, number: number)
+        guard let trial = try store.trials(ids: [id]).first else { throw ServiceError(.notFound, "no trial \(number)") }
+        let attempts = try store.attempts(trial: id)
+        var payload = payload(trial, runtime: runtime, job: attempts.last(where: { $0.state.isOpen })?.id)
+        payload.jobs = attempts.map(\.id)
+        payload.pilot = attempts.last(where: { $0.worker != nil })?.worker
+        payload.stderrTail = trial.state == .completed ? nil : attempts.last(where: { $0.state == .failed })?.stderrTail
+        if trial.state == .completed { payload.duration = attempts.last(where: { $0.state == .completed })?.duration }
+        if runtime.workflow != nil {
+            var byStep: [Int64: [AttemptRecord]] = [:]
+            for attempt in attempts { if let step = attempt.stepID { byStep[step, default: []].append(attempt) } }
+            payload.steps = try store.steps(trial: id).map { step in
+                StepPayload(
+                    step: step.job.step,
+                    element: step.job.element,
+                    state: step.state.rawValue,
+                    output: step.output,
+                    attempts: (byStep[step.id] ?? []).map {
+                        StepPayload.Attempt(
+                            job: $0.id,
+                            pilot: $0.worker,
+                            state: $0.state.rawValue,
+                            resumed: $0.resumed,
+                            duration: $0.duration,
+                            error: $0.error,
+                            stderrTail: $0.stderrTail
+                        )
+                    }
+                )
+            }
+        }
+        return payload
     }
 
     /// Finished trials in the order their results were folded in, after sequence `after`; and whether
@@ -568,7 +614,7 @@ public actor StudyCoordinator {
                 ResultEvent(sequence: event.sequence, trial: payload($0, runtime: runtime, job: nil))
             }
         }
-        let finishedCount = runtime.completedCount + runtime.failedCount
+        let finishedCount = runtime.completedCount + runtime.failedCount + runtime.infeasibleCount
         let done =
             runtime.stopReason != nil
             || (runtime.specification.generatesDesigns && finishedCount >= runtime.budget && runtime.open.isEmpty)

@@ -13,6 +13,10 @@ public struct StudyReport: Sendable {
     /// The outcome constraints, parsed once (every trial is checked against them).
     let constraints: [OutcomeConstraint]
 
+    /// For a workflow study: a summary of each trial's steps by trial number (`14/14 completed,
+    /// 15 attempts`), exported as the `steps` column.
+    public var stepSummaries: [Int: String] = [:]
+
     public init(specification: StudySpecification, trials: [TrialRecord]) {
         self.specification = specification
         self.trials = trials
@@ -110,7 +114,7 @@ public struct StudyReport: Sendable {
         let header =
             ["trial", "state", "attempts"] + specification.parameters.map(\.name) + outputNames + [
                 "feasible", "pareto", "error",
-            ]
+            ] + (stepSummaries.isEmpty ? [] : ["steps"])
         let rows = trials.map { trial -> [String] in
             let values = specification.decode(trial.parameters)
             var row = [String(trial.number), trial.state.rawValue, String(trial.attempts)]
@@ -120,6 +124,7 @@ public struct StudyReport: Sendable {
                 isFeasible(trial) ? "true" : "false", front.contains(trial.number) ? "true" : "false",
                 trial.lastError ?? "",
             ]
+            if !stepSummaries.isEmpty { row.append(stepSummaries[trial.number] ?? "") }
             return row
         }
         return (header, rows)
@@ -152,6 +157,7 @@ public struct StudyReport: Sendable {
             record["feasible"] = isFeasible(trial)
             record["pareto"] = front.contains(trial.number)
             if let error = trial.lastError { record["error"] = error }
+            if let steps = stepSummaries[trial.number] { record["steps"] = steps }
             return record
         }
         let data =
