@@ -32,6 +32,11 @@ public struct SearchSpace: Sendable, Equatable {
 
     public var dimension: Int { lower.count }
 
+    /// Maps a point of the box to the unit cube (the inverse of ``point(fromUnit:)`` up to rounding).
+    public func unit(_ x: [Double]) -> [Double] {
+        (0..<dimension).map { j in upper[j] > lower[j] ? (x[j] - lower[j]) / (upper[j] - lower[j]) : 0.5 }
+    }
+
     /// Maps a unit-cube point into the box, rounding integer parameters.
     public func point(fromUnit u: [Double]) -> [Double] {
         (0..<dimension).map { j in

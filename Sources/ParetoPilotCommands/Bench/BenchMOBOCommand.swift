@@ -63,6 +63,19 @@ struct BenchMOBOCommand: AsyncParsableCommand {
     @Option(help: "Noise model: inferred or deterministic (default: deterministic, as every test problem is).")
     var noise: String?
 
+    @Option(
+        name: .customLong("hidden-constraint"),
+        help:
+            "An unknown constraint: designs whose unit-cube coordinates average above T fail like a geometry check (no outputs)."
+    )
+    var hiddenConstraint: Double?
+
+    @Flag(
+        name: .customLong("no-feasibility-model"),
+        help: "With --hidden-constraint: drop infeasible designs (a hole in the data) instead of modelling them."
+    )
+    var noFeasibilityModel = false
+
     @Flag(help: "Print JSON lines.")
     var json = false
 
@@ -72,6 +85,12 @@ struct BenchMOBOCommand: AsyncParsableCommand {
         if let initial, initial < 1 { throw ValidationError("--initial must be at least 1") }
         guard inert >= 0 else { throw ValidationError("--inert must be at least 0") }
         guard seeds >= 1 else { throw ValidationError("--seeds must be at least 1") }
+        if let hiddenConstraint, !(hiddenConstraint > 0 && hiddenConstraint < 1) {
+            throw ValidationError("--hidden-constraint must be between 0 and 1 (exclusive)")
+        }
+        if noFeasibilityModel && hiddenConstraint == nil {
+            throw ValidationError("--no-feasibility-model needs --hidden-constraint")
+        }
         guard KernelRegistry.kernel(named: kernel) != nil else {
             throw ValidationError(
                 "--kernel: unknown kernel '\(kernel)'; known: \(KernelRegistry.names.joined(separator: ", "))"
@@ -122,6 +141,8 @@ struct BenchMOBOCommand: AsyncParsableCommand {
         benchmark.restarts = restarts
         benchmark.rawSamples = rawSamples
         benchmark.noise = noise.flatMap(ObservationNoise.init(rawValue:))
+        benchmark.hiddenConstraint = hiddenConstraint
+        benchmark.modelsFeasibility = !noFeasibilityModel
         for seed in 0..<UInt64(seeds) {
             let result = try benchmark.run(seed: seed) { count, hv in
                 if !json { print("  seed \(seed): \(count) evaluations, hypervolume \(hv)") }
@@ -133,6 +154,7 @@ struct BenchMOBOCommand: AsyncParsableCommand {
                 print(
                     "\(result.problem) \(result.strategy) seed \(seed): hv \(result.hv) (max \(result.maxHV.map { "\($0)" } ?? "unknown"), "
                         + "log10 gap \(gap)), median ask \(String(format: "%.3f", result.medianAskSeconds)) s"
+                        + (result.infeasibleProposals.map { ", \($0) infeasible proposals after the initial design" } ?? "")
                 )
             }
         }

@@ -25,6 +25,12 @@ public struct MOBOBenchmark: Sendable {
     public var restarts = 20
     public var rawSamples = 1024
     public var noise: ObservationNoise? = nil
+    /// An unknown constraint: designs whose unit-cube coordinates average above this are infeasible
+    /// (they return nothing, as a failed geometry check), found only by trying them.
+    public var hiddenConstraint: Double? = nil
+    /// Whether infeasible designs are given to the optimiser (its feasibility model) or dropped,
+    /// as failed trials were before it.
+    public var modelsFeasibility = true
 
     public init(
         problem: any TestProblem,
@@ -57,6 +63,10 @@ public struct MOBOBenchmark: Sendable {
         public var hvTrace: [Double]
         /// Evaluations after the initial design and after each batch.
         public var evaluationTrace: [Int]
+        /// With a hidden constraint: infeasible designs proposed after the initial design, and in all.
+        public var infeasibleProposals: Int? = nil
+        public var infeasibleTotal: Int? = nil
+        public var modelsFeasibility: Bool? = nil
 
         enum CodingKeys: String, CodingKey {
             case problem, strategy, model, seed, budget, batch, hv
@@ -65,6 +75,9 @@ public struct MOBOBenchmark: Sendable {
             case medianAskSeconds = "median_ask_s"
             case hvTrace = "hv_trace"
             case evaluationTrace = "n_trace"
+            case infeasibleProposals = "infeasible_after_initial"
+            case infeasibleTotal = "infeasible_total"
+            case modelsFeasibility = "feasibility_model"
         }
 
         public var jsonLine: String {
@@ -102,22 +115,42 @@ public struct MOBOBenchmark: Sendable {
         let clock = ContinuousClock()
         let initial = min(initialDesignSize ?? 2 * (problem.dimension + 1), budget)
         var round: UInt64 = 0
-        while observations.count < budget {
-            let q = observations.count == 0 ? initial : min(batch, budget - observations.count)
+        var tried = 0
+        var infeasible = (afterInitial: 0, total: 0)
+        let space = SearchSpace(problem: problem)
+        while tried < budget {
+            let q = tried == 0 ? initial : min(batch, budget - tried)
             var designs: [[Double]] = []
             let elapsed = try clock.measure {
-                designs = try optimizer.suggest(count: q, observations: observations, seed: seed &* 1_000_003 &+ round)
+                designs = try optimizer.suggest(
+                    count: q,
+                    observations: observations,
+                    pending: [],
+                    seed: seed &* 1_000_003 &+ round
+                )
             }
-            if observations.count > 0 { askTimes.append(elapsed.seconds) }
+            if tried > 0 { askTimes.append(elapsed.seconds) }
             for x in designs {
+                tried += 1
+                if let threshold = hiddenConstraint {
+                    let unit = space.unit(x)
+                    if unit.reduce(0, +) / Double(unit.count) > threshold {
+                        infeasible.total += 1
+                        if round > 0 { infeasible.afterInitial += 1 }
+                        // Without the model, an infeasible design leaves a hole in the data, as a
+                        // failed trial did before.
+                        if modelsFeasibility { observations.infeasibleInputs.append(x) }
+                        continue
+                    }
+                }
                 observations.inputs.append(x)
                 observations.objectives.append(problem.evaluate(x))
                 if problem.constraintCount > 0 { observations.constraints.append(problem.constraints(x)) }
             }
             let hv = try hypervolume(observations)
             hvTrace.append(hv)
-            evaluationTrace.append(observations.count)
-            progress(observations.count, hv)
+            evaluationTrace.append(tried)
+            progress(tried, hv)
             round += 1
         }
         let hv = hvTrace.last ?? 0
@@ -128,7 +161,7 @@ public struct MOBOBenchmark: Sendable {
             : askTimes.count % 2 == 1
                 ? askTimes[askTimes.count / 2] : 0.5 * (askTimes[askTimes.count / 2 - 1] + askTimes[askTimes.count / 2])
         let difference = problem.maximumHypervolume.flatMap { $0 > hv ? log10($0 - hv) : nil }
-        return Result(
+        var result = Result(
             problem: problem.name,
             strategy: acquisition.rawValue,
             model: optimizer.resolvedModel.rawValue,
@@ -142,6 +175,12 @@ public struct MOBOBenchmark: Sendable {
             hvTrace: hvTrace,
             evaluationTrace: evaluationTrace
         )
+        if hiddenConstraint != nil {
+            result.infeasibleProposals = infeasible.afterInitial
+            result.infeasibleTotal = infeasible.total
+            result.modelsFeasibility = modelsFeasibility
+        }
+        return result
     }
 
     /// Hypervolume of the feasible observed objective vectors against the problem's reference point.

@@ -1,0 +1,85 @@
+@testable import BayesianOptimization
+import GaussianProcess
+import LinearAlgebra
+import Problems
+import Sampling
+import Testing
+
+@Suite("The feasibility model of designs found infeasible (unknown constraints)")
+struct FeasibilityModelTests {
+    /// Quasi-random designs of the unit cube, split by a hidden half-space `mean(x) > threshold`
+    /// into observed ones (with objectives from `problem`) and infeasible ones.
+    static func observations(
+        dimension d: Int,
+        count: Int,
+        threshold: Double,
+        problem: (([Double]) -> [Double])? = nil
+    ) -> Observations {
+        var sobol = SobolSequence(dimension: d, seed: 1)
+        var observations = Observations()
+        for _ in 0..<count {
+            let x = sobol.next()
+            if x.reduce(0, +) / Double(d) > threshold {
+                observations.infeasibleInputs.append(x)
+            } else {
+                observations.inputs.append(x)
+                observations.objectives.append(problem?(x) ?? [0, 0])
+            }
+        }
+        return observations
+    }
+
+    static func space(_ d: Int) throws -> SearchSpace {
+        try SearchSpace(
+            names: (0..<d).map { "x\($0)" },
+            lower: .init(repeating: 0, count: d),
+            upper: .init(repeating: 1, count: d)
+        )
+    }
+
+    @Test("It tells a hidden half-space in 5-D from 30 designs better than the majority class does")
+    func classifiesHalfSpace() throws {
+        let d = 5
+        let space = try Self.space(d)
+        var optimizer = BayesianOptimizer(space: space, objectiveCount: 2)
+        optimizer.fitOptions.restarts = 2
+        let observations = Self.observations(dimension: d, count: 30, threshold: 0.55)
+        let bounds = InputNormalization(lower: space.lower, upper: space.upper)
+        let model = try #require(try optimizer.feasibilityModel(observations, bounds: bounds, seed: 0))
+        var test = SobolSequence(dimension: d, seed: 99)
+        let points = (0..<400).map { _ in test.next() }
+        let mean = model.posterior(at: Matrix(rowArrays: points)).mean
+        let truth = points.map { $0.reduce(0, +) / Double(d) > 0.55 }
+        let accuracy = Double(zip(mean, truth).filter { ($0 > 0) == $1 }.count) / 400
+        let majority = Double(truth.filter { !$0 }.count) / 400
+        // Measured: accuracy 0.85 against a majority rate of 0.65.
+        #expect(accuracy > majority + 0.1, "accuracy \(accuracy), majority \(majority)")
+        #expect(try optimizer.feasibilityModel(Observations(), bounds: bounds, seed: 0) == nil)
+    }
+
+    @Test("Told where designs failed, the optimiser proposes fewer infeasible ones than without (control)")
+    func fewerInfeasibleProposals() throws {
+        let problem = BraninCurrin()
+        var optimizer = BayesianOptimizer(
+            space: SearchSpace(problem: problem),
+            objectiveCount: 2,
+            referencePoint: problem.referencePoint
+        )
+        optimizer.monteCarloSamples = 16
+        optimizer.optimizer = .init(rawSamples: 128, restarts: 2)
+        optimizer.fitOptions.restarts = 2
+        optimizer.observationNoise = .deterministic
+        let told = Self.observations(dimension: 2, count: 16, threshold: 0.5) { problem.evaluate($0) }
+        var hidden = told
+        hidden.infeasibleInputs = []
+        func infeasible(_ designs: [[Double]]) -> Int { designs.filter { $0.reduce(0, +) / 2 > 0.5 }.count }
+        var with = 0
+        var without = 0
+        for seed in 0..<4 as Range<UInt64> {
+            with += infeasible(try optimizer.suggest(count: 3, observations: told, seed: seed))
+            without += infeasible(try optimizer.suggest(count: 3, observations: hidden, seed: seed))
+        }
+        #expect(with < without, "infeasible proposals with the model \(with), without \(without)")
+        #expect(told.infeasibleInputs.count >= 3)
+    }
+}
