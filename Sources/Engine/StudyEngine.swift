@@ -216,7 +216,13 @@ public final class StudyEngine {
     public func release(_ attempt: AttemptRecord, worker: String) throws {
         guard attempt.state.isOpen else { return }
         if attempt.stepID != nil {
-            try store.failStepAttempt(attempt.id, error: "released by \(worker)", retry: true, released: true, ending: nil)
+            try store.failStepAttempt(
+                attempt.id,
+                error: "released by \(worker)",
+                retry: true,
+                released: true,
+                ending: nil
+            )
         } else {
             try store.failAttempt(attempt.id, error: "released by \(worker)", retry: true, released: true)
         }

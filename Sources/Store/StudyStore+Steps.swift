@@ -199,7 +199,11 @@ extension StudyStore {
                     [.integer(trial), .integer(attempt), .text(Self.encode(trialOutputs)), .text(now)]
                 )
                 try setTrialState(trial, .completed, queued: false)
-                try logResult(trial: trial, kind: "trial_completed", message: "completed by its last step, job \(attempt)")
+                try logResult(
+                    trial: trial,
+                    kind: "trial_completed",
+                    message: "completed by its last step, job \(attempt)"
+                )
             }
             return try connection.query("SELECT duration FROM attempts WHERE id = ?", [.integer(attempt)]).first?[0]
                 .double

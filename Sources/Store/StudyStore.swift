@@ -519,7 +519,10 @@ public final class StudyStore {
                     [.text(Self.now()), row[0]]
                 )
                 if row[2].integer != nil {
-                    try connection.query("UPDATE steps SET state = 'queued' WHERE id = ? AND state = 'running'", [row[2]])
+                    try connection.query(
+                        "UPDATE steps SET state = 'queued' WHERE id = ? AND state = 'running'",
+                        [row[2]]
+                    )
                 } else {
                     try connection.query("UPDATE trials SET queued = 1 WHERE id = ?", [row[1]])
                 }

@@ -1,9 +1,10 @@
-@testable import BayesianOptimization
 import GaussianProcess
 import LinearAlgebra
 import Problems
 import Sampling
 import Testing
+
+@testable import BayesianOptimization
 
 @Suite("The feasibility model of designs found infeasible (unknown constraints)")
 struct FeasibilityModelTests {

@@ -22,7 +22,9 @@ struct WorkflowTests {
         func shell(_ body: String) -> String { "sh -c '\(body.replacingOccurrences(of: "'", with: "'\\''"))' step" }
         var a = WorkflowStep(
             name: "a",
-            command: shell("set -- start; \(log); \(aCommand) || exit $?; set -- end; \(log); echo '{\"geometry\": \"ok\"}'")
+            command: shell(
+                "set -- start; \(log); \(aCommand) || exit $?; set -- end; \(log); echo '{\"geometry\": \"ok\"}'"
+            )
         )
         a.onFailure = aFailure
         var b = WorkflowStep(
@@ -105,7 +107,8 @@ struct WorkflowTests {
 
     @Test("A step killed with SIGKILL mid-run runs again alone, from its checkpoint directory; earlier steps do not")
     func killedStepRerunsAlone() async throws {
-        let once = #"if [ "$PARETOPILOT_ELEMENT_INDEX" = 1 ] && [ ! -f "$PARETOPILOT_CHECKPOINT_DIR/half" ]; then touch "$PARETOPILOT_CHECKPOINT_DIR/half"; kill -9 $$; fi"#
+        let once =
+            #"if [ "$PARETOPILOT_ELEMENT_INDEX" = 1 ] && [ ! -f "$PARETOPILOT_CHECKPOINT_DIR/half" ]; then touch "$PARETOPILOT_CHECKPOINT_DIR/half"; kill -9 $$; fi"#
         let (engine, study, directory) = try await run(try self.study(budget: 1, bCommand: once))
         let trial = try #require(try engine.store.trials(study: study).first)
         #expect(trial.state == .completed)
@@ -118,14 +121,17 @@ struct WorkflowTests {
         let retried = try #require(steps.first { $0.job.label == "b[1]" }.flatMap { attempts[$0.id] })
         // The shell that ran the step reports its child's SIGKILL as status 128 + 9.
         let error = retried[0].error ?? ""
-        #expect(retried[0].state == .failed && (error.contains("killed by signal 9") || error.contains("exit code 137")))
+        #expect(
+            retried[0].state == .failed && (error.contains("killed by signal 9") || error.contains("exit code 137"))
+        )
         #expect(retried[0].resumed == false && retried[1].resumed == true && retried[1].state == .completed)
         #expect(try orderLog(directory, trial: 0).filter { $0.hasPrefix("a ") } == ["a start", "a end"])
     }
 
     @Test("A step that fails its last attempt fails the trial with its name and stderr; the steps after it never run")
     func lastAttemptFailsTrial() async throws {
-        let broken = #"if [ "$PARETOPILOT_ELEMENT_INDEX" = 2 ]; then echo "G4Exception: geant4 crashed" >&2; exit 1; fi"#
+        let broken =
+            #"if [ "$PARETOPILOT_ELEMENT_INDEX" = 2 ]; then echo "G4Exception: geant4 crashed" >&2; exit 1; fi"#
         var specification = try self.study(budget: 1, bCommand: broken, bAttempts: 2)
         specification.maxFailureRate = 1
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("wf-\(UUID().uuidString)").path
@@ -197,7 +203,10 @@ struct WorkflowTests {
 @Suite("Workflow definitions are checked when parsed, naming the step")
 struct WorkflowDefinitionTests {
     static let bad: [(json: String, field: String, words: String)] = [
-        (#"[{"name": "a", "command": "x", "after": ["b"], "objectives": true}]"#, "steps[0].after", "'b', which is not a step"),
+        (
+            #"[{"name": "a", "command": "x", "after": ["b"], "objectives": true}]"#, "steps[0].after",
+            "'b', which is not a step"
+        ),
         (
             #"[{"name": "a", "command": "x", "after": ["b"]}, {"name": "b", "command": "y", "after": ["a"]}, {"name": "c", "command": "z", "objectives": true}]"#,
             "steps[0].after", "cycle"
@@ -207,23 +216,33 @@ struct WorkflowDefinitionTests {
             #"[{"name": "a", "command": "x", "objectives": true}, {"name": "b", "command": "y", "objectives": true}]"#,
             "steps", "'a', 'b'"
         ),
-        (#"[{"name": "a", "command": "x", "objectives": true, "fan_out": [1, 2]}]"#, "steps[0].fan_out", "cannot be fanned out"),
+        (
+            #"[{"name": "a", "command": "x", "objectives": true, "fan_out": [1, 2]}]"#, "steps[0].fan_out",
+            "cannot be fanned out"
+        ),
         (
             #"[{"name": "a", "command": "x", "objectives": true}, {"name": "a", "command": "y"}]"#, "steps[1].name",
             "defined twice"
         ),
         (#"[{"name": "a", "command": "x", "objectives": true, "after": ["a"]}]"#, "steps[0].after", "itself"),
         (#"[{"name": "a b", "command": "x", "objectives": true}]"#, "steps[0].name", "letters, digits"),
-        (#"[{"name": "a", "command": "x", "objectives": true, "max_attempts": 0}]"#, "steps[0].max_attempts", "at least 1"),
+        (
+            #"[{"name": "a", "command": "x", "objectives": true, "max_attempts": 0}]"#, "steps[0].max_attempts",
+            "at least 1"
+        ),
         (#"[{"name": "a", "command": "x", "objectives": true, "fan_out": []}]"#, "steps[0].fan_out", "1 to 10000"),
-        (#"[{"name": "a", "command": "x", "objectives": true, "on_failure": "ignore"}]"#, "steps[0].on_failure", "error, infeasible"),
+        (
+            #"[{"name": "a", "command": "x", "objectives": true, "on_failure": "ignore"}]"#, "steps[0].on_failure",
+            "error, infeasible"
+        ),
         (#"[{"name": "a", "command": "x", "objectives": true, "retries": 2}]"#, "steps[0].retries", "unknown field"),
     ]
 
     @Test("A bad workflow is refused with the field and the step named", arguments: bad.indices)
     func refused(_ index: Int) throws {
         let (steps, field, words) = Self.bad[index]
-        let json = #"{"name": "s", "parameters": [{"name": "x", "type": "float", "lower": 0, "upper": 1}], "objectives": [{"name": "f"}], "evaluator": {"steps": \#(steps)}}"#
+        let json =
+            #"{"name": "s", "parameters": [{"name": "x", "type": "float", "lower": 0, "upper": 1}], "objectives": [{"name": "f"}], "evaluator": {"steps": \#(steps)}}"#
         do {
             _ = try StudySpecification.decode(json: Data(json.utf8), source: "study.json")
             Issue.record("accepted: \(steps)")
@@ -235,7 +254,8 @@ struct WorkflowDefinitionTests {
 
     @Test("Steps are kept in dependency order and round-trip through JSON")
     func orderAndRoundTrip() throws {
-        let json = #"[{"name": "report", "command": "r", "after": ["sim"], "objectives": true}, {"name": "sim", "command": "s", "fan_out": ["pi", "kaon"], "after": ["check"]}, {"name": "check", "command": "c", "on_failure": "infeasible"}]"#
+        let json =
+            #"[{"name": "report", "command": "r", "after": ["sim"], "objectives": true}, {"name": "sim", "command": "s", "fan_out": ["pi", "kaon"], "after": ["check"]}, {"name": "check", "command": "c", "on_failure": "infeasible"}]"#
         let workflow = try JSONDecoder().decode(Workflow.self, from: Data(json.utf8))
         #expect(workflow.steps.map(\.name) == ["check", "sim", "report"])
         #expect(workflow.jobs.map(\.label) == ["check", "sim[0]", "sim[1]", "report"])

@@ -38,11 +38,13 @@ struct WorkflowServiceTests {
             ["name": "check", "command": "cat > /dev/null; echo '{\"ok\": true}'"],
             [
                 "name": "simulate", "after": ["check"], "fan_out": ["pi", "kaon", "proton"],
-                "command": #"cat > /dev/null; echo "$PARETOPILOT_ELEMENT" > "sim-$PARETOPILOT_ELEMENT_INDEX.txt"; echo '{"events": 3000}'"#,
+                "command":
+                    #"cat > /dev/null; echo "$PARETOPILOT_ELEMENT" > "sim-$PARETOPILOT_ELEMENT_INDEX.txt"; echo '{"events": 3000}'"#,
             ],
             [
                 "name": "score", "after": ["simulate"], "objectives": true,
-                "command": #"cat > /dev/null; n=$(cat sim-*.txt | wc -l); echo "{\"f1\": $n, \"f2\": $PARETOPILOT_PARAM_X}""#,
+                "command":
+                    #"cat > /dev/null; n=$(cat sim-*.txt | wc -l); echo "{\"f1\": $n, \"f2\": $PARETOPILOT_PARAM_X}""#,
             ],
         ]
         var body = studySpecification(name: "wf", command: nil, budget: 4)
@@ -85,9 +87,12 @@ struct WorkflowServiceTests {
         defer { Task { await server.stop() } }
         let directory = try temporaryDirectory()
         let admin = try server.client()
-        let long = #"cat > /dev/null; if [ -f "$PARETOPILOT_CHECKPOINT_DIR/half" ]; then echo '{"f1": 1, "f2": 2}'; else touch "$PARETOPILOT_CHECKPOINT_DIR/half"; sleep 30; fi"#
+        let long =
+            #"cat > /dev/null; if [ -f "$PARETOPILOT_CHECKPOINT_DIR/half" ]; then echo '{"f1": 1, "f2": 2}'; else touch "$PARETOPILOT_CHECKPOINT_DIR/half"; sleep 30; fi"#
         var body = studySpecification(name: "preempt", command: nil, budget: 1)
-        body["evaluator"] = ["steps": [["name": "simulate", "command": long, "objectives": true]], "directory": directory]
+        body["evaluator"] = [
+            "steps": [["name": "simulate", "command": long, "objectives": true]], "directory": directory,
+        ]
         try await admin.call(.POST, "/v1/studies", json: body)
         let checkpoint = "\(directory)/preempt/trial-0/.checkpoints/simulate/half"
         let preempted = try await pilot(server, name: "preemptible", directory: "/nonexistent")

@@ -184,7 +184,7 @@ async function openStudies() {
   const studies = await api("/v1/studies");
   const rows = studies.map((s) => element("tr", { class: "clickable", onclick: () => { location.hash = "study=" + encodeURIComponent(s.name); } },
     element("td", { class: "text" }, element("a", { href: "#study=" + encodeURIComponent(s.name) }, s.name)),
-    element("td", { class: "text" }, s.stopped ? "stopped: " + s.stopped : s.completed + s.failed >= s.budget ? "done" : "running"),
+    element("td", { class: "text" }, s.stopped ? "stopped: " + s.stopped : s.completed + s.failed + (s.infeasible || 0) >= s.budget ? "done" : "running"),
     element("td", {}, s.completed), element("td", {}, s.failed), element("td", {}, s.running), element("td", {}, s.pending),
     element("td", {}, s.budget), element("td", {}, formatNumber(s.hypervolume))));
   const table = element("table", { id: "studies" },
@@ -297,7 +297,7 @@ function drawSummary() {
   const reason = s.stopped ? " · stopped: " + s.stopped : "";
   $("summary").replaceChildren(
     element("h2", {}, s.name),
-    element("span", { id: "counts" }, s.completed + " completed · " + s.failed + " failed · " + s.running + " running · " + s.pending + " pending of a budget of " + s.budget + (s.hypervolume !== null && s.hypervolume !== undefined ? " · hypervolume " + formatNumber(s.hypervolume) : "") + reason));
+    element("span", { id: "counts" }, s.completed + " completed · " + s.failed + " failed · " + (s.infeasible ? s.infeasible + " infeasible · " : "") + s.running + " running · " + s.pending + " pending of a budget of " + s.budget + (s.hypervolume !== null && s.hypervolume !== undefined ? " · hypervolume " + formatNumber(s.hypervolume) : "") + reason));
 }
 
 function drawObjectiveChoices() {

@@ -154,7 +154,8 @@ struct BenchMOBOCommand: AsyncParsableCommand {
                 print(
                     "\(result.problem) \(result.strategy) seed \(seed): hv \(result.hv) (max \(result.maxHV.map { "\($0)" } ?? "unknown"), "
                         + "log10 gap \(gap)), median ask \(String(format: "%.3f", result.medianAskSeconds)) s"
-                        + (result.infeasibleProposals.map { ", \($0) infeasible proposals after the initial design" } ?? "")
+                        + (result.infeasibleProposals.map { ", \($0) infeasible proposals after the initial design" }
+                            ?? "")
                 )
             }
         }

@@ -145,7 +145,11 @@ struct APIRoutes: Sendable {
                 throw ServiceError(.invalidValue, "trial must be a trial number, got '\(text)'", field: "trial")
             }
             return try json(
-                try await coordinator.trial(try await caller(request), try context.parameters.require("study"), number: number)
+                try await coordinator.trial(
+                    try await caller(request),
+                    try context.parameters.require("study"),
+                    number: number
+                )
             )
         }
         v1.post("studies/:study/trials") { request, context in

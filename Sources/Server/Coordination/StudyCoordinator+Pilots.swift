@@ -64,7 +64,14 @@ extension StudyCoordinator {
                 allowed?.contains(id) ?? true
             else { continue }
             if let workflow = runtime.workflow {
-                jobs += try acquireSteps(runtime, workflow: workflow, offer: offer, free: &free, pilot: request.pilot, now: now)
+                jobs += try acquireSteps(
+                    runtime,
+                    workflow: workflow,
+                    offer: offer,
+                    free: &free,
+                    pilot: request.pilot,
+                    now: now
+                )
                 continue
             }
             let needs = runtime.specification.resources ?? .init()
@@ -291,7 +298,11 @@ extension StudyCoordinator {
                 outcome = .step(output: .object(values.mapValues { .number($0) }), resumed: resumed)
             case (nil, nil, let failure?):
                 outcome = .stepFailure(
-                    EvaluationFailure(message: failure.message, exitCode: failure.exitCode, stderrTail: failure.stderrTail),
+                    EvaluationFailure(
+                        message: failure.message,
+                        exitCode: failure.exitCode,
+                        stderrTail: failure.stderrTail
+                    ),
                     resumed: resumed
                 )
             default:

@@ -253,7 +253,8 @@ class Study:
         while True:
             summary = self.summary()
             target = summary["budget"] if n is None else n
-            finished = summary["completed"] + summary["failed"]
+            # Infeasible trials (a workflow step declared the design so) are finished too.
+            finished = summary["completed"] + summary["failed"] + summary.get("infeasible", 0)
             if finished >= target:
                 return summary
             if deadline is not None and time.monotonic() >= deadline:
