@@ -98,4 +98,68 @@ struct SlurmProvisioningTests {
         #expect(try await processes.waitUntil(seconds: 60) { !provisioner.process.isRunning })
         #expect(try SlurmCluster().pilots(named: jobName).filter { $0.isPending || $0.isRunning }.isEmpty)
     }
+
+    @Test("Slurm pilots run the dRICH example workflow: every step of every trial exactly once to completion")
+    func workflow() async throws {
+        let directory = try Scratch.directory()
+        let logs = directory.appendingPathComponent("logs").path
+        try FileManager.default.createDirectory(atPath: logs, withIntermediateDirectories: true)
+        let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("examples/drich-workflow")
+        var study = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: example.appendingPathComponent("study.json")))
+                as? [String: Any]
+        )
+        var evaluator = try #require(study["evaluator"] as? [String: Any])
+        // Absolute script paths (a Slurm job starts elsewhere) and no resource needs (the test
+        // cluster's partition and memory are not the example's).
+        evaluator["steps"] = try #require(evaluator["steps"] as? [[String: Any]]).map { step in
+            var step = step
+            step["command"] = example.path + "/" + ((step["command"] as? String) ?? "").split(separator: "/").last!
+            step["resources"] = nil
+            return step
+        }
+        evaluator["directory"] = directory.appendingPathComponent("trials").path
+        evaluator["environment"] = ["DRICH_SECONDS": "0.05"]
+        study["evaluator"] = evaluator
+        study["budget"] = 6
+        study["strategy"] = "sobol"
+        let db = directory.appendingPathComponent("service.sqlite").path
+        let processes = ServiceProcessTests()
+        let (server, port) = try await processes.startServer(db: db)
+        defer { server.kill() }
+        let url = "http://127.0.0.1:\(port)"
+        let client = try ServiceClient(url: url, token: ServiceProcessTests.admin)
+        try await client.call(.POST, "/v1/studies", json: study)
+        let jobName = "pp-wf-\(UUID().uuidString.prefix(8))"
+        let provisioner = try ChildCommand(
+            [
+                "provision", "slurm", "--server", url, "--pilots", "2", "--slots", "3", "--interval", "1",
+                "--idle-exit", "5", "--drain", "1", "--log-dir", logs, "--job-name", jobName, "--until-done",
+            ],
+            environment: ["PARETOPILOT_TOKEN": ServiceProcessTests.admin]
+        )
+        defer {
+            provisioner.kill()
+            _ = try? ShellCommand.run(["scancel", "--name", jobName])
+        }
+        let finished = try await processes.waitUntil(seconds: 240) {
+            let summary = try await client.call(.GET, "/v1/studies/drich-workflow") as! [String: Any]
+            return (summary["completed"] as? Int ?? 0) + (summary["infeasible"] as? Int ?? 0) == 6
+        }
+        #expect(finished)
+        let store = try StudyStore(path: db)
+        for trial in try store.trials(study: 1) {
+            #expect(trial.state == .completed || trial.state == .infeasible)
+            let steps = try store.steps(trial: trial.id)
+            let attempts = try store.stepAttempts(trial: trial.id)
+            #expect(steps.count == 14)
+            for step in steps where step.state == .completed {
+                #expect(attempts[step.id]?.count == 1, "trial \(trial.number) step \(step.job.label)")
+                #expect(attempts[step.id]?.first?.worker?.hasPrefix("slurm-") == true)
+            }
+            if trial.state == .completed { #expect(steps.allSatisfy { $0.state == .completed }) }
+        }
+        #expect(try await processes.waitUntil(seconds: 60) { !provisioner.process.isRunning })
+    }
 }
