@@ -146,6 +146,56 @@ struct ServiceProcessTests {
         #expect(attempts[1].worker == "second" && attempts[1].state == .completed)
     }
 
+    @Test("A workflow step whose pilot gets SIGTERM is handed back and resumes from its checkpoint on the next pilot")
+    func workflowStepPreempted() async throws {
+        let directory = try Scratch.directory()
+        let work = directory.appendingPathComponent("work").path
+        let db = directory.appendingPathComponent("service.sqlite").path
+        let (server, port) = try await startServer(db: db)
+        defer { server.kill() }
+        let client = try ServiceClient(url: "http://127.0.0.1:\(port)", token: Self.admin)
+        // The simulation writes its checkpoint, then takes long unless it is resuming.
+        let simulate = #"cat > /dev/null; if [ -f "$PARETOPILOT_CHECKPOINT_DIR/half" ]; then echo '{"events": 2}'; else echo 1 > "$PARETOPILOT_CHECKPOINT_DIR/half"; sleep 60; fi"#
+        var body = study(name: "preempt", script: "true", budget: 1)
+        body["evaluator"] = [
+            "directory": work,
+            "steps": [
+                ["name": "check", "command": "cat > /dev/null; echo '{}'"],
+                ["name": "simulate", "command": simulate, "after": ["check"]],
+                [
+                    "name": "score", "command": #"cat > /dev/null; echo '{"f1": 1, "f2": 2}'"#, "after": ["simulate"],
+                    "objectives": true,
+                ],
+            ],
+        ]
+        body["lease_seconds"] = 30
+        try await client.call(.POST, "/v1/studies", json: body)
+        let first = try pilot(port: port, name: "preempted", extra: ["--drain", "0"])
+        let checkpoint = "\(work)/preempt/trial-0/.checkpoints/simulate/half"
+        #expect(try await waitUntil(seconds: 30) { FileManager.default.fileExists(atPath: checkpoint) })
+        first.kill(SIGTERM)
+        #expect(try await waitUntil(seconds: 15) { !first.process.isRunning })
+        let second = try pilot(port: port, name: "next", extra: ["--idle-exit", "2"])
+        defer { second.kill() }
+        #expect(
+            try await waitUntil(seconds: 30) {
+                (try await client.call(.GET, "/v1/studies/preempt") as! [String: Any])["completed"] as? Int == 1
+            }
+        )
+        let store = try StudyStore(path: db)
+        let trial = try #require(try store.trials(study: 1).first)
+        let steps = try store.steps(trial: trial.id)
+        let attempts = try store.stepAttempts(trial: trial.id)
+        let check = try #require(steps.first { $0.job.step == "check" })
+        let simulation = try #require(steps.first { $0.job.step == "simulate" })
+        #expect(attempts[check.id]?.count == 1)
+        let runs = attempts[simulation.id] ?? []
+        #expect(runs.count == 2)
+        #expect(runs.first?.worker == "preempted" && runs.first?.error == "released by pilot preempted")
+        #expect(runs.last?.worker == "next" && runs.last?.state == .completed && runs.last?.resumed == true)
+        #expect(try store.countedAttempts(step: simulation.id) == 1)
+    }
+
     @Test("The server killed with SIGKILL mid-study and restarted on the same file loses no result")
     func serverKilled() async throws {
         let directory = try Scratch.directory()
