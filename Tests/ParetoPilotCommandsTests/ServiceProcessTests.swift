@@ -155,7 +155,8 @@ struct ServiceProcessTests {
         defer { server.kill() }
         let client = try ServiceClient(url: "http://127.0.0.1:\(port)", token: Self.admin)
         // The simulation writes its checkpoint, then takes long unless it is resuming.
-        let simulate = #"cat > /dev/null; if [ -f "$PARETOPILOT_CHECKPOINT_DIR/half" ]; then echo '{"events": 2}'; else echo 1 > "$PARETOPILOT_CHECKPOINT_DIR/half"; sleep 60; fi"#
+        let simulate =
+            #"cat > /dev/null; if [ -f "$PARETOPILOT_CHECKPOINT_DIR/half" ]; then echo '{"events": 2}'; else echo 1 > "$PARETOPILOT_CHECKPOINT_DIR/half"; sleep 60; fi"#
         var body = study(name: "preempt", script: "true", budget: 1)
         body["evaluator"] = [
             "directory": work,
