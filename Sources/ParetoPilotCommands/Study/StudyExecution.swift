@@ -36,6 +36,7 @@ public enum StudyExecution {
                 database: database,
                 completed: report.trials.filter { $0.state == .completed }.count,
                 failed: report.trials.filter { $0.state == .failed }.count,
+                infeasible: report.trials.filter { $0.state == .infeasible }.count,
                 hypervolume: report.hypervolumeHistory.last?.hypervolume ?? 0,
                 paretoTrials: report.paretoTrials
             )
@@ -49,11 +50,12 @@ public enum StudyExecution {
         var database: String
         var completed: Int
         var failed: Int
+        var infeasible: Int
         var hypervolume: Double
         var paretoTrials: [Int]
 
         enum CodingKeys: String, CodingKey {
-            case study, database, completed, failed, hypervolume
+            case study, database, completed, failed, infeasible, hypervolume
             case paretoTrials = "pareto_trials"
         }
     }

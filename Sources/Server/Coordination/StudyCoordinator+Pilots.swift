@@ -161,7 +161,7 @@ extension StudyCoordinator {
         for id in rotation.sorted() {
             guard let runtime = engine.runtimes[id], runtime.servedByPilots else { continue }
             let counts = try store.trialStateCounts(study: id)
-            let finished = counts[.completed, default: 0] + counts[.failed, default: 0]
+            let finished = [TrialState.completed, .failed, .infeasible].reduce(0) { $0 + counts[$1, default: 0] }
             studies.append(
                 WorkSummary.Study(
                     id: id,

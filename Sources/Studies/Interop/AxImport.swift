@@ -423,7 +423,12 @@ extension StudyReport {
             let index = trial.metadata?["ax_index"] ?? String(trial.number)
             let status =
                 trial.state == .completed
-                ? "COMPLETED" : trial.state == .failed ? "FAILED" : trial.state == .running ? "RUNNING" : "CANDIDATE"
+                ? "COMPLETED"
+                : trial.state == .failed
+                    ? "FAILED"
+                    : trial.state == .infeasible
+                        ? "ABANDONED"
+                        : trial.state == .running ? "RUNNING" : "CANDIDATE"
             var fields = [
                 String(row), index, trial.metadata?["arm_name"] ?? "\(trial.number)_0", status,
                 trial.metadata?["generation_method"] ?? "ParetoPilot",
