@@ -69,7 +69,10 @@ struct ExcursionCommand: AsyncParsableCommand {
         }
     }
 
+    @OptionGroup var security: ClientSecurityOptions
+
     func run() async throws {
+        security.apply()
         let criterion = LevelSetCriterion(rawValue: acquisition)!
         if let name = problem {
             try runTestProblem(ExcursionFunction.all.first { $0.name == name }!, criterion: criterion)

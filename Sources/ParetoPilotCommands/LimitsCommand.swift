@@ -45,7 +45,10 @@ struct LimitsCommand: AsyncParsableCommand {
         guard alpha > 0, alpha < 1 else { throw ValidationError("--alpha must be in (0, 1), got \(alpha)") }
     }
 
+    @OptionGroup var security: ClientSecurityOptions
+
     func run() async throws {
+        security.apply()
         if let atSignal {
             // One scan point, as a pilot runs it: {"cls", "cls_error", "toys"}.
             let estimate = CountingExperiment(background: background).toyCLs(

@@ -35,6 +35,8 @@ public struct PilotConfiguration: Sendable {
     /// (`DIR/<study>/trial-<n>`); pilots that serve one workflow study together need it on a
     /// file system they share.
     public var workDirectory = "paretopilot-work"
+    /// The CA file for an https server, and whether a token may cross plain http beyond loopback.
+    public var security = ClientSecurity.environment
 
     public init(
         serverURL: String,
@@ -91,8 +93,16 @@ public actor Pilot {
 
     public init(configuration: PilotConfiguration, logger: Logger) throws {
         self.configuration = configuration
-        client = try ServiceClient(url: configuration.serverURL, token: configuration.token)
-        reporter = try ServiceClient(url: configuration.serverURL, token: configuration.token)
+        client = try ServiceClient(
+            url: configuration.serverURL,
+            token: configuration.token,
+            security: configuration.security
+        )
+        reporter = try ServiceClient(
+            url: configuration.serverURL,
+            token: configuration.token,
+            security: configuration.security
+        )
         self.logger = logger
     }
 

@@ -1,7 +1,49 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 import Logging
+import NIOSSL
 import ServiceLifecycle
+
+/// The certificate and key `paretopilot serve` speaks TLS with (PEM files).
+public struct ServerTLS: Sendable, Equatable {
+    /// The server's certificate, followed by any intermediates.
+    public var certificateChain: String
+    public var privateKey: String
+
+    public init(certificateChain: String, privateKey: String) {
+        self.certificateChain = certificateChain
+        self.privateKey = privateKey
+    }
+
+    /// The NIOSSL server configuration; errors name the file at fault.
+    func configuration() throws(ServiceError) -> TLSConfiguration {
+        let chain: [NIOSSLCertificate]
+        do {
+            chain = try NIOSSLCertificate.fromPEMFile(certificateChain)
+        } catch {
+            throw ServiceError(
+                .invalidValue,
+                "cannot read the certificate chain '\(certificateChain)': \(error)",
+                field: "tls-cert"
+            )
+        }
+        guard !chain.isEmpty else {
+            throw ServiceError(.invalidValue, "'\(certificateChain)' holds no PEM certificate", field: "tls-cert")
+        }
+        let key: NIOSSLPrivateKey
+        do {
+            key = try NIOSSLPrivateKey(file: privateKey, format: .pem)
+        } catch {
+            throw ServiceError(.invalidValue, "cannot read the private key '\(privateKey)': \(error)", field: "tls-key")
+        }
+        return TLSConfiguration.makeServerConfiguration(
+            certificateChain: chain.map { .certificate($0) },
+            privateKey: .privateKey(key)
+        )
+    }
+}
 
 /// Settings of `paretopilot serve`.
 public struct ServerConfiguration: Sendable {
@@ -18,6 +60,10 @@ public struct ServerConfiguration: Sendable {
     /// Serve the file for reading only (`paretopilot dashboard`): every request that would change
     /// it is refused, no candidates are generated and no lease is reaped.
     public var readOnly: Bool
+    /// Speak https with this certificate and key (plain http when `nil`).
+    public var tls: ServerTLS? = nil
+    /// Accept OIDC (JWT) bearer tokens as this configuration says.
+    public var oidc: OIDCConfiguration? = nil
 
     public init(
         host: String = "127.0.0.1",
@@ -62,14 +108,21 @@ public struct ParetoPilotServer: Sendable {
         router.add(middleware: LogRequestsMiddleware(.debug))
         if configuration.readOnly { router.add(middleware: ReadOnlyMiddleware()) }
         DashboardRoutes().register(on: router)
-        APIRoutes(
+        var routes = APIRoutes(
             coordinator: coordinator,
             maxBodyBytes: configuration.maxBodyBytes,
             followInterval: configuration.followInterval
-        ).register(on: router)
+        )
+        routes.oidc = configuration.oidc.map { OIDCVerifier(configuration: $0, logger: logger) }
+        routes.register(on: router)
+        let server: HTTPServerBuilder =
+            if let tls = configuration.tls { try .tls(.http1(), tlsConfiguration: tls.configuration()) } else {
+                .http1()
+            }
         if !configuration.readOnly { await coordinator.start() }
         let app = Application(
             router: router,
+            server: server,
             configuration: .init(
                 address: .hostname(configuration.host, port: configuration.port),
                 serverName: "paretopilot"

@@ -18,7 +18,10 @@ struct TestServer {
         path: String? = nil,
         reapInterval: Double = 0.2,
         maxBodyBytes: Int = 1 << 20,
-        readOnly: Bool = false
+        readOnly: Bool = false,
+        tls: ServerTLS? = nil,
+        oidc: OIDCConfiguration? = nil,
+        caFile: String? = nil
     ) async throws
         -> TestServer
     {
@@ -26,16 +29,19 @@ struct TestServer {
             path
             ?? FileManager.default.temporaryDirectory.appendingPathComponent("server-\(UUID().uuidString).sqlite")
             .path
+        var configuration = ServerConfiguration(
+            host: "127.0.0.1",
+            port: 0,
+            databasePath: path,
+            reapInterval: reapInterval,
+            maxBodyBytes: maxBodyBytes,
+            followInterval: 0.05,
+            readOnly: readOnly
+        )
+        configuration.tls = tls
+        configuration.oidc = oidc
         let server = try ParetoPilotServer(
-            configuration: ServerConfiguration(
-                host: "127.0.0.1",
-                port: 0,
-                databasePath: path,
-                reapInterval: reapInterval,
-                maxBodyBytes: maxBodyBytes,
-                followInterval: 0.05,
-                readOnly: readOnly
-            ),
+            configuration: configuration,
             logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
         )
         _ = try await server.coordinator.bootstrapAdminToken(environmentSecret: adminSecret)
@@ -43,13 +49,24 @@ struct TestServer {
         let task = Task { try await server.run { continuation.yield($0) } }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else { throw CancellationError() }
-        return TestServer(port: port, path: path, task: task, coordinator: server.coordinator)
+        return TestServer(
+            port: port,
+            path: path,
+            task: task,
+            coordinator: server.coordinator,
+            usesTLS: tls != nil,
+            caFile: caFile
+        )
     }
 
-    var url: String { "http://127.0.0.1:\(port)" }
+    /// Whether the server speaks https, and the CA file its clients trust.
+    var usesTLS = false
+    var caFile: String? = nil
+
+    var url: String { "\(usesTLS ? "https" : "http")://127.0.0.1:\(port)" }
 
     func client(_ token: String? = adminSecret) throws -> ServiceClient {
-        try ServiceClient(url: url, token: token)
+        try ServiceClient(url: url, token: token, security: ClientSecurity(caFile: caFile))
     }
 
     /// Creates a token with the admin client and returns its secret.

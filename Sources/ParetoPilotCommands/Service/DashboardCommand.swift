@@ -54,8 +54,8 @@ struct DashboardCommand: AsyncParsableCommand {
     }
 
     /// The base URL of a server listening on `host` (a wildcard address shown as this machine's name).
-    static func url(host: String, port: Int) -> String {
+    static func url(host: String, port: Int, tls: Bool = false) -> String {
         let shown = host == "0.0.0.0" || host == "::" ? (ProcessInfo.processInfo.hostName) : host
-        return "http://\(shown.contains(":") ? "[\(shown)]" : shown):\(port)/"
+        return "\(tls ? "https" : "http")://\(shown.contains(":") ? "[\(shown)]" : shown):\(port)/"
     }
 }

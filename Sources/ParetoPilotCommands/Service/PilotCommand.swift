@@ -82,7 +82,10 @@ struct PilotCommand: AsyncParsableCommand {
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning or error.")
     var logLevel = "info"
 
+    @OptionGroup var security: ClientSecurityOptions
+
     func run() async throws {
+        security.apply()
         let environment = ProcessInfo.processInfo.environment
         guard let token = CommandEnvironment.token(token) else {
             printError("error: a token is required: --token or PARETOPILOT_TOKEN")

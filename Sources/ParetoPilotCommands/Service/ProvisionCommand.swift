@@ -94,7 +94,10 @@ struct ProvisionCommand: AsyncParsableCommand {
         @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning or error.")
         var logLevel = "info"
 
+        @OptionGroup var security: ClientSecurityOptions
+
         func run() async throws {
+            security.apply()
             guard let token = CommandEnvironment.token(token) else {
                 printError("error: a token is required: --token or PARETOPILOT_TOKEN")
                 throw ExitCode(2)
@@ -123,7 +126,7 @@ struct ProvisionCommand: AsyncParsableCommand {
             configuration.partition = partition
             configuration.timeLimitMinutes = timeLimit
             configuration.extraArguments = sbatchArguments
-            configuration.pilotArguments = pilotArguments
+            configuration.pilotArguments = pilotArguments + security.pilotArguments
             configuration.jobName = jobName
             configuration.outputDirectory = logDirectory
             configuration.interval = interval

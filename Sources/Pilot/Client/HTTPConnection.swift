@@ -3,6 +3,7 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 
 /// One HTTP/1.1 keep-alive connection (SwiftNIO), carrying one request at a time in order.
 ///
@@ -28,13 +29,27 @@ final class HTTPConnection: Sendable {
         self.channel = channel
     }
 
-    /// Connects to `host:port`.
-    static func connect(host: String, port: Int, timeout: Double = 5) async throws -> HTTPConnection {
+    /// Connects to `host:port`, through TLS with `tls` (the server's certificate verified against
+    /// the context's trust roots and `host`).
+    static func connect(
+        host: String,
+        port: Int,
+        tls: NIOSSLContext? = nil,
+        timeout: Double = 5
+    ) async throws -> HTTPConnection {
         let asyncChannel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .channelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
             .connectTimeout(.milliseconds(Int64(timeout * 1000)))
             .connect(host: host, port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if let tls {
+                        // An address is checked against the certificate's IP names (from the
+                        // socket's address); only a name goes into SNI and the name check.
+                        let isAddress = host.contains(":") || host.allSatisfy { $0.isNumber || $0 == "." }
+                        try channel.pipeline.syncOperations.addHandler(
+                            NIOSSLClientHandler(context: tls, serverHostname: isAddress ? nil : host)
+                        )
+                    }
                     try channel.pipeline.syncOperations.addHTTPClientHandlers()
                     return try NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>(
                         wrappingChannelSynchronously: channel
@@ -154,13 +169,20 @@ public enum HTTPClientError: Error, Sendable, CustomStringConvertible {
     case connectionFailed(String)
     case timedOut(Double)
     case invalidURL(String)
+    /// A bearer token would cross the network in clear text.
+    case plainTextToken(String)
+    /// The TLS settings could not be used (a CA file that cannot be read, say).
+    case tlsSetup(String)
 
     public var description: String {
         switch self {
         case .connectionClosed: "the connection to the server closed"
         case .connectionFailed(let reason): "the connection to the server failed: \(reason)"
         case .timedOut(let seconds): "no answer from the server within \(seconds) s"
-        case .invalidURL(let url): "'\(url)' is not an http://HOST:PORT URL"
+        case .invalidURL(let url): "'\(url)' is not an http:// or https://HOST:PORT URL"
+        case .plainTextToken(let url):
+            "refusing to send a token over plain HTTP to '\(url)', which is not a loopback address: use https (serve --tls-cert/--tls-key), or --insecure (PARETOPILOT_INSECURE=1) on a network you trust"
+        case .tlsSetup(let reason): "TLS: \(reason)"
         }
     }
 }

@@ -2,7 +2,33 @@ import Foundation
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
+import NIOSSL
 import Wire
+
+/// How a client secures its connection: the CA certificates it trusts for https (the system's
+/// trust store when `nil`), and whether it may send a token over plain http to a non-loopback
+/// address.
+public struct ClientSecurity: Sendable, Equatable {
+    /// A PEM file of CA certificates to verify the server against.
+    public var caFile: String?
+    /// Allow tokens over plain http beyond loopback (a trusted network only).
+    public var insecure: Bool
+
+    public init(caFile: String? = nil, insecure: Bool = false) {
+        self.caFile = caFile
+        self.insecure = insecure
+    }
+
+    /// From `PARETOPILOT_CA_FILE` and `PARETOPILOT_INSECURE=1`, which the CLI's `--ca-file` and
+    /// `--insecure` set for every client of the process (and the pilots it starts).
+    public static var environment: ClientSecurity {
+        let environment = ProcessInfo.processInfo.environment
+        return ClientSecurity(
+            caFile: environment["PARETOPILOT_CA_FILE"].flatMap { $0.isEmpty ? nil : $0 },
+            insecure: environment["PARETOPILOT_INSECURE"] == "1"
+        )
+    }
+}
 
 /// An error answer of the service: the HTTP status and the `{"error": {...}}` body.
 public struct ServiceClientError: Error, Sendable, CustomStringConvertible {
@@ -27,18 +53,56 @@ public final class ServiceClient: Sendable {
     /// The bearer token sent with every request.
     public var token: String? { tokenBox.withLockedValue { $0 } }
     let timeout: Double
+    private let tls: NIOSSLContext?
     private let connection = NIOLockedValueBox<HTTPConnection?>(nil)
     private let connecting = NIOLock()
 
-    /// A client of the server at `url` (`http://HOST:PORT`), authenticating with `token`.
-    public init(url: String, token: String?, timeout: Double = 30) throws {
-        guard let components = URLComponents(string: url), components.scheme == "http", let host = components.host
+    /// A client of the server at `url` (`http://HOST:PORT` or `https://HOST:PORT`), authenticating
+    /// with `token`.
+    ///
+    /// Over https the server's certificate is verified against the system's trust store, or the
+    /// CA certificates of `security.caFile`, and its name against `HOST`. A token is never sent over
+    /// plain http to anything but a loopback address unless `security.insecure`.
+    ///
+    /// - Throws: ``HTTPClientError`` `.invalidURL`, `.plainTextToken`, or `.tlsSetup` for a CA file
+    ///   that cannot be read.
+    public init(url: String, token: String?, timeout: Double = 30, security: ClientSecurity = .environment) throws {
+        guard let components = URLComponents(string: url), let scheme = components.scheme,
+            scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty
         else { throw HTTPClientError.invalidURL(url) }
         self.host = host
-        port = components.port ?? 80
         tokenBox = NIOLockedValueBox(token)
         self.timeout = timeout
+        if scheme == "https" {
+            port = components.port ?? 443
+            var configuration = TLSConfiguration.makeClientConfiguration()
+            configuration.certificateVerification = .fullVerification
+            if let caFile = security.caFile {
+                guard FileManager.default.isReadableFile(atPath: caFile) else {
+                    throw HTTPClientError.tlsSetup("cannot read the CA file '\(caFile)'")
+                }
+                configuration.trustRoots = .file(caFile)
+            }
+            do {
+                tls = try NIOSSLContext(configuration: configuration)
+            } catch {
+                throw HTTPClientError.tlsSetup("\(error)")
+            }
+        } else {
+            port = components.port ?? 80
+            tls = nil
+            if token != nil, !security.insecure, !Self.isLoopback(host) { throw HTTPClientError.plainTextToken(url) }
+        }
     }
+
+    /// Whether `host` names this machine's loopback interface.
+    static func isLoopback(_ host: String) -> Bool {
+        let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        return bare == "localhost" || bare == "::1" || bare.hasPrefix("127.")
+    }
+
+    /// Whether this client speaks TLS.
+    public var usesTLS: Bool { tls != nil }
 
     /// Sends `token` from now on (a renewed one).
     public func replaceToken(_ token: String) { tokenBox.withLockedValue { $0 = token } }
@@ -47,7 +111,7 @@ public final class ServiceClient: Sendable {
 
     private func open() async throws -> HTTPConnection {
         if let current = connection.withLockedValue({ $0 }), !current.closed { return current }
-        let fresh = try await HTTPConnection.connect(host: host, port: port)
+        let fresh = try await HTTPConnection.connect(host: host, port: port, tls: tls)
         let (chosen, extra) = connection.withLockedValue { current -> (HTTPConnection, HTTPConnection?) in
             if let current, !current.closed { return (current, fresh) }
             current?.close()

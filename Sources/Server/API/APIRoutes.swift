@@ -18,6 +18,8 @@ struct APIRoutes: Sendable {
     let followInterval: Double
     /// The event streams open now.
     let streams = StreamGauge()
+    /// Verifies OIDC (JWT) bearer tokens, when the server accepts them.
+    var oidc: OIDCVerifier? = nil
 
     /// The paths served, for the OpenAPI document's test: method and path template.
     static let endpoints: [(method: String, path: String)] = [
@@ -362,6 +364,7 @@ struct APIRoutes: Sendable {
         if let header, header.lowercased().hasPrefix("bearer ") {
             secret = String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)
         }
+        if let oidc, let secret, OIDCVerifier.looksLikeJWT(secret) { return try await oidc.caller(for: secret) }
         return try await coordinator.authenticate(secret)
     }
 

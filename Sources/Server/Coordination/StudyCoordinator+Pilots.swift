@@ -43,6 +43,10 @@ extension StudyCoordinator {
             allowed = []
             for key in keys { allowed!.insert(try resolve(key).id) }
         }
+        if !caller.seesEveryStudy {
+            let runnable = Set(rotation.filter { mayRunJobs(caller, $0) })
+            allowed = allowed.map { $0.intersection(runnable) } ?? runnable
+        }
 
         var free = (slots: slots, cores: offer.cores, memory: offer.memoryGB, gpus: offer.gpus ?? 0)
         var jobs: [PilotJob] = []
@@ -158,7 +162,7 @@ extension StudyCoordinator {
     func work(_ caller: Caller) throws -> WorkSummary {
         try require(caller, .pilot)
         var studies: [WorkSummary.Study] = []
-        for id in rotation.sorted() {
+        for id in rotation.sorted() where mayRunJobs(caller, id) {
             guard let runtime = engine.runtimes[id], runtime.servedByPilots else { continue }
             let counts = try store.trialStateCounts(study: id)
             let finished = [TrialState.completed, .failed, .infeasible].reduce(0) { $0 + counts[$1, default: 0] }
@@ -242,6 +246,9 @@ extension StudyCoordinator {
         try checkPilotName(pilot)
         let attempt = try store.attemptRecord(job)
         guard let runtime = engine.runtimes[attempt.studyID] else { throw ServiceError(.notFound, "no job \(job)") }
+        guard mayRunJobs(caller, attempt.studyID) else {
+            throw ServiceError(.forbidden, "your token may not run the jobs of study '\(runtime.name)'")
+        }
         guard attempt.worker == pilot else {
             throw ServiceError(.conflict, "job \(job) is held by another worker", field: "pilot")
         }
@@ -384,7 +391,9 @@ extension StudyCoordinator {
         try require(caller, .client, .viewer)
         var leases: [String: [PilotsResponse.Lease]] = [:]
         for attempt in try store.openAttemptRecords() {
-            guard let worker = attempt.worker, caller.study == nil || caller.study == attempt.studyID else { continue }
+            guard let worker = attempt.worker,
+                caller.seesEveryStudy || (try? requireReadAccess(caller, attempt.studyID)) != nil
+            else { continue }
             leases[worker, default: []].append(
                 PilotsResponse.Lease(
                     job: attempt.id,
@@ -395,7 +404,7 @@ extension StudyCoordinator {
                 )
             )
         }
-        let names = caller.study == nil ? Set(pilotSightings.keys).union(leases.keys) : Set(leases.keys)
+        let names = caller.seesEveryStudy ? Set(pilotSightings.keys).union(leases.keys) : Set(leases.keys)
         return PilotsResponse(
             pilots: names.sorted().map { name in
                 let seen = pilotSightings[name]

@@ -9,6 +9,7 @@ import Wire
 
 /// Who is calling: the role and scope of the bearer token presented.
 public struct Caller: Sendable, Equatable {
+    /// The role of a local token; for an OIDC caller, the highest role its grants give.
     public var role: TokenRole
     /// The study a client token is bound to.
     public var study: Int64?
@@ -16,6 +17,29 @@ public struct Caller: Sendable, Equatable {
     /// When the caller's token expires (Unix seconds), and the lifetime it was given.
     public var expiresAt: Double? = nil
     public var lifetime: Double? = nil
+    /// For an OIDC caller: the roles its groups give on study-name patterns. `nil` for a local
+    /// token, whose role applies to its bound study or to every study.
+    public var grants: [StudyGrant]? = nil
+
+    /// The roles the caller holds anywhere.
+    var heldRoles: Set<TokenRole> { grants.map { Set($0.map(\.role)) } ?? [role] }
+
+    /// Whether the caller administers the whole server (an unbound admin token, or an OIDC grant of
+    /// `admin` on every study).
+    var isServerAdmin: Bool {
+        guard study == nil else { return false }
+        guard let grants else { return role == .admin }
+        return grants.contains { $0.role == .admin && $0.pattern == "*" }
+    }
+
+    /// Whether the caller reaches every study (no binding, no collaboration).
+    var seesEveryStudy: Bool { study == nil && (grants == nil || isServerAdmin) }
+
+    /// The highest of some roles (admin, then client, viewer, pilot).
+    static func highest(_ roles: [TokenRole]) -> TokenRole {
+        for role in [TokenRole.admin, .client, .viewer, .pilot] where roles.contains(role) { return role }
+        return .viewer
+    }
 }
 
 /// The service's side of the engine: authenticates callers, checks their access, maps wire
@@ -192,6 +216,9 @@ public actor StudyCoordinator {
         if let expiresIn, !(expiresIn > 0 && expiresIn.isFinite) {
             throw ServiceError(.invalidValue, "expires_in must be a positive number of seconds", field: "expires_in")
         }
+        guard caller.grants == nil else {
+            throw ServiceError(.forbidden, "an OIDC token is renewed by its identity provider, not here")
+        }
         guard caller.name != "dashboard" || caller.lifetime != nil else {
             throw ServiceError(
                 .forbidden,
@@ -251,26 +278,58 @@ public actor StudyCoordinator {
         )
     }
 
+    /// Checks that the caller holds one of `roles` somewhere (admins pass); `.admin` alone means an
+    /// administrator of the whole server, not of one collaboration's studies.
     func require(_ caller: Caller, _ roles: TokenRole...) throws(ServiceError) {
-        guard caller.role == .admin || roles.contains(caller.role) else {
+        if roles == [.admin] {
+            guard caller.isServerAdmin else {
+                throw ServiceError(.forbidden, "only the server's administrators may do this")
+            }
+            return
+        }
+        guard caller.heldRoles.contains(where: { $0 == .admin || roles.contains($0) }) else {
+            throw ServiceError(.forbidden, "a \(caller.role.rawValue) token may not do this")
+        }
+    }
+
+    /// The roles the caller holds on one study: its token's, unless bound to another study; for an
+    /// OIDC caller, those of the grants whose patterns match the study's name.
+    func roles(_ caller: Caller, on study: Int64) -> Set<TokenRole> {
+        if let bound = caller.study, bound != study { return [] }
+        guard let grants = caller.grants else { return [caller.role] }
+        guard let name = engine.runtimes[study]?.name else { return [] }
+        return Set(grants.filter { $0.matches(name) }.map(\.role))
+    }
+
+    /// Checks that the caller holds one of `roles` (or admin) on `study`.
+    func requireRole(_ caller: Caller, on study: Int64, _ roles: Set<TokenRole>, doing: String) throws(ServiceError) {
+        let held = self.roles(caller, on: study)
+        guard held.contains(.admin) || !held.isDisjoint(with: roles) else {
+            if let bound = caller.study, bound != study {
+                throw ServiceError(.forbidden, "this token is bound to another study")
+            }
+            if caller.grants != nil {
+                let name = engine.runtimes[study]?.name ?? "\(study)"
+                throw ServiceError(.forbidden, "your groups do not let you \(doing) study '\(name)'")
+            }
             throw ServiceError(.forbidden, "a \(caller.role.rawValue) token may not do this")
         }
     }
 
     /// Checks that a client may read or write `study`.
     func requireStudyAccess(_ caller: Caller, _ study: Int64) throws(ServiceError) {
-        try require(caller, .client)
-        if let bound = caller.study, bound != study {
-            throw ServiceError(.forbidden, "this token is bound to another study")
-        }
+        try requireRole(caller, on: study, [.client], doing: "change")
     }
 
     /// Checks that a client or viewer may read `study`.
     func requireReadAccess(_ caller: Caller, _ study: Int64) throws(ServiceError) {
-        try require(caller, .client, .viewer)
-        if let bound = caller.study, bound != study {
-            throw ServiceError(.forbidden, "this token is bound to another study")
-        }
+        try requireRole(caller, on: study, [.client, .viewer], doing: "read")
+    }
+
+    /// Whether a pilot may run the jobs of `study`.
+    func mayRunJobs(_ caller: Caller, _ study: Int64) -> Bool {
+        let held = roles(caller, on: study)
+        return held.contains(.admin) || held.contains(.pilot)
     }
 
     // MARK: Studies
@@ -283,6 +342,15 @@ public actor StudyCoordinator {
         guard caller.study == nil else {
             throw ServiceError(.forbidden, "a token bound to one study may not create studies")
         }
+        if let grants = caller.grants,
+            !grants.contains(where: { ($0.role == .admin || $0.role == .client) && $0.matches(specification.name) })
+        {
+            throw ServiceError(
+                .forbidden,
+                "your groups do not let you create a study named '\(specification.name)'",
+                field: "name"
+            )
+        }
         let runtime = try engine.createStudy(try specification.resolved())
         rotation.append(runtime.id)
         logger.info("study created", metadata: ["study": "\(runtime.name)", "id": "\(runtime.id)"])
@@ -292,7 +360,10 @@ public actor StudyCoordinator {
 
     func studies(_ caller: Caller) throws -> [StudySummary] {
         try require(caller, .client, .viewer)
-        return try rotation.sorted().filter { caller.study == nil || caller.study == $0 }.compactMap {
+        return try rotation.sorted().filter { id in
+            let held = roles(caller, on: id)
+            return held.contains(.admin) || held.contains(.client) || held.contains(.viewer)
+        }.compactMap {
             guard let runtime = engine.runtimes[$0] else { return nil }
             return try summary(runtime, includeSpecification: false)
         }
