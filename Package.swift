@@ -214,6 +214,7 @@ let package = Package(
             name: "ServerTests",
             dependencies: [
                 "Server", "Pilot", "Store", "Studies", "StudyModel", "Wire", "ParetoPilotTesting",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]

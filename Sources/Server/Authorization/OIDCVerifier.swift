@@ -11,14 +11,15 @@ import FoundationNetworking
 /// them into callers whose groups grant roles on study-name patterns.
 ///
 /// Keys come from each issuer's JWKS, read from a file once or fetched from its URL and kept for
-/// `jwks_refresh_seconds`; a token naming a key the cached set lacks refetches it (at most every
-/// 30 s per issuer), so a rotated key is picked up without a restart. `alg: none` and any
+/// `jwks_refresh_seconds`; a token naming a key the cached set lacks refetches it (at most once
+/// every 30 s per issuer, so random key ids cannot make the server hammer the issuer), so a rotated key is picked up without a restart. `alg: none` and any
 /// algorithm without a key in the set fail verification.
 public actor OIDCVerifier {
     let configuration: OIDCConfiguration
     let logger: Logger
-    private var keySets: [String: (keys: JWTKeyCollection, loadedAt: Double)] = [:]
-    private var lastFetch: [String: Double] = [:]
+    private var keySets: [String: (keys: JWTKeyCollection, kids: Set<String>, loadedAt: Double)] = [:]
+    /// When each issuer's keys were last fetched again for an unknown key id.
+    private var lastForcedFetch: [String: Double] = [:]
     /// Seconds of clock skew allowed on `exp` and `nbf`.
     static let leeway = 60.0
 
@@ -97,41 +98,41 @@ public actor OIDCVerifier {
 
     /// The claims of a token whose signature verifies against the issuer's keys.
     private func verified(_ token: String, issuer: OIDCConfiguration.Issuer) async throws -> [String: JSONValue] {
-        let keys = try await keySet(issuer, refresh: false)
-        do {
-            return try await keys.verify(token, as: OIDCClaims.self).claims
-        } catch let error as JWTError where error.errorType == .unknownKID && issuer.jwksURL != nil {
+        var set = try await keySet(issuer, refresh: false)
+        if issuer.jwksURL != nil, case .string(let kid)? = Self.part(0, of: token)?["kid"], !set.kids.contains(kid) {
             // A key the cached set lacks: the issuer may have rotated its keys.
             let now = Date().timeIntervalSince1970
-            guard (lastFetch[issuer.issuer] ?? 0) < now - 30 else { throw error }
-            return try await keySet(issuer, refresh: true).verify(token, as: OIDCClaims.self).claims
+            if (lastForcedFetch[issuer.issuer] ?? 0) < now - 30 {
+                lastForcedFetch[issuer.issuer] = now
+                set = try await keySet(issuer, refresh: true)
+            }
         }
+        return try await set.keys.verify(token, as: OIDCClaims.self).claims
     }
 
-    private func keySet(_ issuer: OIDCConfiguration.Issuer, refresh: Bool) async throws -> JWTKeyCollection {
+    private func keySet(
+        _ issuer: OIDCConfiguration.Issuer,
+        refresh: Bool
+    ) async throws -> (keys: JWTKeyCollection, kids: Set<String>) {
         let now = Date().timeIntervalSince1970
         if !refresh, let cached = keySets[issuer.issuer],
             issuer.jwksURL == nil || cached.loadedAt > now - (issuer.jwksRefreshSeconds ?? 3600)
         {
-            return cached.keys
+            return (cached.keys, cached.kids)
         }
         let json: String
         if let file = issuer.jwksFile {
             json = try String(contentsOfFile: file, encoding: .utf8)
         } else if let text = issuer.jwksURL, let url = URL(string: text) {
-            lastFetch[issuer.issuer] = now
             do {
                 let (data, response) = try await URLSession.shared.data(from: url)
                 guard (response as? HTTPURLResponse)?.statusCode == 200 else {
                     throw ServiceError(.unauthorized, "the JWKS of \(issuer.issuer) could not be fetched from \(text)")
                 }
                 json = String(decoding: data, as: UTF8.self)
-            } catch let error as ServiceError {
-                if let cached = keySets[issuer.issuer] { return cached.keys }
-                throw error
             } catch {
                 logger.error("fetching a JWKS failed", metadata: ["url": "\(text)", "error": "\(error)"])
-                if let cached = keySets[issuer.issuer] { return cached.keys }
+                if let cached = keySets[issuer.issuer] { return (cached.keys, cached.kids) }
                 throw ServiceError(.unauthorized, "the JWKS of \(issuer.issuer) could not be fetched from \(text)")
             }
         } else {
@@ -139,15 +140,25 @@ public actor OIDCVerifier {
         }
         let keys = JWTKeyCollection()
         try await keys.add(jwksJSON: json)
-        keySets[issuer.issuer] = (keys, now)
-        return keys
+        var kids = Set<String>()
+        if case .array(let list)? = JSONValue(json: json).flatMap({ value -> JSONValue? in
+            if case .object(let members) = value { return members["keys"] }
+            return nil
+        }) {
+            for case .object(let key) in list { if case .string(let kid)? = key["kid"] { kids.insert(kid) } }
+        }
+        keySets[issuer.issuer] = (keys, kids, now)
+        return (keys, kids)
     }
 
     /// The payload of a JWT without checking anything (to find its issuer).
-    static func payload(of token: String) -> [String: JSONValue]? {
+    static func payload(of token: String) -> [String: JSONValue]? { part(1, of: token) }
+
+    /// The header (0) or payload (1) of a JWT, unchecked.
+    static func part(_ index: Int, of token: String) -> [String: JSONValue]? {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3 else { return nil }
-        var base64 = parts[1].replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        var base64 = parts[index].replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         while base64.count % 4 != 0 { base64 += "=" }
         guard let data = Data(base64Encoded: base64) else { return nil }
         return try? JSONDecoder().decode([String: JSONValue].self, from: data)
