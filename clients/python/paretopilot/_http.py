@@ -5,13 +5,15 @@ from __future__ import annotations
 import http.client
 import ipaddress
 import json
+import os
 import socket
+import ssl
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass
-from typing import Any, Dict, Generator, Iterator, Mapping, Optional
+from typing import Any, Dict, Generator, Iterator, List, Mapping, Optional
 
 from .errors import APIError, ConnectionFailed, InsecureTransport
 
@@ -64,6 +66,7 @@ class Transport:
         retries: int = 4,
         backoff: float = 0.5,
         insecure: bool = False,
+        ca_file: Optional[str] = None,
     ) -> None:
         parsed = urllib.parse.urlsplit(url if "://" in url else f"http://{url}")
         if parsed.scheme not in ("http", "https") or not parsed.hostname:
@@ -78,7 +81,15 @@ class Transport:
         self.timeout = timeout
         self.retries = max(0, retries)
         self.backoff = backoff
-        handlers = [urllib.request.ProxyHandler({})] if is_loopback(parsed.hostname) else []
+        handlers: List[Any] = [urllib.request.ProxyHandler({})] if is_loopback(parsed.hostname) else []
+        ca_file = ca_file or os.environ.get("PARETOPILOT_CA_FILE") or None
+        if parsed.scheme == "https":
+            # The server's certificate is verified against the system's CAs, or those of `ca_file`.
+            try:
+                context = ssl.create_default_context(cafile=ca_file)
+            except (OSError, ssl.SSLError) as error:
+                raise ValueError(f"cannot use the CA file {ca_file!r}: {error}") from error
+            handlers.append(urllib.request.HTTPSHandler(context=context))
         self._opener = urllib.request.build_opener(*handlers)
 
     # MARK: Requests

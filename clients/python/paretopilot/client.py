@@ -22,6 +22,8 @@ class Client:
         retries: further tries after a connection error or a 502/503/504 answer, with exponential
             backoff from `backoff` seconds.
         insecure: allow sending the token over plain http to a host that is not this machine.
+        ca_file: a PEM file of CA certificates to verify an https server against (default
+            ``$PARETOPILOT_CA_FILE``, else the system's trust store).
 
     Example::
 
@@ -39,12 +41,15 @@ class Client:
         retries: int = 4,
         backoff: float = 0.5,
         insecure: bool = False,
+        ca_file: Optional[str] = None,
     ) -> None:
         url = url or os.environ.get("PARETOPILOT_URL")
         if not url:
             raise ValueError("no server URL: pass Client(url) or set PARETOPILOT_URL")
         token = token if token is not None else os.environ.get("PARETOPILOT_TOKEN")
-        self._transport = Transport(url, token, timeout=timeout, retries=retries, backoff=backoff, insecure=insecure)
+        self._transport = Transport(
+            url, token, timeout=timeout, retries=retries, backoff=backoff, insecure=insecure, ca_file=ca_file
+        )
         self.url = self._transport.base
 
     def __repr__(self) -> str:

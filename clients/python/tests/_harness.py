@@ -63,12 +63,18 @@ class Service:
         self.pilots: List[Tuple[subprocess.Popen, Path]] = []
         self._server: Optional[subprocess.Popen] = None
 
-    def start(self) -> "Service":
+    def start(self, tls: bool = False) -> "Service":
+        """Starts the server; with `tls`, over https with a certificate of a CA made here
+        (``self.ca_file``), for localhost and 127.0.0.1."""
         out = self.directory / "serve.out"
         env = {**os.environ, "PARETOPILOT_ADMIN_TOKEN": self.admin_token}
+        arguments = [self.binary, "serve", "--db", str(self.db), "--port", "0", "--host", "127.0.0.1"]
+        if tls:
+            certificate, key = self._make_certificates()
+            arguments += ["--tls-cert", str(certificate), "--tls-key", str(key)]
         with open(out, "w") as stdout, open(self.directory / "serve.err", "w") as stderr:
             self._server = subprocess.Popen(
-                [self.binary, "serve", "--db", str(self.db), "--port", "0", "--host", "127.0.0.1"],
+                arguments,
                 stdout=stdout,
                 stderr=stderr,
                 stdin=subprocess.DEVNULL,
@@ -85,6 +91,26 @@ class Service:
                 raise RuntimeError(f"paretopilot serve exited: {(self.directory / 'serve.err').read_text()[-2000:]}")
             time.sleep(0.05)
         raise RuntimeError("paretopilot serve did not say where it listens")
+
+    ca_file: Optional[Path] = None
+
+    def _make_certificates(self) -> Tuple[Path, Path]:
+        """A CA and a server certificate it signs, with ``openssl``."""
+        d = self.directory
+        run = lambda *command: subprocess.run(command, check=True, capture_output=True, timeout=30)  # noqa: E731
+        curve = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"]
+        run("openssl", "req", "-x509", *curve, "-keyout", str(d / "ca.key"), "-out", str(d / "ca.pem"),
+            "-days", "1", "-subj", "/CN=ParetoPilot pytest CA")
+        run("openssl", "req", *curve, "-keyout", str(d / "server.key"), "-out", str(d / "server.csr"),
+            "-subj", "/CN=localhost")
+        (d / "server.ext").write_text(
+            "subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n"
+        )
+        run("openssl", "x509", "-req", "-in", str(d / "server.csr"), "-CA", str(d / "ca.pem"), "-CAkey",
+            str(d / "ca.key"), "-CAcreateserial", "-out", str(d / "server.pem"), "-days", "1", "-extfile",
+            str(d / "server.ext"))
+        self.ca_file = d / "ca.pem"
+        return d / "server.pem", d / "server.key"
 
     def stop(self) -> None:
         """Stops every pilot, then the server."""
@@ -233,6 +259,16 @@ def paretopilot_bin() -> str:
 def service(paretopilot_bin: str, tmp_path: Path) -> Iterator[Service]:
     """A running server with an admin token; ``service.pilot()`` starts pilots against it."""
     server = Service(paretopilot_bin, tmp_path).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def tls_service(paretopilot_bin: str, tmp_path: Path) -> Iterator[Service]:
+    """A running server speaking https with a certificate of a CA made for the test (``ca_file``)."""
+    server = Service(paretopilot_bin, tmp_path).start(tls=True)
     try:
         yield server
     finally:

@@ -5,4 +5,4 @@ server is skipped, with the reason. The fixtures live in ``_harness.py``, which 
 browser suite shares.
 """
 
-from _harness import paretopilot_bin, service  # noqa: F401 (fixtures)
+from _harness import paretopilot_bin, service, tls_service  # noqa: F401 (fixtures)
