@@ -112,6 +112,12 @@ public struct BayesianOptimizer: Sendable {
     /// one Cholesky factorisation per output instead of a quasi-Newton search with restarts.
     /// (Trust-region search fits its local models regardless.)
     public var reusedHyperparameters: [OutputHyperparameters]? = nil
+    /// The most observations the global models are fitted to and conditioned on: past it, a subset
+    /// (``Observations/modelSubset(limit:seed:)``: the best Pareto ranks and a uniform sample of the
+    /// rest), so that a suggestion costs at most `O(limit³)` per output and `O(limit²)` memory however
+    /// many evaluations a study has. Measured against the exact GP at n = 2,000 (d = 6): see
+    /// `ModelSubsetTests`.
+    public var maximumModelPoints = 1000
     /// Settings of ``AcquisitionChoice/trustRegion``.
     public var trustRegion = TrustRegionSettings()
     /// The study's total number of evaluations, when known: trust-region search shrinks its
@@ -210,6 +216,7 @@ public struct BayesianOptimizer: Sendable {
         seed: UInt64 = 0
     ) throws(OptimizerError) -> [OutputHyperparameters] {
         try validate(observations, pending: [])
+        let observations = observations.modelSubset(limit: maximumModelPoints, seed: seed)
         let inputs = Matrix(rowArrays: observations.inputs)
         let bounds = InputNormalization(lower: space.lower, upper: space.upper)
         var columns = (0..<objectiveCount).map { m in observations.objectives.map { $0[m] } }
@@ -242,9 +249,8 @@ public struct BayesianOptimizer: Sendable {
     ) throws(OptimizerError) -> [[Double]] {
         try validate(observations, pending: pending)
         if count <= 0 { return [] }
-        let n = observations.count
-        let tried = n + observations.infeasibleInputs.count
-        if resolvedAcquisition == .sobol || tried < initialCount || n < 2 {
+        let tried = observations.count + observations.infeasibleInputs.count
+        if resolvedAcquisition == .sobol || tried < initialCount || observations.count < 2 {
             return sobolDesigns(count: count, skip: tried + pending.count, seed: seed)
         }
         let reference = resolvedReference(observations)
@@ -257,6 +263,9 @@ public struct BayesianOptimizer: Sendable {
                 seed: seed
             )
         }
+        let all = observations
+        let observations = all.modelSubset(limit: maximumModelPoints, seed: seed)
+        let n = observations.count
         let inputs = Matrix(rowArrays: observations.inputs)
         let bounds = InputNormalization(lower: space.lower, upper: space.upper)
         let reused = reusedHyperparameters.flatMap { $0.count == objectiveCount + constraintCount ? $0 : nil }
@@ -315,7 +324,7 @@ public struct BayesianOptimizer: Sendable {
             reference: reference,
             seed: seed
         )
-        var taken = observations.inputs + observations.infeasibleInputs + pending
+        var taken = all.inputs + all.infeasibleInputs + pending
         baseline += pending
         var chosen: [[Double]] = []
         let discrete = exhaustiveDiscreteSearch ? discreteUnitDesigns() : nil
@@ -362,8 +371,8 @@ public struct BayesianOptimizer: Sendable {
                 }
                 if resolvedAcquisition == .logei {
                     let best =
-                        feasible.map { observations.objectives[$0][0] }.min()
-                        ?? observations.objectives.map { $0[0] }.min()!
+                        (0..<all.count).filter { all.isFeasible($0) }.map { all.objectives[$0][0] }.min()
+                        ?? all.objectives.map { $0[0] }.min()!
                     candidates = maximize(
                         LogExpectedImprovement(model: model, best: best, map: map),
                         seed: stepSeed,

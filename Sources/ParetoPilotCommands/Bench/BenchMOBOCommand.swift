@@ -76,6 +76,12 @@ struct BenchMOBOCommand: AsyncParsableCommand {
     )
     var noFeasibilityModel = false
 
+    @Option(
+        name: .customLong("max-model-points"),
+        help: "Most observations the models see (default 1000; past it a subset: best ranks and a uniform sample)."
+    )
+    var maximumModelPoints: Int?
+
     @Flag(help: "Print JSON lines.")
     var json = false
 
@@ -87,6 +93,9 @@ struct BenchMOBOCommand: AsyncParsableCommand {
         guard seeds >= 1 else { throw ValidationError("--seeds must be at least 1") }
         if let hiddenConstraint, !(hiddenConstraint > 0 && hiddenConstraint < 1) {
             throw ValidationError("--hidden-constraint must be between 0 and 1 (exclusive)")
+        }
+        if let maximumModelPoints, maximumModelPoints < 2 {
+            throw ValidationError("--max-model-points must be at least 2")
         }
         if noFeasibilityModel && hiddenConstraint == nil {
             throw ValidationError("--no-feasibility-model needs --hidden-constraint")
@@ -143,6 +152,7 @@ struct BenchMOBOCommand: AsyncParsableCommand {
         benchmark.noise = noise.flatMap(ObservationNoise.init(rawValue:))
         benchmark.hiddenConstraint = hiddenConstraint
         benchmark.modelsFeasibility = !noFeasibilityModel
+        benchmark.maximumModelPoints = maximumModelPoints
         for seed in 0..<UInt64(seeds) {
             let result = try benchmark.run(seed: seed) { count, hv in
                 if !json { print("  seed \(seed): \(count) evaluations, hypervolume \(hv)") }

@@ -31,6 +31,8 @@ public struct MOBOBenchmark: Sendable {
     /// Whether infeasible designs are given to the optimiser (its feasibility model) or dropped,
     /// as failed trials were before it.
     public var modelsFeasibility = true
+    /// The most observations the global models see (``BayesianOptimizer/maximumModelPoints``).
+    public var maximumModelPoints: Int? = nil
 
     public init(
         problem: any TestProblem,
@@ -108,6 +110,7 @@ public struct MOBOBenchmark: Sendable {
         optimizer.monteCarloSamples = monteCarloSamples
         optimizer.optimizer = AcquisitionOptimizer(rawSamples: rawSamples, restarts: restarts)
         optimizer.observationNoise = noise ?? (problem.isDeterministic ? .deterministic : .inferred)
+        if let maximumModelPoints { optimizer.maximumModelPoints = maximumModelPoints }
         var observations = Observations()
         var askTimes: [Double] = []
         var hvTrace: [Double] = []
