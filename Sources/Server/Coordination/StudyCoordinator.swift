@@ -434,7 +434,7 @@ public actor StudyCoordinator {
     func suggestAndStore(_ id: Int64, count: Int, mayRefit: Bool = true) async throws -> [TrialRecord] {
         let request = try engine.candidateRequest(id, count: count, mayRefit: mayRefit)
         let started = Date()
-        let result = await Task.detached(priority: .medium) { request.compute() }.value
+        let result = await ModelThreads.run { request.compute() }
         engine.runtimes[id]?.noteGeneration(seconds: Date().timeIntervalSince(started))
         if let cause = result.fallbackCause {
             logger.warning(
@@ -454,7 +454,7 @@ public actor StudyCoordinator {
         runtime.refitting = true
         backgroundWork += 1
         Task {
-            let fitted = await Task.detached(priority: .utility) { request.refit() }.value
+            let fitted = await ModelThreads.run { request.refit() }
             await self.storeRefit(id, fitted)
         }
     }
