@@ -262,6 +262,14 @@ public final class StudyStore {
             try connection.execute("PRAGMA foreign_keys = OFF")
             defer { try? connection.execute("PRAGMA foreign_keys = ON") }
             try connection.transaction { () throws(StoreError) in
+                // Another process may have applied it since the version was read (two processes
+                // opening a new file at once): the transaction holds the write lock, so read again.
+                let applied =
+                    try connection.query(
+                        "SELECT COUNT(*) FROM schema_migrations WHERE version = ?",
+                        [.integer(Int64(version))]
+                    )[0][0].integer ?? 0
+                guard applied == 0 else { return }
                 try connection.execute(sql)
                 let broken = try connection.query("PRAGMA foreign_key_check")
                 guard broken.isEmpty else {

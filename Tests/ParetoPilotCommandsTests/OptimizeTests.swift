@@ -60,7 +60,8 @@ let twoObjectiveScript = """
 struct OptimizeTests {
     func store(_ path: String) throws -> (StudyStore, Int64) {
         let store = try StudyStore(path: path)
-        return (store, try store.studies()[0].id)
+        guard let study = try store.studies().first else { throw StoreError(.notFound, "'\(path)' holds no study yet") }
+        return (store, study.id)
     }
 
     @Test("The built-in ToyTracker study runs to its budget and reports a front")

@@ -56,4 +56,28 @@ struct StoreMigrationTests {
         // Opening again applies nothing twice.
         _ = try StudyStore(path: path)
     }
+
+    @Test("Processes opening a new file at once all get the current schema, none fails on a migration")
+    func concurrentOpening() async throws {
+        for round in 0..<5 {
+            let path = FileManager.default.temporaryDirectory
+                .appendingPathComponent("concurrent-\(round)-\(UUID().uuidString).sqlite").path
+            let opened = await withTaskGroup(of: Bool.self) { group in
+                for _ in 0..<4 {
+                    group.addTask {
+                        await withCheckedContinuation { continuation in
+                            Thread.detachNewThread {
+                                continuation.resume(returning: (try? StudyStore(path: path)) != nil)
+                            }
+                        }
+                    }
+                }
+                return await group.reduce(into: [Bool]()) { $0.append($1) }
+            }
+            #expect(opened == [true, true, true, true], "round \(round)")
+            let store = try StudyStore(path: path)
+            _ = try store.createStudy(name: "s", specification: "{}")
+            #expect(try store.studies().count == 1)
+        }
+    }
 }
