@@ -83,4 +83,31 @@ struct FeasibilityModelTests {
         #expect(with < without, "infeasible proposals with the model \(with), without \(without)")
         #expect(told.infeasibleInputs.count >= 3)
     }
+
+    @Test("Trust-region batches told where designs failed propose fewer infeasible ones than without (control)")
+    func trustRegionAvoidsInfeasible() throws {
+        let problem = BraninCurrin()
+        var optimizer = BayesianOptimizer(
+            space: SearchSpace(problem: problem),
+            objectiveCount: 2,
+            referencePoint: problem.referencePoint
+        )
+        optimizer.acquisition = .trustRegion
+        optimizer.trustRegion.candidatesPerRegion = 256
+        optimizer.trustRegion.features = 128
+        optimizer.fitOptions.restarts = 1
+        optimizer.initialDesignSize = 6
+        optimizer.observationNoise = .deterministic
+        let told = Self.observations(dimension: 2, count: 20, threshold: 0.6) { problem.evaluate($0) }
+        var hidden = told
+        hidden.infeasibleInputs = []
+        func infeasible(_ designs: [[Double]]) -> Int { designs.filter { $0.reduce(0, +) / 2 > 0.6 }.count }
+        var with = 0
+        var without = 0
+        for seed in 0..<6 as Range<UInt64> {
+            with += infeasible(try optimizer.suggest(count: 4, observations: told, seed: seed))
+            without += infeasible(try optimizer.suggest(count: 4, observations: hidden, seed: seed))
+        }
+        #expect(with < without, "infeasible trust-region proposals with the model \(with), without \(without)")
+    }
 }

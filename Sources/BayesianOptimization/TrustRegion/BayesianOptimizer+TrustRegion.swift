@@ -75,8 +75,9 @@ extension BayesianOptimizer {
                 mask[k] && zip(frontScore.points[k], reference).allSatisfy { $0 < $1 }
             }.map { frontScore.indices[$0] }
         }()
-        var taken = Set(observations.inputs + pending)
+        var taken = Set(observations.inputs + observations.infeasibleInputs + pending)
         let pendingUnit = pending.map(map.unit)
+        let infeasibleUnit = observations.infeasibleInputs.map(map.unit)
 
         var proposals: [RegionProposal] = []
         for (r, region) in history.regions.enumerated() {
@@ -106,6 +107,27 @@ extension BayesianOptimizer {
                         local.map { observations.constraints[$0][k] },
                         bounds: modelBounds,
                         seed: regionSeed &+ UInt64(objectiveCount + k) &* 7919
+                    )
+                )
+            }
+            // Unknown constraints: a local feasibility model (labels -1 on the region's data, +1 on
+            // the infeasible designs nearest it), sampled like the declared constraints.
+            if !infeasibleUnit.isEmpty {
+                let nearby = localData(
+                    center: center,
+                    length: region.length,
+                    unitInputs: infeasibleUnit,
+                    settings: settings
+                )
+                let rows = local.map { observations.inputs[$0] } + nearby.map { observations.infeasibleInputs[$0] }
+                let labels =
+                    [Double](repeating: -1, count: local.count) + [Double](repeating: 1, count: nearby.count)
+                constraintModels.append(
+                    try fitLocal(
+                        Matrix(rowArrays: rows),
+                        labels,
+                        bounds: modelBounds,
+                        seed: regionSeed &+ UInt64(objectiveCount + constraintCount) &* 7919
                     )
                 )
             }
