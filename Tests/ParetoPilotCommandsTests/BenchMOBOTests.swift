@@ -11,6 +11,9 @@ struct BenchMOBOTests {
             (["--batch", "0"], "--batch"),
             (["--model", "saasbo"], "--model"),
             (["--inert", "-1"], "--inert"),
+            (["--hidden-constraint", "1.5"], "--hidden-constraint"),
+            (["--no-feasibility-model"], "--no-feasibility-model"),
+            (["--max-model-points", "1"], "--max-model-points"),
         ]
     )
     func badArguments(arguments: [String], option: String) {

@@ -29,8 +29,15 @@ struct ServiceCommandTests {
         )
     )
     func badFlags() async throws {
-        let db = try Scratch.directory().appendingPathComponent("service.sqlite").path
+        let directory = try Scratch.directory()
+        let db = directory.appendingPathComponent("service.sqlite").path
+        let emptyOIDC = directory.appendingPathComponent("oidc.json").path
+        try #"{"issuers": [], "grants": []}"#.write(toFile: emptyOIDC, atomically: true, encoding: .utf8)
         for arguments in [
+            ["serve", "--db", db, "--tls-cert", "/nonexistent/cert.pem"],
+            ["serve", "--db", db, "--tls-cert", "/nonexistent/cert.pem", "--tls-key", "/nonexistent/key.pem"],
+            ["serve", "--db", db, "--oidc-config", "/nonexistent/oidc.json"],
+            ["serve", "--db", db, "--oidc-config", emptyOIDC],
             ["serve", "--db", db, "--port", "70000"],
             ["serve", "--db", db, "--log-level", "loud"],
             ["serve", "--db", db, "--reap-interval", "0"],
@@ -69,5 +76,23 @@ struct ServiceCommandTests {
         #expect(try String(contentsOfFile: notADatabase, encoding: .utf8) == "not a database")
         #expect(try await exitCode(["token", "create", "--db", db, "--role", "client", "--study", "s"]) == 0)
         #expect(try store.tokens().map(\.role) == [.admin, .client])
+    }
+
+    @Test("--ca-file that cannot be read is refused when the command line is parsed, naming the option")
+    func unreadableCAFile() {
+        for arguments in [
+            ["pilot", "--server", "https://127.0.0.1:1", "--token", "t", "--ca-file", "/nonexistent/ca.pem"],
+            [
+                "provision", "slurm", "--server", "https://127.0.0.1:1", "--token", "t", "--ca-file",
+                "/nonexistent/ca.pem",
+            ],
+        ] {
+            do {
+                _ = try ParetoPilotCommand.parseAsRoot(arguments)
+                Issue.record("\(arguments) accepted")
+            } catch {
+                #expect(ParetoPilotCommand.message(for: error).contains("--ca-file"), "\(arguments)")
+            }
+        }
     }
 }

@@ -116,4 +116,49 @@ struct OIDCTests {
         #expect(answer.status == 200, "\(String(decoding: answer.body, as: UTF8.self))")
         #expect(fetches.withLockedValue { $0 } == 2)
     }
+
+    @Test(
+        "A bad OIDC configuration is refused, naming the field",
+        arguments: [
+            (#"{"issuers": [], "grants": []}"#, "issuers"),
+            (#"{"issuers": [{"issuer": "i", "audience": "a"}], "grants": []}"#, "issuers[0]"),
+            (
+                #"{"issuers": [{"issuer": "i", "audience": "a", "jwks_file": "f", "jwks_url": "https://x"}], "grants": []}"#,
+                "issuers[0]"
+            ),
+            (
+                #"{"issuers": [{"issuer": "i", "audience": "a", "jwks_url": "ftp://x"}], "grants": []}"#,
+                "issuers[0].jwks_url"
+            ),
+            (
+                #"{"issuers": [{"issuer": "i", "audience": "a", "jwks_file": "f"}], "grants": [{"group": "g", "role": "boss", "studies": ["*"]}]}"#,
+                "grants[0].role"
+            ),
+            (
+                #"{"issuers": [{"issuer": "i", "audience": "a", "jwks_file": "f"}], "grants": [{"group": "g", "role": "client", "studies": []}]}"#,
+                "grants[0]"
+            ),
+        ]
+    )
+    func badConfiguration(json: String, field: String) throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("oidc-\(UUID().uuidString).json").path
+        try json.write(toFile: path, atomically: true, encoding: .utf8)
+        do {
+            _ = try OIDCConfiguration.load(path: path)
+            Issue.record("accepted: \(json)")
+        } catch {
+            #expect(error.field == field, "\(error.message)")
+        }
+    }
+
+    @Test("Study-name patterns: '*' runs of any characters, anchored at both ends")
+    func patterns() {
+        #expect(StudyGrant(pattern: "drich-*", role: .client).matches("drich-a"))
+        #expect(!StudyGrant(pattern: "drich-*", role: .client).matches("tracker-drich-a"))
+        #expect(StudyGrant(pattern: "*-eic-*", role: .client).matches("drich-eic-2"))
+        #expect(!StudyGrant(pattern: "*-eic-*", role: .client).matches("drich-eic"))
+        #expect(StudyGrant(pattern: "*", role: .client).matches("anything"))
+        #expect(StudyGrant(pattern: "exact", role: .client).matches("exact"))
+        #expect(!StudyGrant(pattern: "exact", role: .client).matches("exactly"))
+    }
 }
