@@ -81,24 +81,11 @@ extension LocalStudyRunner {
                 case .stepCompleted, .unchanged: continue
                 }
                 progress(
-                    StudyProgress(
-                        completed: runtime.completedCount,
-                        failed: runtime.failedCount,
-                        infeasible: runtime.infeasibleCount,
-                        running: inFlight,
-                        budget: runtime.budget,
-                        hypervolume: runtime.hypervolume,
-                        elapsed: Date().timeIntervalSince(start),
-                        trial: attempt.trialNumber,
-                        event: event
-                    )
+                    StudyProgress(runtime, running: inFlight, since: start, trial: attempt.trialNumber, event: event)
                 )
             }
         }
-        if let reason = runtime.stopReason {
-            throw StudyError("study '\(runtime.name)' stopped: \(reason)", field: nil, code: .stopped)
-        }
-        return try store.trials(study: study)
+        return try finished(runtime)
     }
 }
 

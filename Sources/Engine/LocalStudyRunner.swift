@@ -168,22 +168,35 @@ public struct LocalStudyRunner {
                 case .stepCompleted: continue
                 }
                 progress(
-                    StudyProgress(
-                        completed: runtime.completedCount,
-                        failed: runtime.failedCount,
-                        running: inFlight,
-                        budget: runtime.budget,
-                        hypervolume: runtime.hypervolume,
-                        elapsed: Date().timeIntervalSince(start),
-                        trial: attempt.trialNumber,
-                        event: event
-                    )
+                    StudyProgress(runtime, running: inFlight, since: start, trial: attempt.trialNumber, event: event)
                 )
             }
         }
+        return try finished(runtime)
+    }
+
+    /// The study's trials once the run is over, or the reason it stopped early.
+    func finished(_ runtime: StudyRuntime) throws -> [TrialRecord] {
         if let reason = runtime.stopReason {
             throw StudyError("study '\(runtime.name)' stopped: \(reason)", field: nil, code: .stopped)
         }
-        return try store.trials(study: study)
+        return try engine.store.trials(study: study)
+    }
+}
+
+extension StudyProgress {
+    /// Where `runtime` stands after `trial` ended with `event`, `running` evaluations still going.
+    init(_ runtime: StudyRuntime, running: Int, since start: Date, trial: Int, event: Event) {
+        self.init(
+            completed: runtime.completedCount,
+            failed: runtime.failedCount,
+            infeasible: runtime.infeasibleCount,
+            running: running,
+            budget: runtime.budget,
+            hypervolume: runtime.hypervolume,
+            elapsed: Date().timeIntervalSince(start),
+            trial: trial,
+            event: event
+        )
     }
 }

@@ -94,13 +94,13 @@ extension StudyEngine {
                 steps[index].state = .completed
                 steps[index].output = output
             }
-            let completedSteps = Set(steps.filter { $0.state == .completed }.map(\.job.step))
+            // A waiting step is ready once no job of any step it depends on is unfinished.
             let unfinished = Set(steps.filter { $0.state != .completed }.map(\.job.step))
             let ready = steps.filter { record in
                 guard record.state == .waiting, let definition = workflow.step(named: record.job.step) else {
                     return false
                 }
-                return definition.after.allSatisfy { completedSteps.contains($0) && !unfinished.contains($0) }
+                return definition.after.allSatisfy { !unfinished.contains($0) }
             }
             var trialOutputs: [String: Double]? = nil
             if steps.allSatisfy({ $0.state == .completed }) {

@@ -151,6 +151,30 @@ extension StudyStore {
         )
     }
 
+    /// A study's step attempts per trial in one query: trial id to the number of step attempts, of
+    /// those that resumed from a checkpoint, and of steps that took more than one.
+    public func stepAttemptCounts(
+        study: Int64
+    ) throws(StoreError) -> [Int64: (attempts: Int, resumed: Int, retried: Int)] {
+        var counts: [Int64: (attempts: Int, resumed: Int, retried: Int)] = [:]
+        for row in try connection.query(
+            """
+            SELECT a.trial_id, COUNT(*), SUM(a.resumed) FROM attempts a JOIN trials t ON t.id = a.trial_id
+            WHERE t.study_id = ? AND a.step_id IS NOT NULL GROUP BY a.trial_id, a.step_id
+            """,
+            [.integer(study)]
+        ) {
+            guard let trial = row[0].integer else { continue }
+            let attempts = Int(row[1].integer ?? 0)
+            var count = counts[trial] ?? (0, 0, 0)
+            count.attempts += attempts
+            count.resumed += Int(row[2].integer ?? 0)
+            if attempts > 1 { count.retried += 1 }
+            counts[trial] = count
+        }
+        return counts
+    }
+
     /// Every attempt of a study's workflow steps, by step id, oldest first.
     public func stepAttempts(trial: Int64) throws(StoreError) -> [Int64: [AttemptRecord]] {
         var attempts: [Int64: [AttemptRecord]] = [:]
@@ -194,14 +218,10 @@ extension StudyStore {
                 )
             }
             if let trialOutputs {
-                try connection.query(
-                    "INSERT INTO observations (trial_id, attempt_id, outputs, recorded_at) VALUES (?, ?, ?, ?)",
-                    [.integer(trial), .integer(attempt), .text(Self.encode(trialOutputs)), .text(now)]
-                )
-                try setTrialState(trial, .completed, queued: false)
-                try logResult(
+                try recordCompletion(
                     trial: trial,
-                    kind: "trial_completed",
+                    attempt: attempt,
+                    outputs: trialOutputs,
                     message: "completed by its last step, job \(attempt)"
                 )
             }
@@ -228,13 +248,13 @@ extension StudyStore {
             guard state.isOpen else {
                 throw StoreError(.invalidTransition, "attempt \(attempt) is \(state.rawValue); it cannot fail")
             }
-            try connection.query(
-                "UPDATE attempts SET state = 'failed', finished_at = ?, exit_code = ?, error = ?, stderr_tail = ?, released = ?, resumed = ? WHERE id = ?",
-                [
-                    .text(Self.now()), exitCode.map { .integer(Int64($0)) } ?? .null, .text(error),
-                    stderrTail.map { .text($0) } ?? .null, .integer(released ? 1 : 0), .integer(resumed ? 1 : 0),
-                    .integer(attempt),
-                ]
+            try markFailed(
+                attempt,
+                error: error,
+                exitCode: exitCode,
+                stderrTail: stderrTail,
+                released: released,
+                resumed: resumed
             )
             let stepState: StepState = retry ? .queued : .failed
             try connection.query(

@@ -433,12 +433,12 @@ public final class StudyStore {
                 "UPDATE attempts SET state = 'completed', finished_at = ?, duration = ? - started_unix WHERE id = ?",
                 [.text(now), .real(Date().timeIntervalSince1970), .integer(attempt)]
             )
-            try connection.query(
-                "INSERT INTO observations (trial_id, attempt_id, outputs, recorded_at) VALUES (?, ?, ?, ?)",
-                [.integer(trial), .integer(attempt), .text(Self.encode(outputs)), .text(now)]
+            try recordCompletion(
+                trial: trial,
+                attempt: attempt,
+                outputs: outputs,
+                message: "completed by attempt \(attempt)"
             )
-            try setTrialState(trial, .completed, queued: false)
-            try logResult(trial: trial, kind: "trial_completed", message: "completed by attempt \(attempt)")
             return try connection.query("SELECT duration FROM attempts WHERE id = ?", [.integer(attempt)]).first?[0]
                 .double
         }
@@ -460,13 +460,7 @@ public final class StudyStore {
             guard state.isOpen else {
                 throw StoreError(.invalidTransition, "attempt \(attempt) is \(state.rawValue); it cannot fail")
             }
-            try connection.query(
-                "UPDATE attempts SET state = 'failed', finished_at = ?, exit_code = ?, error = ?, stderr_tail = ?, released = ? WHERE id = ?",
-                [
-                    .text(Self.now()), exitCode.map { .integer(Int64($0)) } ?? .null, .text(error),
-                    stderrTail.map { .text($0) } ?? .null, .integer(released ? 1 : 0), .integer(attempt),
-                ]
-            )
+            try markFailed(attempt, error: error, exitCode: exitCode, stderrTail: stderrTail, released: released)
             if retry {
                 try connection.query("UPDATE trials SET queued = 1 WHERE id = ?", [.integer(trial)])
             } else {
@@ -474,6 +468,35 @@ public final class StudyStore {
                 try logResult(trial: trial, kind: "trial_failed", message: error)
             }
         }
+    }
+
+    /// Marks an open attempt failed (inside the caller's transaction).
+    func markFailed(
+        _ attempt: Int64,
+        error: String,
+        exitCode: Int32?,
+        stderrTail: String?,
+        released: Bool,
+        resumed: Bool = false
+    ) throws(StoreError) {
+        try connection.query(
+            "UPDATE attempts SET state = 'failed', finished_at = ?, exit_code = ?, error = ?, stderr_tail = ?, released = ?, resumed = ? WHERE id = ?",
+            [
+                .text(Self.now()), exitCode.map { .integer(Int64($0)) } ?? .null, .text(error),
+                stderrTail.map { .text($0) } ?? .null, .integer(released ? 1 : 0), .integer(resumed ? 1 : 0),
+                .integer(attempt),
+            ]
+        )
+    }
+
+    /// Stores a trial's result from `attempt` and completes the trial (inside the caller's transaction).
+    func recordCompletion(trial: Int64, attempt: Int64, outputs: [String: Double], message: String) throws(StoreError) {
+        try connection.query(
+            "INSERT INTO observations (trial_id, attempt_id, outputs, recorded_at) VALUES (?, ?, ?, ?)",
+            [.integer(trial), .integer(attempt), .text(Self.encode(outputs)), .text(Self.now())]
+        )
+        try setTrialState(trial, .completed, queued: false)
+        try logResult(trial: trial, kind: "trial_completed", message: message)
     }
 
     /// Records that a trial finished, in the transaction that finished it: the study's result stream

@@ -30,6 +30,28 @@ struct FeasibilityModelTests {
         return observations
     }
 
+    /// Infeasible designs (mean above `threshold`) among `seeds` batches of `count` proposed with the
+    /// infeasible designs told, and with them hidden (the control).
+    static func infeasibleProposals(
+        _ optimizer: BayesianOptimizer,
+        _ told: Observations,
+        threshold: Double,
+        count: Int,
+        seeds: UInt64
+    ) throws -> (with: Int, without: Int) {
+        var hidden = told
+        hidden.infeasibleInputs = []
+        func infeasible(_ designs: [[Double]]) -> Int {
+            designs.filter { $0.reduce(0, +) / Double($0.count) > threshold }.count
+        }
+        var result = (with: 0, without: 0)
+        for seed in 0..<seeds {
+            result.with += infeasible(try optimizer.suggest(count: count, observations: told, seed: seed))
+            result.without += infeasible(try optimizer.suggest(count: count, observations: hidden, seed: seed))
+        }
+        return result
+    }
+
     static func space(_ d: Int) throws -> SearchSpace {
         try SearchSpace(
             names: (0..<d).map { "x\($0)" },
@@ -71,15 +93,7 @@ struct FeasibilityModelTests {
         optimizer.fitOptions.restarts = 2
         optimizer.observationNoise = .deterministic
         let told = Self.observations(dimension: 2, count: 16, threshold: 0.5) { problem.evaluate($0) }
-        var hidden = told
-        hidden.infeasibleInputs = []
-        func infeasible(_ designs: [[Double]]) -> Int { designs.filter { $0.reduce(0, +) / 2 > 0.5 }.count }
-        var with = 0
-        var without = 0
-        for seed in 0..<4 as Range<UInt64> {
-            with += infeasible(try optimizer.suggest(count: 3, observations: told, seed: seed))
-            without += infeasible(try optimizer.suggest(count: 3, observations: hidden, seed: seed))
-        }
+        let (with, without) = try Self.infeasibleProposals(optimizer, told, threshold: 0.5, count: 3, seeds: 4)
         #expect(with < without, "infeasible proposals with the model \(with), without \(without)")
         #expect(told.infeasibleInputs.count >= 3)
     }
@@ -99,15 +113,7 @@ struct FeasibilityModelTests {
         optimizer.initialDesignSize = 6
         optimizer.observationNoise = .deterministic
         let told = Self.observations(dimension: 2, count: 20, threshold: 0.6) { problem.evaluate($0) }
-        var hidden = told
-        hidden.infeasibleInputs = []
-        func infeasible(_ designs: [[Double]]) -> Int { designs.filter { $0.reduce(0, +) / 2 > 0.6 }.count }
-        var with = 0
-        var without = 0
-        for seed in 0..<6 as Range<UInt64> {
-            with += infeasible(try optimizer.suggest(count: 4, observations: told, seed: seed))
-            without += infeasible(try optimizer.suggest(count: 4, observations: hidden, seed: seed))
-        }
+        let (with, without) = try Self.infeasibleProposals(optimizer, told, threshold: 0.6, count: 4, seeds: 6)
         #expect(with < without, "infeasible trust-region proposals with the model \(with), without \(without)")
     }
 }

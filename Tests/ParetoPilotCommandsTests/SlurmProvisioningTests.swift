@@ -18,6 +18,18 @@ import Glibc
     .enabled(if: ProcessInfo.processInfo.environment["PARETOPILOT_SLURM_TESTS"] == "1")
 )
 struct SlurmProvisioningTests {
+    /// `paretopilot provision slurm --until-done` against the server at `url`, with the admin token.
+    func provision(url: String, pilots: Int, slots: Int, logs: String, jobName: String) throws -> ChildCommand {
+        try ChildCommand(
+            [
+                "provision", "slurm", "--server", url, "--pilots", String(pilots), "--slots", String(slots),
+                "--interval", "1", "--idle-exit", "5", "--drain", "1", "--log-dir", logs, "--job-name", jobName,
+                "--until-done",
+            ],
+            environment: ["PARETOPILOT_TOKEN": ServiceProcessTests.admin]
+        )
+    }
+
     @Test("Server, provisioner and Slurm pilots complete a study; scancel of a pilot mid-job re-runs the job once")
     func study() async throws {
         guard Scratch.binary != nil else {
@@ -48,13 +60,7 @@ struct SlurmProvisioningTests {
         study["lease_seconds"] = 5
         try await client.call(.POST, "/v1/studies", json: study)
         let jobName = "pp-test-\(UUID().uuidString.prefix(8))"
-        let provisioner = try ChildCommand(
-            [
-                "provision", "slurm", "--server", url, "--pilots", "3", "--slots", "2", "--interval", "1",
-                "--idle-exit", "5", "--drain", "1", "--log-dir", logs, "--job-name", jobName, "--until-done",
-            ],
-            environment: ["PARETOPILOT_TOKEN": ServiceProcessTests.admin]
-        )
+        let provisioner = try provision(url: url, pilots: 3, slots: 2, logs: logs, jobName: jobName)
         defer {
             provisioner.kill()
             _ = try? ShellCommand.run(["scancel", "--name", jobName])
@@ -132,13 +138,7 @@ struct SlurmProvisioningTests {
         let client = try ServiceClient(url: url, token: ServiceProcessTests.admin)
         try await client.call(.POST, "/v1/studies", json: study)
         let jobName = "pp-wf-\(UUID().uuidString.prefix(8))"
-        let provisioner = try ChildCommand(
-            [
-                "provision", "slurm", "--server", url, "--pilots", "2", "--slots", "3", "--interval", "1",
-                "--idle-exit", "5", "--drain", "1", "--log-dir", logs, "--job-name", jobName, "--until-done",
-            ],
-            environment: ["PARETOPILOT_TOKEN": ServiceProcessTests.admin]
-        )
+        let provisioner = try provision(url: url, pilots: 2, slots: 3, logs: logs, jobName: jobName)
         defer {
             provisioner.kill()
             _ = try? ShellCommand.run(["scancel", "--name", jobName])

@@ -79,7 +79,7 @@ struct StudyCommand: AsyncParsableCommand {
             )
             let store = try StudyStore(path: selection.file)
             if report.specification.evaluator.steps != nil {
-                print(try StudyCommand.stepSummary(store: store, trials: report.trials))
+                print(try StudyCommand.stepSummary(store: store, study: StudyCommand.id(of: report, in: store)))
             }
             if let hv = report.hypervolumeHistory.last?.hypervolume { print("Hypervolume \(hv)") }
             print("Pareto front:\n" + report.frontTable)
@@ -99,22 +99,25 @@ struct StudyCommand: AsyncParsableCommand {
         }
     }
 
-    /// One line on a workflow study's steps: jobs by state, attempts, resumed ones.
-    static func stepSummary(store: StudyStore, trials: [TrialRecord]) throws -> String {
-        var counts: [StepState: Int] = [:]
-        var attempts = 0
-        var resumed = 0
-        var retried = 0
-        for trial in trials {
-            for step in try store.steps(trial: trial.id) { counts[step.state, default: 0] += 1 }
-            let byStep = try store.stepAttempts(trial: trial.id)
-            attempts += byStep.values.reduce(0) { $0 + $1.count }
-            resumed += byStep.values.reduce(0) { $0 + $1.filter(\.resumed).count }
-            retried += byStep.values.filter { $0.count > 1 }.count
+    /// The id of a loaded study in its file.
+    static func id(of report: StudyReport, in store: StudyStore) throws -> Int64 {
+        guard let study = try store.studies().first(where: { $0.name == report.specification.name }) else {
+            throw StoreError(.notFound, "no study '\(report.specification.name)' in '\(store.path)'")
         }
+        return study.id
+    }
+
+    /// One line on a workflow study's steps: jobs by state, attempts, resumed ones.
+    static func stepSummary(store: StudyStore, study: Int64) throws -> String {
+        var counts: [StepState: Int] = [:]
+        for steps in try store.steps(study: study).values {
+            for step in steps { counts[step.state, default: 0] += 1 }
+        }
+        let attempts = try store.stepAttemptCounts(study: study).values
         let states = StepState.allCases.compactMap { state in counts[state].map { "\($0) \(state.rawValue)" } }
         return "Steps: " + states.joined(separator: ", ")
-            + "; \(attempts) attempts, \(retried) steps retried, \(resumed) attempts resumed from a checkpoint"
+            + "; \(attempts.reduce(0) { $0 + $1.attempts }) attempts, \(attempts.reduce(0) { $0 + $1.retried }) steps retried, "
+            + "\(attempts.reduce(0) { $0 + $1.resumed }) attempts resumed from a checkpoint"
     }
 
     struct Export: AsyncParsableCommand {
@@ -135,11 +138,14 @@ struct StudyCommand: AsyncParsableCommand {
             var report = try StudyCommand.load(selection)
             if report.specification.evaluator.steps != nil {
                 let store = try StudyStore(path: selection.file)
+                let study = try StudyCommand.id(of: report, in: store)
+                let steps = try store.steps(study: study)
+                let attempts = try store.stepAttemptCounts(study: study)
                 for trial in report.trials {
-                    let steps = try store.steps(trial: trial.id)
-                    let attempts = try store.stepAttempts(trial: trial.id).values.reduce(0) { $0 + $1.count }
-                    let done = steps.filter { $0.state == .completed }.count
-                    report.stepSummaries[trial.number] = "\(done)/\(steps.count) completed, \(attempts) attempts"
+                    let trialSteps = steps[trial.id] ?? []
+                    let done = trialSteps.filter { $0.state == .completed }.count
+                    report.stepSummaries[trial.number] =
+                        "\(done)/\(trialSteps.count) completed, \(attempts[trial.id]?.attempts ?? 0) attempts"
                 }
             }
             let text = format == "csv" ? report.csv : format == "json" ? report.json : report.axCSV

@@ -48,7 +48,7 @@ extension StudyCoordinator {
             allowed = allowed.map { $0.intersection(runnable) } ?? runnable
         }
 
-        var free = (slots: slots, cores: offer.cores, memory: offer.memoryGB, gpus: offer.gpus ?? 0)
+        var free = FreeResources(slots: slots, cores: offer.cores, memory: offer.memoryGB, gpus: offer.gpus ?? 0)
         var jobs: [PilotJob] = []
         let now = Date().timeIntervalSince1970
         // Jobs leased to this pilot a while ago and never started: the answer that carried them was
@@ -79,30 +79,13 @@ extension StudyCoordinator {
                 continue
             }
             let needs = runtime.specification.resources ?? .init()
-            if let queues = needs.queues, !queues.isEmpty {
-                guard let name = offer.queue ?? offer.site, queues.contains(name) else { continue }
-            }
-            if let remaining = offer.remainingSeconds, let expected = runtime.expectedSeconds,
-                remaining < expected * 1.1 + 5
-            {
-                continue
-            }
-            var fit = free.slots
-            let cores = needs.cores ?? 1
-            if let available = free.cores { fit = min(fit, available / cores) }
-            if let memory = needs.memoryGB, memory > 0, let available = free.memory {
-                fit = min(fit, Int((available / memory).rounded(.down)))
-            }
-            if let gpus = needs.gpus, gpus > 0 { fit = min(fit, free.gpus / gpus) }
+            let fit = free.fit(needs, offer: offer, expectedSeconds: runtime.expectedSeconds)
             guard fit > 0 else { continue }
             let queued = try store.queuedTrials(study: id, limit: fit).map(\.id)
             guard !queued.isEmpty else { continue }
             let leased = try store.lease(trials: queued, worker: request.pilot, expiresAt: now + runtime.leaseSeconds)
             for attempt in leased { jobs.append(try job(attempt, runtime: runtime)) }
-            free.slots -= leased.count
-            if free.cores != nil { free.cores! -= leased.count * cores }
-            if let memory = needs.memoryGB, free.memory != nil { free.memory! -= Double(leased.count) * memory }
-            if let gpus = needs.gpus { free.gpus -= leased.count * gpus }
+            free.take(leased.count, of: needs)
             refill(id)
         }
         if !jobs.isEmpty {
@@ -118,28 +101,14 @@ extension StudyCoordinator {
         _ runtime: StudyRuntime,
         workflow: Workflow,
         offer: PilotResources,
-        free: inout (slots: Int, cores: Int?, memory: Double?, gpus: Int),
+        free: inout FreeResources,
         pilot: String,
         now: Double
     ) throws -> [PilotJob] {
         var jobs: [PilotJob] = []
         for step in workflow.steps.reversed() where free.slots > 0 {
             let needs = (step.resources ?? .init()).merged(over: runtime.specification.resources)
-            if let queues = needs.queues, !queues.isEmpty {
-                guard let name = offer.queue ?? offer.site, queues.contains(name) else { continue }
-            }
-            if let remaining = offer.remainingSeconds, let expected = needs.expectedSeconds,
-                remaining < expected * 1.1 + 5
-            {
-                continue
-            }
-            var fit = free.slots
-            let cores = needs.cores ?? 1
-            if let available = free.cores { fit = min(fit, available / cores) }
-            if let memory = needs.memoryGB, memory > 0, let available = free.memory {
-                fit = min(fit, Int((available / memory).rounded(.down)))
-            }
-            if let gpus = needs.gpus, gpus > 0 { fit = min(fit, free.gpus / gpus) }
+            let fit = free.fit(needs, offer: offer, expectedSeconds: needs.expectedSeconds)
             guard fit > 0 else { continue }
             let leased = try engine.leaseSteps(
                 runtime.id,
@@ -149,10 +118,7 @@ extension StudyCoordinator {
                 expiresAt: now + runtime.leaseSeconds
             )
             for attempt in leased { jobs.append(try job(attempt, runtime: runtime)) }
-            free.slots -= leased.count
-            if free.cores != nil { free.cores! -= leased.count * cores }
-            if let memory = needs.memoryGB, free.memory != nil { free.memory! -= Double(leased.count) * memory }
-            if let gpus = needs.gpus { free.gpus -= leased.count * gpus }
+            free.take(leased.count, of: needs)
         }
         refill(runtime.id)
         return jobs
@@ -373,6 +339,41 @@ extension StudyCoordinator {
             logger.error("reaping expired leases failed", metadata: ["error": "\(error)"])
             return 0
         }
+    }
+}
+
+/// What is left of a pilot's offer while one acquisition hands out jobs.
+struct FreeResources {
+    var slots: Int
+    var cores: Int?
+    var memory: Double?
+    var gpus: Int
+
+    /// How many jobs needing `needs` fit: none when the pilot's queue (or site) is not one of the
+    /// job's, or its remaining wall time is short of the expected duration (with 10% and 5 s to
+    /// spare); else as many as the slots, cores, memory and GPUs left allow.
+    func fit(_ needs: StudySpecification.Resources, offer: PilotResources, expectedSeconds: Double?) -> Int {
+        if let queues = needs.queues, !queues.isEmpty {
+            guard let name = offer.queue ?? offer.site, queues.contains(name) else { return 0 }
+        }
+        if let remaining = offer.remainingSeconds, let expected = expectedSeconds, remaining < expected * 1.1 + 5 {
+            return 0
+        }
+        var fit = slots
+        if let cores { fit = min(fit, cores / (needs.cores ?? 1)) }
+        if let required = needs.memoryGB, required > 0, let memory {
+            fit = min(fit, Int((memory / required).rounded(.down)))
+        }
+        if let required = needs.gpus, required > 0 { fit = min(fit, gpus / required) }
+        return max(0, fit)
+    }
+
+    /// Takes what `count` jobs needing `needs` use.
+    mutating func take(_ count: Int, of needs: StudySpecification.Resources) {
+        slots -= count
+        if cores != nil { cores! -= count * (needs.cores ?? 1) }
+        if let required = needs.memoryGB, memory != nil { memory! -= Double(count) * required }
+        if let required = needs.gpus { gpus -= count * required }
     }
 }
 
