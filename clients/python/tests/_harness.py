@@ -268,6 +268,8 @@ def service(paretopilot_bin: str, tmp_path: Path) -> Iterator[Service]:
 @pytest.fixture
 def tls_service(paretopilot_bin: str, tmp_path: Path) -> Iterator[Service]:
     """A running server speaking https with a certificate of a CA made for the test (``ca_file``)."""
+    if shutil.which("openssl") is None:
+        pytest.skip("the openssl command is not installed (apt-get install openssl); it makes the test CA")
     server = Service(paretopilot_bin, tmp_path).start(tls=True)
     try:
         yield server
