@@ -47,10 +47,29 @@ final class SQLiteConnection {
         }
         handle = db
         sqlite3_busy_timeout(db, 10_000)
-        try execute("PRAGMA journal_mode = WAL")
+        try enableWriteAheadLog(db, deadline: Date().timeIntervalSince1970 + 10)
         try execute("PRAGMA synchronous = NORMAL")
         try execute("PRAGMA foreign_keys = ON")
         if !autoCheckpoint { try execute("PRAGMA wal_autocheckpoint = 0") }
+    }
+
+    /// Switches the file to WAL mode (persistent in the file, so later opens find it set). Changing
+    /// the mode needs an exclusive lock and SQLite answers `SQLITE_BUSY` at once, without its busy
+    /// handler, when another connection opening the same new file holds a shared one: retried here
+    /// with a short sleep until `deadline`.
+    private func enableWriteAheadLog(_ db: OpaquePointer, deadline: TimeInterval) throws(StoreError) {
+        var pause: useconds_t = 1_000
+        while true {
+            let status = sqlite3_exec(db, "PRAGMA journal_mode = WAL", nil, nil, nil)
+            if status == SQLITE_OK { return }
+            guard status & 0xff == SQLITE_BUSY || status & 0xff == SQLITE_LOCKED,
+                Date().timeIntervalSince1970 < deadline
+            else {
+                throw StoreError(.sqlite, "\(lastError) (in: PRAGMA journal_mode = WAL)")
+            }
+            usleep(pause)
+            pause = min(pause * 2, 50_000)
+        }
     }
 
     /// Prepared statements by SQL text, reused across calls (parsing costs more than running them).

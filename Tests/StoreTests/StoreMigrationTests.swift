@@ -59,22 +59,27 @@ struct StoreMigrationTests {
 
     @Test("Processes opening a new file at once all get the current schema, none fails on a migration")
     func concurrentOpening() async throws {
-        for round in 0..<5 {
+        for round in 0..<20 {
             let path = FileManager.default.temporaryDirectory
                 .appendingPathComponent("concurrent-\(round)-\(UUID().uuidString).sqlite").path
-            let opened = await withTaskGroup(of: Bool.self) { group in
+            let failures = await withTaskGroup(of: String?.self) { group in
                 for _ in 0..<4 {
                     group.addTask {
-                        await withCheckedContinuation { continuation in
+                        await withCheckedContinuation { (continuation: CheckedContinuation<String?, Never>) in
                             Thread.detachNewThread {
-                                continuation.resume(returning: (try? StudyStore(path: path)) != nil)
+                                do {
+                                    _ = try StudyStore(path: path)
+                                    continuation.resume(returning: nil)
+                                } catch {
+                                    continuation.resume(returning: "\(error)")
+                                }
                             }
                         }
                     }
                 }
-                return await group.reduce(into: [Bool]()) { $0.append($1) }
+                return await group.reduce(into: [String]()) { if let failure = $1 { $0.append(failure) } }
             }
-            #expect(opened == [true, true, true, true], "round \(round)")
+            #expect(failures.isEmpty, "round \(round)")
             let store = try StudyStore(path: path)
             _ = try store.createStudy(name: "s", specification: "{}")
             #expect(try store.studies().count == 1)
