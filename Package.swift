@@ -112,8 +112,7 @@ let package = Package(
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ],
-            resources: [.copy("Resources/openapi.json")]
+            ]
         ),
         // The dashboard's page, script and style sheet, compiled into the binary.
         .target(
@@ -220,6 +219,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "ProvisioningTests", dependencies: ["Provisioning", "Wire"]),
+        .testTarget(name: "WireTests", dependencies: ["Wire", "StudyModel", "ParetoPilotTesting"]),
         .testTarget(
             name: "ParetoPilotCommandsTests",
             dependencies: [

@@ -14,7 +14,7 @@ public struct ParetoPilotCommand: AsyncParsableCommand {
         version: version,
         subcommands: [
             OptimizeCommand.self, StudyCommand.self, ServeCommand.self, DashboardCommand.self, PilotCommand.self,
-            TokenCommand.self,
+            TokenCommand.self, OpenAPICommand.self,
             ProvisionCommand.self,
             HypervolumeCommand.self, LimitsCommand.self, ExcursionCommand.self, BenchCommand.self,
         ]

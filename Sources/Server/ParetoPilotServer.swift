@@ -5,6 +5,7 @@ import HummingbirdTLS
 import Logging
 import NIOSSL
 import ServiceLifecycle
+import Wire
 
 /// The certificate and key `paretopilot serve` speaks TLS with (PEM files).
 public struct ServerTLS: Sendable, Equatable {
@@ -91,7 +92,9 @@ public struct ParetoPilotServer: Sendable {
     let logger: Logger
 
     /// Every route: method and path template (as in the OpenAPI document).
-    public static var endpoints: [(method: String, path: String)] { APIRoutes.endpoints }
+    public static var endpoints: [(method: String, path: String)] {
+        WireRoute.all.map { ($0.method.rawValue, $0.path) }
+    }
 
     /// Opens the database; the service starts with ``run(onRunning:)``.
     public init(configuration: ServerConfiguration, logger: Logger) throws {

@@ -8,7 +8,7 @@ import Foundation
 /// decade (or per 1-2-5 within a decade when it spans fewer than three).
 public struct PlotAxis: Sendable, Codable, Equatable {
     /// How values map to positions.
-    public enum Scale: String, Sendable, Codable, Equatable {
+    public enum Scale: String, NamedCases {
         case linear
         case log
     }

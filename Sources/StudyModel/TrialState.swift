@@ -2,7 +2,7 @@
 ///
 /// `infeasible` is a trial whose workflow step declared the design infeasible (an unknown
 /// constraint, such as a geometry overlap): a result the optimiser learns from, not a failure.
-public enum TrialState: String, Sendable, Codable, CaseIterable {
+public enum TrialState: String, NamedCases {
     case pending, running, completed, failed, infeasible
 
     /// Whether `next` may follow this state.

@@ -2,7 +2,7 @@ import StudyModel
 
 /// A JSON request body: the keys it may have, checked before decoding so that a misspelt field is
 /// an error that names it rather than silently ignored.
-public protocol WireRequest: Codable, Sendable {
+public protocol WireRequest: Codable, Sendable, WireSchema {
     static var fields: Set<String> { get }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import NIOHTTP1
 import ParetoPilotTesting
 import Pilot
 import Server
@@ -171,56 +172,37 @@ enum APIRoutesCatalogue {
     static let endpoints: [(method: String, path: String)] = ParetoPilotServer.endpoints
 }
 
-/// The keys of `value` that `schema` (resolved against `document`) does not describe, as paths.
-/// Objects with `properties` are checked key by key (unless they allow additional properties) and
-/// descended into; arrays through `items`.
-func undocumentedKeys(_ value: Any, schema: [String: Any], document: [String: Any], path: String = "") -> [String] {
-    var schema = schema
-    if let reference = schema["$ref"] as? String {
-        let name = reference.replacingOccurrences(of: "#/components/schemas/", with: "")
-        let components = (document["components"] as? [String: Any])?["schemas"] as? [String: Any]
-        schema = components?[name] as? [String: Any] ?? [:]
-    }
-    if let object = value as? [String: Any], let properties = schema["properties"] as? [String: Any] {
-        var missing: [String] = []
-        for (key, child) in object {
-            guard let property = properties[key] as? [String: Any] else {
-                if schema["additionalProperties"] == nil { missing.append(path + "." + key) }
-                continue
-            }
-            missing += undocumentedKeys(child, schema: property, document: document, path: path + "." + key)
-        }
-        return missing
-    }
-    if let array = value as? [Any], let items = schema["items"] as? [String: Any] {
-        return array.prefix(20).flatMap { undocumentedKeys($0, schema: items, document: document, path: path + "[]") }
-    }
-    return []
-}
-
 @Suite("The OpenAPI document describes what the server sends")
 struct OpenAPIResponseTests {
-    @Test("Every key of real responses (trials, summary, dashboard, pilots, a job, health) is in the document")
-    func responsesAreDocumented() async throws {
+    @Test("Real answers of every JSON route satisfy the served document's schemas: types, enums, required keys")
+    func responsesSatisfyTheDocument() async throws {
         let server = try await TestServer.start()
         defer { Task { await server.stop() } }
         let admin = try server.client()
         let document = try await server.client(nil).call(.GET, "/openapi.json") as! [String: Any]
-        let paths = document["paths"] as! [String: [String: Any]]
-        func schema(_ path: String, _ method: String = "get") -> [String: Any] {
-            let operation = paths[path]?[method] as? [String: Any]
-            let responses = operation?["responses"] as? [String: Any]
-            let ok = (responses?["200"] ?? responses?["201"]) as? [String: Any]
-            let content = (ok?["content"] as? [String: Any])?["application/json"] as? [String: Any]
-            return content?["schema"] as? [String: Any] ?? [:]
+        let check = JSONSchemaCheck(document: document)
+        var answers: [(route: String, path: String, value: Any)] = []
+        func record(_ method: HTTPMethod, _ template: String, _ path: String, json: [String: Any]? = nil) async throws {
+            answers.append(("\(method) \(template)", template, try await admin.call(method, path, json: json)))
         }
-        try await admin.call(.POST, "/v1/studies", json: studySpecification(name: "told", command: nil))
-        _ = try await admin.call(.POST, "/v1/studies/told/ask", json: ["count": 3])
-        try await admin.call(.POST, "/v1/studies/told/trials/0/tell", json: ["values": ["f1": 0.5, "f2": 0.5]])
+        try await record(.POST, "/v1/studies", "/v1/studies", json: studySpecification(name: "told", command: nil))
+        try await record(.POST, "/v1/studies/{study}/ask", "/v1/studies/told/ask", json: ["count": 3])
+        try await record(
+            .POST,
+            "/v1/studies/{study}/trials/{trial}/tell",
+            "/v1/studies/told/trials/0/tell",
+            json: ["values": ["f1": 0.5, "f2": 0.5]]
+        )
         try await admin.call(
             .POST,
             "/v1/studies/told/trials/1/tell",
             json: ["failure": ["message": "broke", "stderr_tail": "Traceback\nValueError"]]
+        )
+        try await record(
+            .POST,
+            "/v1/studies/{study}/trials",
+            "/v1/studies/told/trials",
+            json: ["parameters": ["x": 0.25, "y": 0.75]]
         )
         try await admin.call(.POST, "/v1/studies", json: studySpecification(name: "piloted"))
         let pilots = try server.client(try await server.token(role: "pilot"))
@@ -228,34 +210,64 @@ struct OpenAPIResponseTests {
         #expect(
             try await eventually {
                 acquired =
-                    try await pilots.call(.POST, "/v1/pilots/acquire", json: ["pilot": "P", "slots": 1])
+                    try await pilots.call(.POST, "/v1/pilots/acquire", json: ["pilot": "P", "slots": 2])
                     as! [String: Any]
-                return !((acquired["jobs"] as? [Any]) ?? []).isEmpty
+                return ((acquired["jobs"] as? [Any]) ?? []).count == 2
             }
         )
-        let responses: [(String, Any, [String: Any])] = [
-            ("trials", try await admin.call(.GET, "/v1/studies/told/trials"), schema("/v1/studies/{study}/trials")),
-            ("summary", try await admin.call(.GET, "/v1/studies/told"), schema("/v1/studies/{study}")),
-            (
-                "dashboard", try await admin.call(.GET, "/v1/studies/told/dashboard"),
-                schema("/v1/studies/{study}/dashboard")
-            ),
-            ("pilots", try await admin.call(.GET, "/v1/pilots"), schema("/v1/pilots")),
-            ("acquire", acquired, schema("/v1/pilots/acquire", "post")),
-            ("health", try await admin.call(.GET, "/health"), schema("/health")),
-        ]
-        // Control: the check sees a key the document lacks, nested as deep as the schema goes.
-        #expect(
-            undocumentedKeys(
-                [["trial": 1, "bogus": 2]],
-                schema: schema("/v1/studies/{study}/trials"),
-                document: document
-            ) == ["[].bogus"]
+        answers.append(("POST /v1/pilots/acquire", "/v1/pilots/acquire", acquired))
+        let jobs = (acquired["jobs"] as? [[String: Any]] ?? []).compactMap { $0["job"] as? Int }
+        try #require(jobs.count == 2)
+        let heartbeat = try await pilots.call(.POST, "/v1/jobs/\(jobs[0])/heartbeat", json: ["pilot": "P"])
+        answers.append(("POST /v1/jobs/{job}/heartbeat", "/v1/jobs/{job}/heartbeat", heartbeat))
+        let logged = try await pilots.call(
+            .POST,
+            "/v1/jobs/\(jobs[0])/logs",
+            json: ["pilot": "P", "lines": [["stream": "stdout", "text": "event 1"]]]
         )
-        for (name, value, responseSchema) in responses {
-            #expect(!responseSchema.isEmpty, "\(name): no schema in the document")
-            let missing = undocumentedKeys(value, schema: responseSchema, document: document)
-            #expect(missing.isEmpty, "\(name): undocumented \(missing)")
+        answers.append(("POST /v1/jobs/{job}/logs", "/v1/jobs/{job}/logs", logged))
+        let completed = try await pilots.call(
+            .POST,
+            "/v1/jobs/\(jobs[0])/complete",
+            json: ["pilot": "P", "outputs": ["f1": 0.3, "f2": 0.6], "acquire": ["slots": 1]]
+        )
+        answers.append(("POST /v1/jobs/{job}/complete", "/v1/jobs/{job}/complete", completed))
+        let released = try await pilots.call(.POST, "/v1/jobs/\(jobs[1])/release", json: ["pilot": "P"])
+        answers.append(("POST /v1/jobs/{job}/release", "/v1/jobs/{job}/release", released))
+        try await record(.GET, "/v1/jobs/{job}/logs", "/v1/jobs/\(jobs[0])/logs")
+        for (template, path) in [
+            ("/v1/studies", "/v1/studies"), ("/v1/studies/{study}", "/v1/studies/told"),
+            ("/v1/studies/{study}/trials", "/v1/studies/told/trials"),
+            ("/v1/studies/{study}/trials/{trial}", "/v1/studies/told/trials/1"),
+            ("/v1/studies/{study}/front", "/v1/studies/told/front"),
+            ("/v1/studies/{study}/history", "/v1/studies/told/history"),
+            ("/v1/studies/{study}/results", "/v1/studies/told/results"),
+            ("/v1/studies/{study}/dashboard", "/v1/studies/told/dashboard"),
+            ("/v1/studies/{study}/trials", "/v1/studies/piloted/trials"), ("/v1/pilots", "/v1/pilots"),
+            ("/v1/work", "/v1/work"), ("/v1/tokens/self", "/v1/tokens/self"), ("/v1/audit", "/v1/audit"),
+            ("/health", "/health"),
+        ] {
+            try await record(.GET, template, path)
         }
+        try await record(.POST, "/v1/tokens", "/v1/tokens", json: ["role": "viewer", "study": "told"])
+        try await record(.POST, "/v1/tokens/renew", "/v1/tokens/renew", json: [:])
+
+        // Control: the check sees a key the document lacks and a value of the wrong type.
+        let trials = try #require(check.responseSchema("GET", "/v1/studies/{study}/trials"))
+        #expect(
+            check.violations([["trial": 1, "state": "completed", "parameters": [:], "attempts": 1]], trials).isEmpty
+        )
+        #expect(check.violations([["trial": 1, "bogus": 2]], trials).count == 4)
+        var covered: Set<String> = []
+        for answer in answers {
+            let method = String(answer.route.prefix { $0 != " " })
+            let schema = try #require(check.responseSchema(method, answer.path), "\(answer.route): no schema")
+            let faults = check.violations(answer.value, schema)
+            #expect(faults.isEmpty, "\(answer.route): \(faults)")
+            covered.insert(answer.route)
+        }
+        // Every JSON route but the document itself was answered and checked.
+        let json = Set(ParetoPilotServer.endpoints.map { "\($0.method) \($0.path)" }).subtracting(["GET /openapi.json"])
+        #expect(json.subtracting(covered).isEmpty, "not checked: \(json.subtracting(covered).sorted())")
     }
 }

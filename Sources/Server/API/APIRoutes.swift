@@ -21,45 +21,29 @@ struct APIRoutes: Sendable {
     /// Verifies OIDC (JWT) bearer tokens, when the server accepts them.
     var oidc: OIDCVerifier? = nil
 
-    /// The paths served, for the OpenAPI document's test: method and path template.
-    static let endpoints: [(method: String, path: String)] = [
-        ("GET", "/health"), ("GET", "/openapi.json"), ("POST", "/v1/tokens"), ("POST", "/v1/studies"),
-        ("GET", "/v1/studies"), ("GET", "/v1/studies/{study}"), ("POST", "/v1/studies/{study}/ask"),
-        ("GET", "/v1/studies/{study}/trials"), ("POST", "/v1/studies/{study}/trials"),
-        ("GET", "/v1/studies/{study}/trials/{trial}"), ("POST", "/v1/studies/{study}/trials/{trial}/tell"),
-        ("GET", "/v1/studies/{study}/front"),
-        ("GET", "/v1/studies/{study}/history"), ("POST", "/v1/pilots/acquire"), ("POST", "/v1/jobs/{job}/heartbeat"),
-        ("POST", "/v1/jobs/{job}/logs"), ("GET", "/v1/jobs/{job}/logs"), ("POST", "/v1/jobs/{job}/complete"),
-        ("POST", "/v1/jobs/{job}/release"), ("GET", "/v1/work"), ("GET", "/v1/studies/{study}/results"),
-        ("GET", "/v1/studies/{study}/dashboard"), ("GET", "/v1/pilots"), ("POST", "/v1/tokens/renew"),
-        ("GET", "/v1/tokens/self"), ("GET", "/v1/audit"),
-    ]
+    /// The OpenAPI document, generated from the route table and the message types once.
+    static let document: Data? = try? OpenAPIDocument.json()
 
-    /// The methods a concrete path takes, by matching the path templates.
+    /// The methods a concrete path takes, by matching the route templates.
     static func methods(for path: String) -> [String] {
-        let segments = path.split(separator: "/", omittingEmptySubsequences: true)
-        return endpoints.filter { endpoint in
-            let template = endpoint.path.split(separator: "/", omittingEmptySubsequences: true)
-            return template.count == segments.count
-                && zip(template, segments).allSatisfy { $0.hasPrefix("{") || $0 == $1 }
-        }.map(\.method)
+        WireRoute.all.filter { $0.matches(path: path) }.map(\.method.rawValue)
     }
 
     func register(on router: Router<ServiceRequestContext>) {
         let streams = self.streams
-        router.get("/health") { _, _ in try json(HealthResponse(openStreams: streams.count)) }
-        router.get("/openapi.json") { _, _ in
-            guard let url = Bundle.module.url(forResource: "openapi", withExtension: "json"),
-                let data = try? Data(contentsOf: url)
-            else { throw ServiceError(.internalError, "the OpenAPI document is missing from this build") }
+        router.on(.health) { _, _ in try json(HealthResponse(openStreams: streams.count)) }
+        let document = Self.document
+        router.on(.openAPI) { _, _ in
+            guard let document else {
+                throw ServiceError(.internalError, "the OpenAPI document could not be generated")
+            }
             return Response(
                 status: .ok,
                 headers: [.contentType: "application/json"],
-                body: .init(byteBuffer: ByteBuffer(bytes: data))
+                body: .init(byteBuffer: ByteBuffer(bytes: document))
             )
         }
-        let v1 = router.group("v1")
-        v1.post("tokens") { request, context in
+        router.on(.createToken) { request, context in
             let caller = try await caller(request)
             let body = try await decode(TokenRequest.self, request)
             let created = try await coordinator.createToken(caller, body)
@@ -72,7 +56,7 @@ struct APIRoutes: Sendable {
             )
             return try json(created, status: .created)
         }
-        v1.get("audit") { request, _ in
+        router.on(.audit) { request, _ in
             let caller = try await caller(request)
             let query = request.uri.queryParameters
             guard let after = Int64(query.get("after") ?? "0"), after >= 0 else {
@@ -85,7 +69,7 @@ struct APIRoutes: Sendable {
                 try await coordinator.auditRecords(caller, after: after, limit: limit, study: query.get("study"))
             )
         }
-        v1.post("studies") { request, context in
+        router.on(.createStudy) { request, context in
             let caller = try await caller(request)
             let data = try await bodyData(request)
             guard data.first(where: { !" \t\r\n".utf8.contains($0) }) == UInt8(ascii: "{") else {
@@ -102,23 +86,23 @@ struct APIRoutes: Sendable {
             )
             return try json(created, status: .created)
         }
-        v1.get("studies") { request, _ in try json(try await coordinator.studies(try await caller(request))) }
-        v1.get("studies/:study") { request, context in
+        router.on(.studies) { request, _ in try json(try await coordinator.studies(try await caller(request))) }
+        router.on(.study) { request, context in
             try json(try await coordinator.study(try await caller(request), try context.parameters.require("study")))
         }
-        v1.post("studies/:study/ask") { request, context in
+        router.on(.ask) { request, context in
             let caller = try await caller(request)
             let body = try await decode(AskRequest.self, request, emptyAllowed: true)
             return try json(
                 try await coordinator.ask(caller, try context.parameters.require("study"), count: body.count ?? 1)
             )
         }
-        v1.get("studies/:study/dashboard") { request, context in
+        router.on(.dashboard) { request, context in
             try json(
                 try await coordinator.dashboard(try await caller(request), try context.parameters.require("study"))
             )
         }
-        v1.post("tokens/renew") { request, context in
+        router.on(.renewToken) { request, context in
             let caller = try await caller(request)
             let body = try await decode(RenewRequest.self, request, emptyAllowed: true)
             let renewed = try await coordinator.renewToken(caller, expiresIn: body.expiresIn)
@@ -131,17 +115,17 @@ struct APIRoutes: Sendable {
             )
             return try json(renewed, status: .created)
         }
-        v1.get("tokens/self") { request, _ in
+        router.on(.tokenSelf) { request, _ in
             let caller = try await caller(request)
             return try json(await coordinator.identity(caller))
         }
-        v1.get("pilots") { request, _ in
+        router.on(.pilots) { request, _ in
             try json(try await coordinator.pilots(try await caller(request)))
         }
-        v1.get("studies/:study/trials") { request, context in
+        router.on(.trials) { request, context in
             try json(try await coordinator.trials(try await caller(request), try context.parameters.require("study")))
         }
-        v1.get("studies/:study/trials/:trial") { request, context in
+        router.on(.trial) { request, context in
             let text = try context.parameters.require("trial")
             guard let number = Int(text) else {
                 throw ServiceError(.invalidValue, "trial must be a trial number, got '\(text)'", field: "trial")
@@ -154,7 +138,7 @@ struct APIRoutes: Sendable {
                 )
             )
         }
-        v1.post("studies/:study/trials") { request, context in
+        router.on(.addTrial) { request, context in
             let caller = try await caller(request)
             let body = try await decode(AttachRequest.self, request)
             let study = try context.parameters.require("study")
@@ -168,7 +152,7 @@ struct APIRoutes: Sendable {
             )
             return try json(attached, status: .created)
         }
-        v1.post("studies/:study/trials/:trial/tell") { request, context in
+        router.on(.tell) { request, context in
             let caller = try await caller(request)
             let body = try await decode(TellRequest.self, request)
             guard let trial = Int(try context.parameters.require("trial")) else {
@@ -187,10 +171,10 @@ struct APIRoutes: Sendable {
             }
             return try json(told)
         }
-        v1.get("studies/:study/front") { request, context in
+        router.on(.front) { request, context in
             try json(try await coordinator.front(try await caller(request), try context.parameters.require("study")))
         }
-        v1.get("studies/:study/results") { request, context in
+        router.on(.results) { request, context in
             let caller = try await caller(request)
             let study = try context.parameters.require("study")
             let follow = request.uri.queryParameters.get("follow").map { $0 == "true" || $0 == "1" } ?? false
@@ -217,26 +201,26 @@ struct APIRoutes: Sendable {
             guard follow else { return try json(first) }
             return followResults(caller: caller, study: study, after: after, first: first)
         }
-        v1.get("studies/:study/history") { request, context in
+        router.on(.history) { request, context in
             try json(try await coordinator.history(try await caller(request), try context.parameters.require("study")))
         }
-        v1.post("pilots/acquire") { request, _ in
+        router.on(.acquire) { request, _ in
             let caller = try await caller(request)
             return try json(try await coordinator.acquire(caller, try await decode(AcquireRequest.self, request)))
         }
-        v1.get("work") { request, _ in try json(try await coordinator.work(try await caller(request))) }
-        v1.post("jobs/:job/heartbeat") { request, context in
+        router.on(.work) { request, _ in try json(try await coordinator.work(try await caller(request))) }
+        router.on(.heartbeat) { request, context in
             let caller = try await caller(request)
             let body = try await decode(PilotRequest.self, request)
             return try json(try await coordinator.heartbeat(caller, job: try job(context), pilot: body.pilot))
         }
-        v1.post("jobs/:job/logs") { request, context in
+        router.on(.appendLogs) { request, context in
             let caller = try await caller(request)
             let body = try await decode(LogsRequest.self, request)
             try await coordinator.appendLogs(caller, job: try job(context), body)
             return try json(AppendLogsResponse(appended: body.lines.count))
         }
-        v1.get("jobs/:job/logs") { request, context in
+        router.on(.logs) { request, context in
             let caller = try await caller(request)
             let job = try job(context)
             let follow =
@@ -247,12 +231,12 @@ struct APIRoutes: Sendable {
             guard follow else { return try json(first) }
             return followLogs(caller: caller, job: job, after: after, first: first)
         }
-        v1.post("jobs/:job/complete") { request, context in
+        router.on(.complete) { request, context in
             let caller = try await caller(request)
             let body = try await decode(CompleteRequest.self, request)
             return try json(try await coordinator.complete(caller, job: try job(context), body))
         }
-        v1.post("jobs/:job/release") { request, context in
+        router.on(.release) { request, context in
             let caller = try await caller(request)
             let body = try await decode(PilotRequest.self, request)
             return try json(try await coordinator.release(caller, job: try job(context), pilot: body.pilot))
@@ -511,4 +495,15 @@ final class StreamGauge: Sendable {
     var count: Int { value.withLock { $0 } }
     func opened() { value.withLock { $0 += 1 } }
     func closed() { value.withLock { $0 -= 1 } }
+}
+
+extension Router where Context == ServiceRequestContext {
+    /// Registers the handler of one route of ``WireRoute/all``, at its method and path.
+    @discardableResult
+    func on(
+        _ route: WireRoute,
+        use handler: @Sendable @escaping (Request, ServiceRequestContext) async throws -> some ResponseGenerator
+    ) -> Self {
+        on(RouterPath(route.routerPath), method: route.method == .get ? .get : .post, use: handler)
+    }
 }

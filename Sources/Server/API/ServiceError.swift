@@ -11,33 +11,7 @@ import Wire
 /// status; `cause` keeps the underlying error for the log.
 public struct ServiceError: Error, Sendable, CustomStringConvertible {
     /// What went wrong, as a stable machine-readable code.
-    public enum Code: String, Sendable {
-        case badRequest = "bad_request"
-        case invalidValue = "invalid_value"
-        case unauthorized
-        case forbidden
-        case notFound = "not_found"
-        case methodNotAllowed = "method_not_allowed"
-        case conflict
-        case payloadTooLarge = "payload_too_large"
-        case unavailable
-        case internalError = "internal"
-
-        var status: HTTPResponse.Status {
-            switch self {
-            case .badRequest: .badRequest
-            case .invalidValue: .unprocessableContent
-            case .unauthorized: .unauthorized
-            case .forbidden: .forbidden
-            case .notFound: .notFound
-            case .methodNotAllowed: .methodNotAllowed
-            case .conflict: .conflict
-            case .payloadTooLarge: .contentTooLarge
-            case .unavailable: .serviceUnavailable
-            case .internalError: .internalServerError
-            }
-        }
-    }
+    public typealias Code = ErrorCode
 
     public var code: Code
     public var message: String
@@ -108,4 +82,8 @@ extension ServiceError: HTTPResponseError {
         if code == .unauthorized { headers[.wwwAuthenticate] = "Bearer" }
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
+}
+
+extension ErrorCode {
+    var status: HTTPResponse.Status { HTTPResponse.Status(code: httpStatus) }
 }
