@@ -131,8 +131,22 @@ public enum OpenAPIDocument {
             content["application/json"] = ["schema": ["type": "array", "items": context.reference(to: type)]]
         case .document: content["application/json"] = ["schema": ["type": "object"]]
         }
-        if route.streams {
-            content["text/event-stream"] = ["schema": ["type": "string", "description": "Server-sent events"]]
+        if let stream = route.streams {
+            var data: [String: JSONValue] = ["type": "string", "description": .string(stream.data)]
+            if stream.json { data["contentMediaType"] = "application/json" }
+            content["text/event-stream"] = [
+                "schema": [
+                    "description": "One server-sent event (keep-alive comments are not events)",
+                    "type": "object",
+                    "required": ["data"],
+                    "properties": [
+                        "event": ["type": "string", "enum": .array(stream.events.map(JSONValue.string))],
+                        "data": .object(data),
+                        "id": ["type": "string", "description": "Resume after it with Last-Event-ID or after="],
+                        "retry": ["type": "integer"],
+                    ],
+                ]
+            ]
         }
         var responses: [String: JSONValue] = [
             String(route.status): ["description": route.status == 201 ? "Created" : "OK", "content": .object(content)]

@@ -1,3 +1,4 @@
+import Foundation
 import StudyModel
 
 /// The schema of one value as a ``SchemaEncoder`` finds it, merged across the examples of a type:
@@ -150,6 +151,11 @@ final class SchemaContext {
         guard case .object(var schema) = node.schema(notes: type.notes, closed: type.isClosed, summary: type.summary)
         else { return [:] }
         schema.merge(type.keywords) { _, given in given }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        schema["examples"] = .array(
+            try type.examples.map { try JSONDecoder().decode(JSONValue.self, from: try encoder.encode($0)) }
+        )
         return .object(schema)
     }
 

@@ -16,6 +16,22 @@ public struct WireRoute: Sendable, Hashable, CustomStringConvertible {
         case document
     }
 
+    /// A server-sent event stream a route answers with `follow=true`: its event names and data.
+    public struct EventStream: Sendable {
+        /// The `event:` names, `end` included.
+        public var events: [String]
+        /// What `data:` holds.
+        public var data: String
+        /// Whether `data:` is JSON.
+        public var json: Bool
+
+        public init(events: [String], data: String, json: Bool) {
+            self.events = events
+            self.data = data
+            self.json = json
+        }
+    }
+
     /// A query parameter.
     public struct Query: Sendable {
         public var name: String
@@ -41,8 +57,8 @@ public struct WireRoute: Sendable, Hashable, CustomStringConvertible {
     /// The status of a successful answer.
     public var status: Int
     public var response: Body
-    /// Whether the route also answers as a server-sent event stream (`follow=true`).
-    public var streams: Bool
+    /// The server-sent event stream the route also answers with (`follow=true`), if it does.
+    public var streams: EventStream?
     /// Whether the route needs a bearer token.
     public var authenticated: Bool
 
@@ -56,7 +72,7 @@ public struct WireRoute: Sendable, Hashable, CustomStringConvertible {
         optionalBody: Bool = false,
         status: Int = 200,
         response: Body,
-        streams: Bool = false,
+        streams: EventStream? = nil,
         authenticated: Bool = true
     ) {
         self.method = method
@@ -251,7 +267,11 @@ extension WireRoute {
             Query("follow", ["type": "boolean"], "Stream as server-sent events"),
         ],
         response: .message(ResultsResponse.self),
-        streams: true
+        streams: EventStream(
+            events: ["trial", "end"],
+            data: "trial: the finished trial (a Trial); end: {\"study\": name}",
+            json: true
+        )
     )
     public static let acquire = WireRoute(
         .post,
@@ -297,7 +317,11 @@ extension WireRoute {
             Query("after", ["type": "integer", "minimum": 0], "Only lines after this id"),
         ],
         response: .message(LogsResponse.self),
-        streams: true
+        streams: EventStream(
+            events: ["stdout", "stderr", "pilot", "end"],
+            data: "The line's text; end: {\"job\": id}",
+            json: false
+        )
     )
     public static let complete = WireRoute(
         .post,
