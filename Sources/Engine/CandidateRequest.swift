@@ -36,6 +36,9 @@ public struct CandidateRequest: Sendable {
     /// (so the fits cost a geometric series: a constant times the last one).
     public static let refitGrowth = 1.2
 
+    /// Observations the designs are computed from.
+    public var observationCount: Int { observations.count }
+
     /// Whether the global model's hyperparameters should be fitted anew for this request.
     public var refitDue: Bool { Self.refitDue(cached: cached?.observations, now: observations.count) }
 

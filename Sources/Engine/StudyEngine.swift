@@ -69,13 +69,14 @@ public final class StudyEngine {
 
     // MARK: Candidates
 
-    /// How many candidates to generate now to keep `min_queued` queued (0 when the study is full,
-    /// stopped, generating already, or its designs come from its client).
-    public func wantedCandidates(_ id: Int64) throws -> Int {
+    /// How many candidates to generate now to keep the queue at its target (0 when the study is
+    /// full, stopped, generating already, or its designs come from its client); `waiting` pilot
+    /// slots asking for jobs now count as demand on top of the expected completions.
+    public func wantedCandidates(_ id: Int64, waiting: Int = 0) throws -> Int {
         guard let runtime = runtimes[id], runtime.servedByPilots, !runtime.generating, runtime.stopReason == nil,
             runtime.specification.generatesDesigns, runtime.roomForNewTrials > 0
         else { return 0 }
-        let target = runtime.queueTarget
+        let target = runtime.queueTarget(waiting: waiting)
         let queued = try store.queuedCount(study: id, limit: target)
         return max(0, min(target - queued, runtime.roomForNewTrials, runtime.generationBatchLimit))
     }

@@ -102,21 +102,22 @@ public final class StudyRuntime {
         return Double(completionTimes.count - 1) / (last - first)
     }
 
-    /// How many candidates to keep queued: `min_queued`, or enough for the results expected while
-    /// one generation runs, twice over (at most 1,000), so that pilots never wait for candidates.
-    public var queueTarget: Int {
-        guard let seconds = generationSeconds, let rate = completionRate else { return minQueued }
-        return max(minQueued, min(1000, Int((2 * rate * seconds).rounded(.up))))
+    /// How many candidates to keep queued: `min_queued`, or the pilot slots `waiting` for a job now
+    /// plus enough for the results expected while one generation runs, twice over (at most 1,000),
+    /// so that pilots never wait for candidates.
+    public func queueTarget(waiting: Int = 0) -> Int {
+        let expected = generationSeconds.flatMap { seconds in completionRate.map { 2 * $0 * seconds } } ?? 0
+        return max(minQueued, min(1000, waiting + Int(expected.rounded(.up))))
     }
 
     /// The largest batch one generation computes: quasi-random designs come in any number; a
-    /// model-based batch costs about linearly in its size, so it is split and the queue refilled
-    /// as each part lands.
+    /// model-based batch costs a fixed part (the models' factorisations) plus about linearly in its
+    /// size (Thompson batches once many designs are in flight; a small greedy batch stays small),
+    /// so it is split and the queue refilled as each part lands.
     public var generationBatchLimit: Int {
         switch optimizer.resolvedAcquisition {
         case .sobol: 1000
-        case .trustRegion: 200
-        default: 50
+        default: 200
         }
     }
 
@@ -178,6 +179,12 @@ public final class StudyRuntime {
             room = min(room, limit - (trialCount - failureBaseline.trials))
         }
         return max(0, room)
+    }
+
+    /// Whether pilots may still get jobs of this study: trials may be created, or open ones may be
+    /// re-queued (a lost lease, a retry) or have steps still to run.
+    public var hasWorkLeft: Bool {
+        servedByPilots && stopReason == nil && (roomForNewTrials > 0 || !open.isEmpty)
     }
 
     /// Counts (completed, failed) since the failure policy was last reset.

@@ -134,6 +134,7 @@ public actor Pilot {
             }
             let wanted = min(free, configuration.maxJobs.map { $0 - started } ?? free)
             do {
+                let asked = Date()
                 let answer = try await acquire(slots: wanted)
                 backoff = configuration.pollInterval
                 for job in answer.jobs { launch(job) }
@@ -142,8 +143,11 @@ public actor Pilot {
                         logger.info("no work", metadata: ["idle_seconds": "\(idle)"])
                         break
                     }
-                    let wait = min(answer.retryAfter ?? configuration.pollInterval, configuration.pollInterval)
-                    try? await Task.sleep(nanoseconds: UInt64(wait * 1e9))
+                    // The server held the request up to the poll interval (a long poll); a server
+                    // that answers at once is asked again after the rest of the interval.
+                    let interval = min(answer.retryAfter ?? configuration.pollInterval, configuration.pollInterval)
+                    let wait = interval - Date().timeIntervalSince(asked)
+                    if wait > 0 { try? await Task.sleep(nanoseconds: UInt64(wait * 1e9)) }
                 } else {
                     idleSince = Date()
                 }
@@ -185,7 +189,8 @@ public actor Pilot {
             pilot: configuration.name,
             slots: slots,
             resources: resources,
-            studies: configuration.studies
+            studies: configuration.studies,
+            wait: min(configuration.pollInterval, 20)
         )
     }
 

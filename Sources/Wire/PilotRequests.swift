@@ -35,18 +35,22 @@ public struct PilotResources: Codable, Sendable, Equatable {
 
 /// A pilot asks for up to `slots` jobs.
 public struct AcquireRequest: WireRequest {
-    public static let fields: Set<String> = ["pilot", "slots", "resources", "studies"]
+    public static let fields: Set<String> = ["pilot", "slots", "resources", "studies", "wait"]
     public var pilot: String
     public var slots: Int?
     public var resources: PilotResources?
     /// Only jobs of these studies (ids or names).
     public var studies: [String]?
+    /// Seconds the server may hold the request when no job is queued, answering as soon as one is
+    /// (a long poll; at most 20). Absent: answer at once.
+    public var wait: Double?
 
-    public init(pilot: String, slots: Int?, resources: PilotResources?, studies: [String]?) {
+    public init(pilot: String, slots: Int?, resources: PilotResources?, studies: [String]?, wait: Double? = nil) {
         self.pilot = pilot
         self.slots = slots
         self.resources = resources
         self.studies = studies
+        self.wait = wait
     }
 }
 
@@ -118,11 +122,14 @@ public struct CompleteRequest: WireRequest {
         public var slots: Int?
         public var resources: PilotResources?
         public var studies: [String]?
+        /// As ``AcquireRequest/wait``: the result is recorded first, then the next jobs are waited for.
+        public var wait: Double?
 
-        public init(slots: Int?, resources: PilotResources?, studies: [String]?) {
+        public init(slots: Int?, resources: PilotResources?, studies: [String]?, wait: Double? = nil) {
             self.slots = slots
             self.resources = resources
             self.studies = studies
+            self.wait = wait
         }
     }
 

@@ -30,6 +30,18 @@ struct BayesianOptimizerTests {
         }
     }
 
+    @Test(
+        "Thompson batches once the designs in flight, new and pending, reach the threshold; greedy below it",
+        arguments: [(4, 0, false), (16, 0, true), (1, 15, true), (1, 200, true), (3, 12, false)]
+    )
+    func thompsonRuleCountsPendingDesigns(count: Int, pending: Int, thompson: Bool) {
+        let optimizer = Self.optimizer(for: BraninCurrin())
+        #expect(optimizer.usesThompsonBatch(count: count, pending: pending) == thompson)
+        var single = optimizer
+        single.objectiveCount = 1
+        #expect(!single.usesThompsonBatch(count: count, pending: pending), "one objective: always LogEI")
+    }
+
     @Test("The initial design is quasi-random, seeded, inside the box, and continues past pending designs")
     func initialDesign() throws {
         let problem = BraninCurrin()

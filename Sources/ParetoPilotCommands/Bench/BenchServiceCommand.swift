@@ -62,6 +62,18 @@ struct BenchServiceCommand: AsyncParsableCommand {
     @Option(name: .customLong("time-limit"), help: "Seconds before the test gives up.")
     var timeLimit = 300.0
 
+    @Option(
+        name: .customLong("kill-server"),
+        help: "Kill the server (SIGKILL) this many times during the pilots' phase and start it again on the same file."
+    )
+    var killServer = 0
+
+    @Option(
+        name: .customLong("kill-pilots"),
+        help: "Simulated pilots that die mid-job (their jobs come back when the lease expires)."
+    )
+    var killPilots = 0
+
     @Flag(help: "Print one JSON object.")
     var json = false
 
@@ -71,6 +83,11 @@ struct BenchServiceCommand: AsyncParsableCommand {
             throw ValidationError("--evaluations and --clients must be positive, --client-evaluations non-negative")
         }
         guard timeLimit > 0 else { throw ValidationError("--time-limit must be positive") }
+        guard killServer >= 0, killPilots >= 0, killPilots < evaluations else {
+            throw ValidationError(
+                "--kill-server and --kill-pilots must be non-negative, --kill-pilots below --evaluations"
+            )
+        }
         guard Strategy(rawValue: strategy) != nil, strategy != "external" else {
             throw ValidationError("--strategy: unknown strategy '\(strategy)'")
         }
@@ -95,7 +112,9 @@ struct BenchServiceCommand: AsyncParsableCommand {
             strategy: Strategy(rawValue: strategy) ?? .sobol,
             problem: problem,
             objectives: objectives?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) },
-            minQueued: minQueued
+            minQueued: minQueued,
+            serverKills: killServer,
+            pilotKills: killPilots
         )
         let report = try await test.run()
         print(json ? report.json : report.text)

@@ -33,6 +33,12 @@ struct ServiceLoadTest {
     var objectives: [String]? = nil
     /// Candidates kept queued (nil: twice the pilots for sobol, the study default otherwise).
     var minQueued: Int? = nil
+    /// Times the server is killed (SIGKILL) and started again on the same file during the pilots'
+    /// phase, evenly spread over it; more than 0 runs the server as a child process.
+    var serverKills = 0
+    /// Simulated pilots that die mid-job (their job's lease expires and another pilot runs it); a
+    /// replacement with a new name takes each one's place.
+    var pilotKills = 0
 
     struct Latencies: Sendable {
         var values: [Double] = []
@@ -65,11 +71,18 @@ struct ServiceLoadTest {
         var lost: Int
         var strategy: String
         var problem: String
-        /// Share of pilot-slot time without a job, after the initial design was told.
+        /// Share of pilot-slot time without a job, after the initial design was told and while the
+        /// budget still had trials to hand out (waiting for candidates).
         var idleFraction: Double
+        /// The same until the last result: with the tail, in which pilots find no work left.
+        var idleFractionWithTail: Double
         /// How long pilots waited for a job (each wait after the initial design).
         var candidateWaits: Latencies
         var finalHypervolume: Double?
+        var serverKills = 0
+        var pilotKills = 0
+        /// Seconds from each SIGKILL until the restarted server listened.
+        var restartSeconds: [Double] = []
 
         var completesPerSecond: Double { Double(complete.values.count) / pilotSeconds }
         var requestsPerSecond: Double { Double(acquire.values.count + complete.values.count) / pilotSeconds }
@@ -99,8 +112,12 @@ struct ServiceLoadTest {
                     problem: problem,
                     resultsPerSecond: completesPerSecond,
                     idleFraction: idleFraction,
+                    idleFractionWithTail: idleFractionWithTail,
                     candidateLatencyP99: candidateWaits.values.isEmpty ? 0 : candidateWaits.percentile(0.99),
-                    finalHypervolume: finalHypervolume
+                    finalHypervolume: finalHypervolume,
+                    serverKills: serverKills,
+                    pilotKills: pilotKills,
+                    restartSeconds: restartSeconds
                 )
             )
         }
@@ -127,9 +144,13 @@ struct ServiceLoadTest {
                     + String(format: "%.2f s: %.0f tells/s", clientSeconds, tellsPerSecond),
                 row("ask", ask), row("tell", tell),
                 "study: \(problem), strategy \(strategy): idle fraction "
-                    + String(format: "%.3f", idleFraction) + ", candidate wait p99 "
+                    + String(format: "%.3f (%.3f with the tail)", idleFraction, idleFractionWithTail)
+                    + ", candidate wait p99 "
                     + String(format: "%.2f s", candidateWaits.values.isEmpty ? 0 : candidateWaits.percentile(0.99))
                     + ", final hypervolume \(finalHypervolume.map { "\($0)" } ?? "n/a")",
+                "faults: server killed \(serverKills) times (restarted in "
+                    + restartSeconds.map { String(format: "%.2f s", $0) }.joined(separator: ", ")
+                    + "), \(pilotKills) pilots killed mid-job",
                 "stored results \(storedResults), duplicated \(duplicated), lost \(lost)",
             ].joined(separator: "\n")
         }
@@ -158,15 +179,23 @@ struct ServiceLoadTest {
         var problem: String
         var resultsPerSecond: Double
         var idleFraction: Double
+        var idleFractionWithTail: Double
         var candidateLatencyP99: Double
         var finalHypervolume: Double?
+        var serverKills: Int
+        var pilotKills: Int
+        var restartSeconds: [Double]
 
         enum CodingKeys: String, CodingKey {
             case pilots, evaluations, acquire, complete, clients, ask, tell, duplicated, lost, strategy, problem
             case resultsPerSecond = "results_per_s"
             case idleFraction = "idle_fraction"
+            case idleFractionWithTail = "idle_fraction_with_tail"
             case candidateLatencyP99 = "candidate_latency_p99_s"
             case finalHypervolume = "final_hv"
+            case serverKills = "server_kills"
+            case pilotKills = "pilot_kills"
+            case restartSeconds = "restart_seconds"
             case evaluationMs = "evaluation_ms"
             case pilotPhaseSeconds = "pilot_phase_seconds"
             case completesPerSecond = "completes_per_second"
@@ -177,6 +206,9 @@ struct ServiceLoadTest {
             case storedResults = "stored_results"
         }
     }
+
+    /// Seconds a simulated pilot's acquisition may be held by the server.
+    static let longPoll = 10.0
 
     static func outputs(x: Double, y: Double) -> (f1: Double, f2: Double) { (x * x + y, (1 - x) * (1 - x) + y) }
 
@@ -199,24 +231,73 @@ struct ServiceLoadTest {
         return specification
     }
 
+    /// The server in this process (the default: the load test measures the service, not a process
+    /// boundary); returns its URL and the task that runs it.
+    static func serveInProcess(path: String, secret: String) async throws -> (String, Task<Void, any Error>) {
+        let server = try ParetoPilotServer(
+            configuration: ServerConfiguration(host: "127.0.0.1", port: 0, databasePath: path),
+            logger: Logger(label: "load") { label in
+                // PARETOPILOT_BENCH_LOG=debug shows the server's log (each generation's size and time).
+                guard
+                    let level = ProcessInfo.processInfo.environment["PARETOPILOT_BENCH_LOG"].flatMap({
+                        Logger.Level(rawValue: $0)
+                    })
+                else { return SwiftLogNoOpLogHandler() }
+                var handler = StreamLogHandler.standardError(label: label)
+                handler.logLevel = level
+                return handler
+            }
+        )
+        _ = try await server.coordinator.bootstrapAdminToken(environmentSecret: secret)
+        let (ports, continuation) = AsyncStream<Int>.makeStream()
+        let serving = Task { try await server.run { continuation.yield($0) } }
+        var iterator = ports.makeAsyncIterator()
+        guard let port = await iterator.next() else {
+            serving.cancel()
+            throw CancellationError()
+        }
+        return ("http://127.0.0.1:\(port)", serving)
+    }
+
+    /// Sends a request again and again while the server cannot be reached (a restart), when
+    /// faults are injected; an answer of the server (a 4xx) is thrown at once.
+    static func persistently<T: Sendable>(
+        _ faults: Bool,
+        until deadline: Date,
+        _ request: () async throws -> T
+    ) async throws -> T {
+        while true {
+            do {
+                return try await request()
+            } catch let error as ServiceClientError {
+                throw error
+            } catch {
+                guard faults, Date() < deadline else { throw error }
+                try await Task.sleep(nanoseconds: 100_000_000)
+            }
+        }
+    }
+
     func run() async throws -> Report {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("load-\(UUID().uuidString).sqlite")
             .path
         defer {
             for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
         }
-        let server = try ParetoPilotServer(
-            configuration: ServerConfiguration(host: "127.0.0.1", port: 0, databasePath: path),
-            logger: Logger(label: "load") { _ in SwiftLogNoOpLogHandler() }
-        )
         let secret = "load-test-admin"
-        _ = try await server.coordinator.bootstrapAdminToken(environmentSecret: secret)
-        let (ports, continuation) = AsyncStream<Int>.makeStream()
-        let serving = Task { try await server.run { continuation.yield($0) } }
-        defer { serving.cancel() }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next() else { throw CancellationError() }
-        let url = "http://127.0.0.1:\(port)"
+        let url: String
+        var serving: Task<Void, any Error>? = nil
+        let process = serverKills > 0 ? ServerProcess(database: path, adminSecret: secret) : nil
+        defer {
+            serving?.cancel()
+            process?.kill()
+        }
+        if let process {
+            try process.start()
+            url = process.url
+        } else {
+            (url, serving) = try await Self.serveInProcess(path: path, secret: secret)
+        }
         let admin = try ServiceClient(url: url, token: secret)
         var pilotStudy = Self.study(name: "pilots", command: "true", budget: evaluations, minQueued: max(2 * pilots, 8))
         let evaluator: BuiltinProblemEvaluator?
@@ -237,6 +318,10 @@ struct ServiceLoadTest {
         }
         pilotStudy.strategy = strategy
         if let minQueued { pilotStudy.minQueued = minQueued } else if strategy != .sobol { pilotStudy.minQueued = nil }
+        if pilotKills > 0 {
+            // A dead pilot's job comes back when its lease expires: a few evaluations' time.
+            pilotStudy.leaseSeconds = max(5, 4 * evaluationSeconds)
+        }
         let initialDesign = strategy == .sobol ? 0 : (pilotStudy.initialDesign ?? 2 * (pilotStudy.parameters.count + 1))
         _ = try await admin.call(.POST, "/v1/studies", body: pilotStudy, as: StudySummary.self)
         _ = try await admin.call(
@@ -248,41 +333,76 @@ struct ServiceLoadTest {
         let deadline = Date().addingTimeInterval(timeLimit)
 
         // Phase 1: simulated pilots.
-        let completed = NIOLockedValueBox(0)
+        // Trials whose result a pilot was told is stored (its complete answered "completed"): none
+        // of them may be missing from the file at the end, whatever was killed meanwhile.
+        let acknowledged = NIOLockedValueBox(Set<Int>())
         // When the initial design's last result was told: idle time is counted from then on.
         let designDone = NIOLockedValueBox<Date?>(initialDesign == 0 ? Date() : nil)
+        // When the budget's last trial was handed out: later waits find no work left (the tail).
+        let lastHandedOut = NIOLockedValueBox<Date?>(nil)
+        let lastTrial = evaluations - 1
         let target = evaluations
+        // Pilot deaths happen as the told results pass evenly spaced marks.
+        let pilotDeaths = (0..<pilotKills).map { ($0 + 1) * evaluations / (pilotKills + 1) }
+        let deaths = NIOLockedValueBox(0)
+        let faults = serverKills > 0
         let start = Date()
         var acquire = Latencies()
         var complete = Latencies()
         var waits: [(start: Date, end: Date)] = []
+        // The server is killed as the told results pass evenly spaced marks, and started again.
+        let killer = Task { () -> [Double] in
+            guard let process else { return [] }
+            var restarts: [Double] = []
+            for kill in 0..<serverKills {
+                let mark = (kill + 1) * evaluations / (serverKills + 1)
+                while acknowledged.withLockedValue({ $0.count }) < mark && Date() < deadline {
+                    try await Task.sleep(nanoseconds: 20_000_000)
+                }
+                let killed = Date()
+                process.kill()
+                try process.start()
+                restarts.append(Date().timeIntervalSince(killed))
+            }
+            return restarts
+        }
         try await withThrowingTaskGroup(of: (Latencies, Latencies, [(start: Date, end: Date)]).self) { group in
             for index in 0..<pilots {
                 group.addTask {
                     let client = try ServiceClient(url: url, token: secret)
+                    func persistently<T: Sendable>(_ request: () async throws -> T) async throws -> T {
+                        try await Self.persistently(faults, until: deadline, request)
+                    }
                     var acquired = Latencies()
                     var told = Latencies()
                     var idle: [(start: Date, end: Date)] = []
                     var waitingSince: Date? = nil
                     var job: PilotJob? = nil
                     var random = SeededGenerator(seed: UInt64(index))
+                    // A pilot that dies is replaced by one with a new name (a new batch job).
+                    var name = "sim-\(index)"
+                    var incarnation = 0
                     // Pilots start over the first second, as batch jobs do, not in one burst.
                     try await Task.sleep(nanoseconds: UInt64(Double.random(in: 0..<1, using: &random) * 1e9))
-                    let acquireBody = AcquireRequest(pilot: "sim-\(index)", slots: 1, resources: nil, studies: nil)
-                    while completed.withLockedValue({ $0 }) < target && Date() < deadline {
+                    while acknowledged.withLockedValue({ $0.count }) < target && Date() < deadline {
                         guard let current = job else {
-                            let t0 = Date()
-                            let answer = try await client.call(
-                                .POST,
-                                "/v1/pilots/acquire",
-                                body: acquireBody,
-                                as: AcquireResponse.self
+                            // Pilots long-poll: the server holds a request that finds no job until one is queued.
+                            let body = AcquireRequest(
+                                pilot: name,
+                                slots: 1,
+                                resources: nil,
+                                studies: nil,
+                                wait: Self.longPoll
                             )
+                            let t0 = Date()
+                            let answer = try await persistently {
+                                try await client.call(.POST, "/v1/pilots/acquire", body: body, as: AcquireResponse.self)
+                            }
                             acquired.values.append(Date().timeIntervalSince(t0))
                             job = answer.jobs.first
+                            if let job, job.trial >= lastTrial { lastHandedOut.withLockedValue { $0 = $0 ?? Date() } }
                             if job == nil {
                                 if waitingSince == nil { waitingSince = t0 }
-                                try await Task.sleep(nanoseconds: 100_000_000)
                             } else if let since = waitingSince {
                                 idle.append((since, Date()))
                                 waitingSince = nil
@@ -295,6 +415,21 @@ struct ServiceLoadTest {
                             let duration = evaluationSeconds * Double.random(in: 0.5...1.5, using: &random)
                             try await Task.sleep(nanoseconds: UInt64(duration * 1e9))
                         }
+                        let dies = deaths.withLockedValue { count -> Bool in
+                            guard count < pilotDeaths.count,
+                                acknowledged.withLockedValue({ $0.count }) >= pilotDeaths[count]
+                            else { return false }
+                            count += 1
+                            return true
+                        }
+                        if dies {
+                            // The job is left to its lease; the replacement starts with no job.
+                            incarnation += 1
+                            name = "sim-\(index)-\(incarnation)"
+                            job = nil
+                            waitingSince = Date()
+                            continue
+                        }
                         let outputs: [String: Double]
                         if let evaluator {
                             outputs = evaluator.outputs(
@@ -305,28 +440,44 @@ struct ServiceLoadTest {
                         }
                         // The result and the request for the next job in one round trip, as pilots do.
                         let body = CompleteRequest(
-                            pilot: "sim-\(index)",
+                            pilot: name,
                             outputs: outputs,
                             failure: nil,
-                            acquire: .init(slots: 1, resources: nil, studies: nil)
+                            acquire: .init(slots: 1, resources: nil, studies: nil, wait: Self.longPoll)
                         )
+                        // From here until a job arrives the slot is idle: the result is told and
+                        // the next job waited for in the same request.
                         let t1 = Date()
-                        let result = try await client.call(
-                            .POST,
-                            "/v1/jobs/\(current.job)/complete",
-                            body: body,
-                            as: CompleteResponse.self
-                        )
-                        told.values.append(Date().timeIntervalSince(t1))
-                        if result.recorded {
-                            let count = completed.withLockedValue { value -> Int in
-                                value += 1
-                                return value
+                        waitingSince = t1
+                        let result: CompleteResponse
+                        do {
+                            result = try await persistently {
+                                try await client.call(
+                                    .POST,
+                                    "/v1/jobs/\(current.job)/complete",
+                                    body: body,
+                                    as: CompleteResponse.self
+                                )
                             }
-                            if count == initialDesign { designDone.withLockedValue { $0 = Date() } }
+                        } catch let error as ServiceClientError where faults && error.status == 409 {
+                            // The lease was lost while the server was down: another pilot runs it.
+                            job = nil
+                            continue
+                        }
+                        told.values.append(Date().timeIntervalSince(t1))
+                        if result.state == .completed {
+                            let count = acknowledged.withLockedValue { told -> Int in
+                                told.insert(current.trial)
+                                return told.count
+                            }
+                            if count == initialDesign { designDone.withLockedValue { $0 = $0 ?? Date() } }
                         }
                         job = result.jobs?.first
-                        if job == nil { waitingSince = Date() }
+                        if let job, job.trial >= lastTrial { lastHandedOut.withLockedValue { $0 = $0 ?? Date() } }
+                        if job != nil {
+                            idle.append((t1, Date()))
+                            waitingSince = nil
+                        }
                     }
                     if let since = waitingSince { idle.append((since, Date())) }
                     return (acquired, told, idle)
@@ -338,19 +489,30 @@ struct ServiceLoadTest {
                 waits += w
             }
         }
+        killer.cancel()
+        let restartSeconds = (try? await killer.value) ?? []
         let pilotEnd = Date()
         let pilotSeconds = pilotEnd.timeIntervalSince(start)
-        // Idle pilot-slot time after the initial design, and each wait for a job in that time.
+        // Idle pilot-slot time after the initial design while trials were left to hand out, and
+        // each wait for a job in that time; then the same until the end, the tail included.
         let counted = designDone.withLockedValue { $0 } ?? pilotEnd
-        var idleSeconds = 0.0
-        var candidateWaits = Latencies()
-        for wait in waits where wait.end > counted {
-            let seconds = wait.end.timeIntervalSince(max(wait.start, counted))
-            idleSeconds += seconds
-            candidateWaits.values.append(seconds)
+        let handedOut = max(counted, lastHandedOut.withLockedValue { $0 } ?? pilotEnd)
+        func idle(until end: Date) -> (seconds: Double, waits: Latencies) {
+            var seconds = 0.0
+            var clipped = Latencies()
+            for wait in waits where wait.end > counted && wait.start < end {
+                let length = min(wait.end, end).timeIntervalSince(max(wait.start, counted))
+                seconds += length
+                clipped.values.append(length)
+            }
+            return (seconds, clipped)
         }
-        let slotSeconds = Double(pilots) * max(pilotEnd.timeIntervalSince(counted), 1e-9)
-        let summary = try await admin.call(.GET, "/v1/studies/pilots", as: StudySummary.self)
+        let (idleSeconds, candidateWaits) = idle(until: handedOut)
+        let slotSeconds = Double(pilots) * max(handedOut.timeIntervalSince(counted), 1e-9)
+        let tailIdle = idle(until: pilotEnd).seconds / (Double(pilots) * max(pilotEnd.timeIntervalSince(counted), 1e-9))
+        let summary = try await Self.persistently(faults, until: deadline) {
+            try await admin.call(.GET, "/v1/studies/pilots", as: StudySummary.self)
+        }
 
         // Phase 2: ask/tell clients.
         let remaining = NIOLockedValueBox(clientEvaluations)
@@ -396,7 +558,13 @@ struct ServiceLoadTest {
         }
         let clientSeconds = Date().timeIntervalSince(clientStart)
 
-        // Check the store: one result per trial, none lost.
+        // Stop the server (a generation still running finishes first), then check the store: one
+        // result per trial, none lost, every result a pilot was told of stored.
+        if let serving {
+            serving.cancel()
+            _ = try? await serving.value
+        }
+        process?.stop()
         let store = try StudyStore(path: path)
         let studies = try store.studies()
         var stored = 0
@@ -408,14 +576,15 @@ struct ServiceLoadTest {
             let results = trials.filter { $0.outputs != nil }.count
             stored += results
             lost += max(0, expected - results)
+            if study.name == "pilots" {
+                let storedTrials = Set(trials.filter { $0.outputs != nil }.map(\.number))
+                lost += acknowledged.withLockedValue { $0 }.subtracting(storedTrials).count
+            }
             for trial in trials where trial.outputs != nil {
                 let completedAttempts = try store.attempts(trial: trial.id).filter { $0.state == .completed }.count
                 if completedAttempts != 1 { duplicated += 1 }
             }
         }
-        // Stop the server and let a generation still running finish before the process may exit.
-        serving.cancel()
-        _ = try? await serving.value
         return Report(
             pilots: pilots,
             evaluations: evaluations,
@@ -434,8 +603,12 @@ struct ServiceLoadTest {
             strategy: strategy.rawValue,
             problem: problem ?? "two quadratics",
             idleFraction: idleSeconds / slotSeconds,
+            idleFractionWithTail: tailIdle,
             candidateWaits: candidateWaits,
-            finalHypervolume: summary.hypervolume
+            finalHypervolume: summary.hypervolume,
+            serverKills: serverKills,
+            pilotKills: pilotKills,
+            restartSeconds: restartSeconds
         )
     }
 }

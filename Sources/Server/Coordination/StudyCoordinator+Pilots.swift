@@ -9,7 +9,25 @@ extension StudyCoordinator {
     /// Reserves up to `slots` jobs for a pilot, atomically per study, among the studies whose needs
     /// the pilot's resources meet (cores, memory, GPUs, queue, and remaining wall time against the
     /// expected duration of one evaluation). Studies are visited in round-robin order.
-    func acquire(_ caller: Caller, _ request: AcquireRequest) throws -> AcquireResponse {
+    /// Leases jobs that fit the pilot; with `wait`, an acquisition that finds none is held until
+    /// work is queued or `wait` seconds (at most ``longestWait``) have passed.
+    func acquire(_ caller: Caller, _ request: AcquireRequest) async throws -> AcquireResponse {
+        let wait = request.wait ?? 0
+        guard wait >= 0, wait.isFinite else {
+            throw ServiceError(.invalidValue, "wait must be a non-negative number of seconds", field: "wait")
+        }
+        var answer = try acquireNow(caller, request)
+        let deadline = Date().timeIntervalSince1970 + min(wait, Self.longestWait)
+        while answer.jobs.isEmpty, !stopping, Date().timeIntervalSince1970 < deadline,
+            rotation.contains(where: { engine.runtimes[$0]?.hasWorkLeft ?? false })
+        {
+            await awaitWork(until: deadline, slots: request.slots ?? 1)
+            answer = try acquireNow(caller, request)
+        }
+        return answer
+    }
+
+    func acquireNow(_ caller: Caller, _ request: AcquireRequest) throws -> AcquireResponse {
         try require(caller, .pilot)
         try checkPilotName(request.pilot)
         let slots = request.slots ?? 1
@@ -259,7 +277,7 @@ extension StudyCoordinator {
 
     /// Records how a pilot's job ended. Reporting the same outcome twice is a no-op; reporting on a
     /// job whose lease was lost (and given to another pilot) is a conflict and changes nothing.
-    func complete(_ caller: Caller, job: Int64, _ request: CompleteRequest) throws -> CompleteResponse {
+    func complete(_ caller: Caller, job: Int64, _ request: CompleteRequest) async throws -> CompleteResponse {
         let (attempt, _) = try pilotAttempt(caller, job: job, pilot: request.pilot)
         let outcome: EvaluationOutcome
         if attempt.stepID != nil {
@@ -288,13 +306,14 @@ extension StudyCoordinator {
         var jobs: [PilotJob]? = nil
         if let next = request.acquire {
             jobs =
-                try acquire(
+                try await acquire(
                     caller,
                     AcquireRequest(
                         pilot: request.pilot,
                         slots: next.slots,
                         resources: next.resources,
-                        studies: next.studies
+                        studies: next.studies,
+                        wait: next.wait
                     )
                 ).jobs
         }
@@ -311,7 +330,10 @@ extension StudyCoordinator {
     func release(_ caller: Caller, job: Int64, pilot: String) throws -> TellResponse {
         let (attempt, runtime) = try pilotAttempt(caller, job: job, pilot: pilot)
         try engine.release(attempt, worker: "pilot \(pilot)")
-        if attempt.state.isOpen { refill(runtime.id) }
+        if attempt.state.isOpen {
+            refill(runtime.id)
+            wakeWaiters()
+        }
         return TellResponse(
             trial: attempt.trialNumber,
             state: try store.trialStateOf(attempt.trialID),
@@ -333,6 +355,7 @@ extension StudyCoordinator {
                     ]
                 )
                 refill(attempt.studyID)
+                wakeWaiters()
             }
             return expired.count
         } catch {

@@ -67,6 +67,9 @@ public actor StudyCoordinator {
     var stopping = false
     /// What each pilot last offered and when it was last heard from (since the server started).
     var pilotSightings: [String: PilotSighting] = [:]
+    /// Pilots' acquisitions held until work is queued, by id (``awaitWork(until:slots:)``).
+    var workWaiters: [Int: WorkWaiter] = [:]
+    var nextWaiterID = 0
 
     /// Opens (or creates) the database and loads its studies and tokens.
     public init(path: String, logger: Logger) throws {
@@ -398,7 +401,8 @@ public actor StudyCoordinator {
 
     /// Starts generating candidates for a pilot-served study whose queue is below its minimum.
     func refill(_ id: Int64) {
-        guard !stopping, let count = try? engine.wantedCandidates(id), count > 0, let runtime = engine.runtimes[id]
+        guard !stopping, let count = try? engine.wantedCandidates(id, waiting: waitingSlots), count > 0,
+            let runtime = engine.runtimes[id]
         else { return }
         runtime.generating = true
         backgroundWork += 1
@@ -413,6 +417,7 @@ public actor StudyCoordinator {
     /// Starts no more background work and waits until none runs (at shutdown).
     public func drain() async {
         stopping = true
+        wakeWaiters()
         while backgroundWork > 0 { try? await Task.sleep(nanoseconds: 10_000_000) }
     }
 
@@ -426,7 +431,10 @@ public actor StudyCoordinator {
             logger.error("generating candidates failed", metadata: ["study": "\(id)", "error": "\(error)"])
         }
         engine.runtimes[id]?.generating = false
+        // The next generation is sized while the pilots that waited for this one still count as
+        // demand (the queue now holds what was just made); then they are woken to lease it.
         refill(id)
+        wakeWaiters()
     }
 
     /// Computes `count` designs off the actor (the open designs as pending points) and stores them as
@@ -435,7 +443,15 @@ public actor StudyCoordinator {
         let request = try engine.candidateRequest(id, count: count, mayRefit: mayRefit)
         let started = Date()
         let result = await ModelThreads.run { request.compute() }
-        engine.runtimes[id]?.noteGeneration(seconds: Date().timeIntervalSince(started))
+        let seconds = Date().timeIntervalSince(started)
+        engine.runtimes[id]?.noteGeneration(seconds: seconds)
+        logger.debug(
+            "candidates computed",
+            metadata: [
+                "study": "\(id)", "count": "\(result.designs.count)", "seconds": "\(seconds)",
+                "observations": "\(request.observationCount)", "waiting_slots": "\(waitingSlots)",
+            ]
+        )
         if let cause = result.fallbackCause {
             logger.warning(
                 "model-based suggestion failed; using quasi-random designs",
@@ -506,6 +522,7 @@ public actor StudyCoordinator {
         guard let trial = try engine.attach(runtime, designs: [design]).first else {
             throw ServiceError(.internalError, "the trial was not created")
         }
+        if runtime.servedByPilots { wakeWaiters() }
         return TrialPayload(
             trial: trial.number,
             state: trial.state,
@@ -574,6 +591,12 @@ public actor StudyCoordinator {
         let recorded = try engine.record(outcome, for: attempt, retry: retry)
         guard recorded.changed else { return recorded }
         refill(attempt.studyID)
+        // A retry or a workflow's next steps may have been queued, or the study has no work left
+        // (held acquisitions then answer at once).
+        if case .success = outcome, attempt.stepID == nil, engine.runtimes[attempt.studyID]?.hasWorkLeft ?? false {
+        } else {
+            wakeWaiters()
+        }
         if !wasStopped, let runtime = engine.runtimes[attempt.studyID], let reason = runtime.stopReason {
             logger.error("study stopped", metadata: ["study": "\(runtime.name)", "reason": "\(reason)"])
         }

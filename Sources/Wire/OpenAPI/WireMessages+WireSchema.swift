@@ -345,17 +345,31 @@ extension PilotResources: WireSchema {
     }
 }
 
+private let waitNote = FieldNote(
+    "Seconds the server may hold the request while no job is queued, answering as soon as one is (a long poll, at most 20)",
+    keywords: ["minimum": 0]
+)
+
 private let pilotName = FieldNote("The pilot's name", keywords: ["minLength": 1, "maxLength": 200])
 
 extension AcquireRequest {
     public static var examples: [AcquireRequest] {
-        [AcquireRequest(pilot: "node17-0", slots: 8, resources: PilotResources.examples[0], studies: ["tracker"])]
+        [
+            AcquireRequest(
+                pilot: "node17-0",
+                slots: 8,
+                resources: PilotResources.examples[0],
+                studies: ["tracker"],
+                wait: 10
+            )
+        ]
     }
     public static var notes: [String: FieldNote] {
         [
             "pilot": pilotName,
             "slots": FieldNote(keywords: ["minimum": 1, "maximum": 1000]),
             "studies": "Only jobs of these studies (ids or names)",
+            "wait": waitNote,
         ]
     }
 }
@@ -431,10 +445,12 @@ extension CompleteRequest {
 
 extension CompleteRequest.NextJobs: WireSchema {
     public static var examples: [CompleteRequest.NextJobs] {
-        [.init(slots: 1, resources: PilotResources.examples[0], studies: ["tracker"])]
+        [.init(slots: 1, resources: PilotResources.examples[0], studies: ["tracker"], wait: 10)]
     }
     public static var isClosed: Bool { true }
-    public static var notes: [String: FieldNote] { ["slots": FieldNote(keywords: ["minimum": 1, "maximum": 1000])] }
+    public static var notes: [String: FieldNote] {
+        ["slots": FieldNote(keywords: ["minimum": 1, "maximum": 1000]), "wait": waitNote]
+    }
 }
 
 extension PilotJob: WireSchema {
