@@ -7,7 +7,7 @@ struct BenchCommand: AsyncParsableCommand {
         abstract: "Measure ParetoPilot's numerical kernels.",
         subcommands: [
             BenchGPCommand.self, BenchBLASCommand.self, BenchMOBOCommand.self, BenchServiceCommand.self,
-            BenchExcursionCommand.self,
+            BenchExcursionCommand.self, BenchSubsetCommand.self,
         ]
     )
 }

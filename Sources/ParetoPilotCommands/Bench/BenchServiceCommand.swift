@@ -74,6 +74,15 @@ struct BenchServiceCommand: AsyncParsableCommand {
     )
     var killPilots = 0
 
+    @Option(
+        name: .customLong("client-observations"),
+        help: "Results told to the ask/tell clients' study first; then it is the pilots' problem and strategy."
+    )
+    var clientObservations = 0
+
+    @Option(help: "Seed of the pilots' study and of the simulated evaluation times.")
+    var seed: UInt64 = 0
+
     @Flag(help: "Print one JSON object.")
     var json = false
 
@@ -83,6 +92,7 @@ struct BenchServiceCommand: AsyncParsableCommand {
             throw ValidationError("--evaluations and --clients must be positive, --client-evaluations non-negative")
         }
         guard timeLimit > 0 else { throw ValidationError("--time-limit must be positive") }
+        guard clientObservations >= 0 else { throw ValidationError("--client-observations must be non-negative") }
         guard killServer >= 0, killPilots >= 0, killPilots < evaluations else {
             throw ValidationError(
                 "--kill-server and --kill-pilots must be non-negative, --kill-pilots below --evaluations"
@@ -114,7 +124,9 @@ struct BenchServiceCommand: AsyncParsableCommand {
             objectives: objectives?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) },
             minQueued: minQueued,
             serverKills: killServer,
-            pilotKills: killPilots
+            pilotKills: killPilots,
+            seed: seed,
+            clientObservations: clientObservations
         )
         let report = try await test.run()
         print(json ? report.json : report.text)

@@ -39,6 +39,12 @@ struct ServiceLoadTest {
     /// Simulated pilots that die mid-job (their job's lease expires and another pilot runs it); a
     /// replacement with a new name takes each one's place.
     var pilotKills = 0
+    /// The pilots' study's seed (and the simulated pilots' evaluation times).
+    var seed: UInt64 = 0
+    /// Results told to the ask/tell clients' study before they start: with more than 0, that study
+    /// is the pilots' problem under the pilots' strategy (ask latency at a large study), not two
+    /// quadratics under Sobol.
+    var clientObservations = 0
 
     struct Latencies: Sendable {
         var values: [Double] = []
@@ -317,19 +323,26 @@ struct ServiceLoadTest {
             evaluator = nil
         }
         pilotStudy.strategy = strategy
+        pilotStudy.seed = seed
         if let minQueued { pilotStudy.minQueued = minQueued } else if strategy != .sobol { pilotStudy.minQueued = nil }
         if pilotKills > 0 {
             // A dead pilot's job comes back when its lease expires: a few evaluations' time.
             pilotStudy.leaseSeconds = max(5, 4 * evaluationSeconds)
         }
+        let evaluate: @Sendable ([String: ParameterValue]) -> [String: Double] = { parameters in
+            guard let evaluator else { return Self.outputs(parameters) }
+            return evaluator.outputs(evaluator.problem.parameterNames.map { parameters[$0]?.number ?? 0 })
+        }
         let initialDesign = strategy == .sobol ? 0 : (pilotStudy.initialDesign ?? 2 * (pilotStudy.parameters.count + 1))
         _ = try await admin.call(.POST, "/v1/studies", body: pilotStudy, as: StudySummary.self)
-        _ = try await admin.call(
-            .POST,
-            "/v1/studies",
-            body: Self.study(name: "clients", command: nil, budget: clientEvaluations, minQueued: 1),
-            as: StudySummary.self
-        )
+        var clientStudy = Self.study(name: "clients", command: nil, budget: clientEvaluations, minQueued: 1)
+        if clientObservations > 0 {
+            clientStudy = pilotStudy
+            clientStudy.name = "clients"
+            clientStudy.evaluator = .init()
+            clientStudy.budget = clientObservations + clientEvaluations
+        }
+        _ = try await admin.call(.POST, "/v1/studies", body: clientStudy, as: StudySummary.self)
         let deadline = Date().addingTimeInterval(timeLimit)
 
         // Phase 1: simulated pilots.
@@ -378,7 +391,7 @@ struct ServiceLoadTest {
                     var idle: [(start: Date, end: Date)] = []
                     var waitingSince: Date? = nil
                     var job: PilotJob? = nil
-                    var random = SeededGenerator(seed: UInt64(index))
+                    var random = SeededGenerator(seed: seed &* 1_000_003 &+ UInt64(index))
                     // A pilot that dies is replaced by one with a new name (a new batch job).
                     var name = "sim-\(index)"
                     var incarnation = 0
@@ -430,14 +443,7 @@ struct ServiceLoadTest {
                             waitingSince = Date()
                             continue
                         }
-                        let outputs: [String: Double]
-                        if let evaluator {
-                            outputs = evaluator.outputs(
-                                evaluator.problem.parameterNames.map { current.parameters[$0]?.number ?? 0 }
-                            )
-                        } else {
-                            outputs = Self.outputs(current.parameters)
-                        }
+                        let outputs = evaluate(current.parameters)
                         // The result and the request for the next job in one round trip, as pilots do.
                         let body = CompleteRequest(
                             pilot: name,
@@ -514,7 +520,49 @@ struct ServiceLoadTest {
             try await admin.call(.GET, "/v1/studies/pilots", as: StudySummary.self)
         }
 
-        // Phase 2: ask/tell clients.
+        // Phase 2: ask/tell clients, on a study told `clientObservations` results first (uniformly
+        // random designs added and told by the clients at once).
+        let prefill = NIOLockedValueBox(clientObservations)
+        let parameterSpace = clientStudy.parameters
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 0..<(clientObservations > 0 ? clients : 0) {
+                group.addTask {
+                    let client = try ServiceClient(url: url, token: secret)
+                    var random = SeededGenerator(seed: seed &+ 7_777 &+ UInt64(index))
+                    while prefill.withLockedValue({ value -> Bool in
+                        guard value > 0 else { return false }
+                        value -= 1
+                        return true
+                    }) {
+                        var design: [String: ParameterValue] = [:]
+                        for parameter in parameterSpace {
+                            if case .real(let lower, let upper, _) = parameter.domain {
+                                design[parameter.name] = .number(Double.random(in: lower...upper, using: &random))
+                            } else if case .integer(let lower, let upper) = parameter.domain {
+                                design[parameter.name] = .number(
+                                    Double(Int.random(in: Int(lower)...Int(upper), using: &random))
+                                )
+                            } else if case .categorical(let choices) = parameter.domain {
+                                design[parameter.name] = .choice(choices.randomElement(using: &random) ?? "")
+                            }
+                        }
+                        let trial = try await client.call(
+                            .POST,
+                            "/v1/studies/clients/trials",
+                            body: AttachRequest(parameters: design),
+                            as: TrialPayload.self
+                        )
+                        _ = try await client.call(
+                            .POST,
+                            "/v1/studies/clients/trials/\(trial.trial)/tell",
+                            body: TellRequest(values: evaluate(trial.parameters)),
+                            as: TellResponse.self
+                        )
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
         let remaining = NIOLockedValueBox(clientEvaluations)
         let clientStart = Date()
         var ask = Latencies()
@@ -543,7 +591,7 @@ struct ServiceLoadTest {
                         _ = try await client.call(
                             .POST,
                             "/v1/studies/clients/trials/\(trial.trial)/tell",
-                            body: TellRequest(values: Self.outputs(trial.parameters)),
+                            body: TellRequest(values: evaluate(trial.parameters)),
                             as: TellResponse.self
                         )
                         told.values.append(Date().timeIntervalSince(t1))
@@ -572,7 +620,7 @@ struct ServiceLoadTest {
         var lost = 0
         for study in studies {
             let trials = try store.trials(study: study.id)
-            let expected = study.name == "pilots" ? evaluations : clientEvaluations
+            let expected = study.name == "pilots" ? evaluations : clientObservations + clientEvaluations
             let results = trials.filter { $0.outputs != nil }.count
             stored += results
             lost += max(0, expected - results)
