@@ -31,12 +31,13 @@ struct BayesianOptimizerTests {
     }
 
     @Test(
-        "Thompson batches once the designs in flight, new and pending, reach the threshold; greedy below it",
+        "Thompson designs once the designs in flight reach 16 or the observations 500; greedy below both",
         arguments: [(4, 0, false), (16, 0, true), (1, 15, true), (1, 200, true), (3, 12, false)]
     )
     func thompsonRuleCountsPendingDesigns(count: Int, pending: Int, thompson: Bool) {
         let optimizer = Self.optimizer(for: BraninCurrin())
         #expect(optimizer.usesThompsonBatch(count: count, pending: pending) == thompson)
+        #expect(optimizer.usesThompsonBatch(count: count, pending: pending, observations: 500), "a large study")
         var single = optimizer
         single.objectiveCount = 1
         #expect(!single.usesThompsonBatch(count: count, pending: pending), "one objective: always LogEI")

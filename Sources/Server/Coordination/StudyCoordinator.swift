@@ -69,6 +69,8 @@ public actor StudyCoordinator {
     var pilotSightings: [String: PilotSighting] = [:]
     /// Pilots' acquisitions held until work is queued, by id (``awaitWork(until:slots:)``).
     var workWaiters: [Int: WorkWaiter] = [:]
+    /// Designs that clients' asks waiting for a generation want, by study.
+    var waitingAsks: [Int64: Int] = [:]
     var nextWaiterID = 0
 
     /// Opens (or creates) the database and loads its studies and tokens.
@@ -465,7 +467,10 @@ public actor StudyCoordinator {
     /// fit runs already; the next suggestion uses them.
     func refitInBackground(_ id: Int64) {
         guard !stopping, let runtime = engine.runtimes[id], !runtime.refitting,
-            let request = try? engine.candidateRequest(id, count: 0), request.refitDue
+            ![.sobol, .trustRegion].contains(runtime.optimizer.resolvedAcquisition),
+            runtime.observations.count >= runtime.optimizer.initialDesignCount,
+            CandidateRequest.refitDue(cached: runtime.hyperparameters?.observations, now: runtime.observations.count),
+            let request = try? engine.candidateRequest(id, count: 0)
         else { return }
         runtime.refitting = true
         backgroundWork += 1
@@ -495,14 +500,24 @@ public actor StudyCoordinator {
             )
         }
         let id = runtime.id
+        waitingAsks[id, default: 0] += count
         while runtime.generating { try await Task.sleep(nanoseconds: 2_000_000) }
+        waitingAsks[id, default: 0] -= count
         runtime.generating = true
         defer { runtime.generating = false }
         var trials = try store.queuedTrials(study: id, limit: count).map(\.id)
         if trials.count < count {
             // The client waits: condition on the data under the last fit's hyperparameters, and
-            // refit them in the background if they are due.
-            trials += try await suggestAndStore(id, count: count - trials.count, mayRefit: false).map(\.id)
+            // refit them in the background if they are due. The asks waiting behind this one get
+            // their designs from the same batch (queued for them): a batch costs little more than
+            // one design, and asks answered one generation at a time would queue behind each other.
+            let wanted = count - trials.count + (waitingAsks[id] ?? 0)
+            let created = try await suggestAndStore(
+                id,
+                count: min(wanted, max(runtime.roomForNewTrials, 1)),
+                mayRefit: false
+            )
+            trials += created.prefix(count - trials.count).map(\.id)
             refitInBackground(id)
         }
         var payloads: [TrialPayload] = []
@@ -559,6 +574,8 @@ public actor StudyCoordinator {
             attempt = try store.attemptRecord(store.startAttempt(trial: trial, worker: "client:\(caller.name)"))
         }
         let recorded = try record(outcome, for: attempt, retry: false)
+        // A client's next ask then finds hyperparameters fitted to (nearly) all its data.
+        if recorded.changed { refitInBackground(runtime.id) }
         return TellResponse(trial: number, state: try store.trialStateOf(trial), recorded: recorded.changed)
     }
 
