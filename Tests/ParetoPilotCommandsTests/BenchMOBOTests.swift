@@ -45,6 +45,9 @@ struct BenchServiceTests {
             (["--evaluation-s", "-1"], "--evaluation-s"),
             (["--problem", "dtlz9"], "--problem"),
             (["--pilots", "0"], "--pilots"),
+            (["--kill-server", "-1"], "--kill-server"),
+            (["--evaluations", "10", "--kill-pilots", "10"], "--kill-pilots"),
+            (["--client-observations", "-5"], "--client-observations"),
         ]
     )
     func badArguments(arguments: [String], option: String) {
