@@ -6,18 +6,24 @@ import Testing
 
 @Suite("Held acquisitions: a pilot waits in the server for work instead of polling", .serialized)
 struct LongPollTests {
+    /// A server with one study (`extra` added to its specification), its admin and a pilot client.
+    func served(
+        _ name: String,
+        budget: Int = 8,
+        extra: [String: Any] = [:]
+    ) async throws -> (
+        server: TestServer, admin: ServiceClient, pilots: ServiceClient
+    ) {
+        let server = try await TestServer.start()
+        let admin = try server.client()
+        try await admin.call(.POST, "/v1/studies", json: studySpecification(name: name, budget: budget, extra: extra))
+        return (server, admin, try server.client(try await server.token(role: "pilot")))
+    }
     @Test("An acquisition with wait is answered as soon as a trial is queued, not at the end of its wait")
     func heldUntilWorkIsQueued() async throws {
-        let server = try await TestServer.start()
-        defer { Task { await server.stop() } }
-        let admin = try server.client()
         // External designs: nothing is queued until the client adds a trial.
-        try await admin.call(
-            .POST,
-            "/v1/studies",
-            json: studySpecification(name: "held", extra: ["strategy": "external"])
-        )
-        let pilots = try server.client(try await server.token(role: "pilot"))
+        let (server, admin, pilots) = try await served("held", extra: ["strategy": "external"])
+        defer { Task { await server.stop() } }
         let started = Date()
         let held = Task { () -> Int in
             let answer =
@@ -35,15 +41,8 @@ struct LongPollTests {
 
     @Test("Without work, an acquisition waits its wait and answers empty; without wait it answers at once")
     func emptyAfterTheWait() async throws {
-        let server = try await TestServer.start()
+        let (server, admin, pilots) = try await served("idle", extra: ["strategy": "external"])
         defer { Task { await server.stop() } }
-        let admin = try server.client()
-        try await admin.call(
-            .POST,
-            "/v1/studies",
-            json: studySpecification(name: "idle", extra: ["strategy": "external"])
-        )
-        let pilots = try server.client(try await server.token(role: "pilot"))
         var started = Date()
         let waited =
             try await pilots.call(.POST, "/v1/pilots/acquire", json: ["pilot": "p", "wait": 1]) as! [String: Any]
@@ -61,11 +60,8 @@ struct LongPollTests {
 
     @Test("A study with no work left answers a held acquisition at once")
     func noWorkLeftAnswersAtOnce() async throws {
-        let server = try await TestServer.start()
+        let (server, _, pilots) = try await served("done", budget: 1)
         defer { Task { await server.stop() } }
-        let admin = try server.client()
-        try await admin.call(.POST, "/v1/studies", json: studySpecification(name: "done", budget: 1))
-        let pilots = try server.client(try await server.token(role: "pilot"))
         var jobs: [[String: Any]] = []
         #expect(
             try await eventually {
