@@ -104,6 +104,10 @@ public struct BayesianOptimizer: Sendable {
     /// 50 took 0.4 to 0.6 s. (`Int.max` turns it off.)
     public var thompsonBatchThreshold = 16
 
+    /// Whether suggestions come from global GP models whose hyperparameters are worth keeping
+    /// between suggestions (not Sobol designs, not the trust regions' local models).
+    public var keepsGlobalModels: Bool { ![.sobol, .trustRegion].contains(resolvedAcquisition) }
+
     /// Studies with at least this many observations get Thompson designs however few are asked
     /// for: a greedy qLogNEHVI design (ToyTracker, three objectives, one at a time) took 0.33 s
     /// at 300 observations, 1.05 s at 600 and 3.3 to 4 s from 1,000 to 10,000 (the models are

@@ -50,10 +50,7 @@ public struct CandidateRequest: Sendable {
     }
 
     /// Whether this study's suggestions come from the global GP models (whose hyperparameters are kept).
-    var usesGlobalModel: Bool {
-        let acquisition = optimizer.resolvedAcquisition
-        return acquisition != .sobol && acquisition != .trustRegion
-    }
+    var usesGlobalModel: Bool { optimizer.keepsGlobalModels }
 
     /// The seed of a suggestion: the study's seed mixed with the number of trials so far.
     static func seed(_ base: UInt64, trials: Int) -> UInt64 { base &+ UInt64(trials) &* 0x9E37_79B9 }

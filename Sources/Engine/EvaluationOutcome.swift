@@ -36,6 +36,12 @@ public enum EvaluationOutcome: Sendable, Equatable {
     /// A workflow step's failure, and whether the attempt had resumed from a checkpoint.
     case stepFailure(EvaluationFailure, resumed: Bool)
 
+    /// Whether this is a trial's outputs (not a failure, not a step's result).
+    public var isSuccess: Bool {
+        if case .success = self { return true }
+        return false
+    }
+
     /// The outcome as a whole trial's: a step's output as its numbers.
     var plain: EvaluationOutcome {
         switch self {

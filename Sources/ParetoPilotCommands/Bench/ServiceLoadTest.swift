@@ -354,6 +354,9 @@ struct ServiceLoadTest {
         // When the budget's last trial was handed out: later waits find no work left (the tail).
         let lastHandedOut = NIOLockedValueBox<Date?>(nil)
         let lastTrial = evaluations - 1
+        @Sendable func noteHandedOut(_ job: PilotJob?) {
+            if let job, job.trial >= lastTrial { lastHandedOut.withLockedValue { $0 = $0 ?? Date() } }
+        }
         let target = evaluations
         // Pilot deaths happen as the told results pass evenly spaced marks.
         let pilotDeaths = (0..<pilotKills).map { ($0 + 1) * evaluations / (pilotKills + 1) }
@@ -413,7 +416,7 @@ struct ServiceLoadTest {
                             }
                             acquired.values.append(Date().timeIntervalSince(t0))
                             job = answer.jobs.first
-                            if let job, job.trial >= lastTrial { lastHandedOut.withLockedValue { $0 = $0 ?? Date() } }
+                            noteHandedOut(job)
                             if job == nil {
                                 if waitingSince == nil { waitingSince = t0 }
                             } else if let since = waitingSince {
@@ -479,7 +482,7 @@ struct ServiceLoadTest {
                             if count == initialDesign { designDone.withLockedValue { $0 = $0 ?? Date() } }
                         }
                         job = result.jobs?.first
-                        if let job, job.trial >= lastTrial { lastHandedOut.withLockedValue { $0 = $0 ?? Date() } }
+                        noteHandedOut(job)
                         if job != nil {
                             idle.append((t1, Date()))
                             waitingSince = nil

@@ -5,6 +5,14 @@ import Foundation
 struct WorkWaiter {
     let continuation: CheckedContinuation<Void, Never>
     let slots: Int
+    /// Resumes the waiter at its deadline; cancelled when work wakes it first, so that woken
+    /// acquisitions leave no sleeping tasks behind.
+    let deadline: Task<Void, Never>
+
+    func resume() {
+        deadline.cancel()
+        continuation.resume()
+    }
 }
 
 extension StudyCoordinator {
@@ -21,18 +29,18 @@ extension StudyCoordinator {
         let id = nextWaiterID
         nextWaiterID += 1
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            workWaiters[id] = WorkWaiter(continuation: continuation, slots: slots)
-            for study in rotation { refill(study) }
-            Task {
+            let timer = Task {
                 let seconds = max(0, deadline - Date().timeIntervalSince1970)
-                try? await Task.sleep(nanoseconds: UInt64(seconds * 1e9))
+                guard (try? await Task.sleep(nanoseconds: UInt64(seconds * 1e9))) != nil else { return }
                 await self.wake(id)
             }
+            workWaiters[id] = WorkWaiter(continuation: continuation, slots: slots, deadline: timer)
+            for study in rotation { refill(study) }
         }
     }
 
     private func wake(_ id: Int) {
-        workWaiters.removeValue(forKey: id)?.continuation.resume()
+        workWaiters.removeValue(forKey: id)?.resume()
     }
 
     /// Resumes every held acquisition: jobs were queued (candidates stored, a trial added, a job
@@ -41,6 +49,6 @@ extension StudyCoordinator {
         guard !workWaiters.isEmpty else { return }
         let waiting = workWaiters
         workWaiters = [:]
-        for waiter in waiting.values { waiter.continuation.resume() }
+        for waiter in waiting.values { waiter.resume() }
     }
 }

@@ -467,7 +467,7 @@ public actor StudyCoordinator {
     /// fit runs already; the next suggestion uses them.
     func refitInBackground(_ id: Int64) {
         guard !stopping, let runtime = engine.runtimes[id], !runtime.refitting,
-            ![.sobol, .trustRegion].contains(runtime.optimizer.resolvedAcquisition),
+            runtime.optimizer.keepsGlobalModels,
             runtime.observations.count >= runtime.optimizer.initialDesignCount,
             CandidateRequest.refitDue(cached: runtime.hyperparameters?.observations, now: runtime.observations.count),
             let request = try? engine.candidateRequest(id, count: 0)
@@ -609,11 +609,9 @@ public actor StudyCoordinator {
         guard recorded.changed else { return recorded }
         refill(attempt.studyID)
         // A retry or a workflow's next steps may have been queued, or the study has no work left
-        // (held acquisitions then answer at once).
-        if case .success = outcome, attempt.stepID == nil, engine.runtimes[attempt.studyID]?.hasWorkLeft ?? false {
-        } else {
-            wakeWaiters()
-        }
+        // (held acquisitions then answer at once); a plain result of a study with work left queues nothing.
+        let plainResult = attempt.stepID == nil && outcome.isSuccess
+        if !plainResult || !(engine.runtimes[attempt.studyID]?.hasWorkLeft ?? false) { wakeWaiters() }
         if !wasStopped, let runtime = engine.runtimes[attempt.studyID], let reason = runtime.stopReason {
             logger.error("study stopped", metadata: ["study": "\(runtime.name)", "reason": "\(reason)"])
         }

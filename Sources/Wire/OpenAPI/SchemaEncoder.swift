@@ -213,7 +213,7 @@ final class SchemaContext {
         if let optional = value as? any SchemaOptional {
             if let wrapped = optional.wrapped {
                 try record(wrapped, into: node)
-            } else if let known = self.node(for: optional.wrappedTypeOfValue) {
+            } else if let known = self.node(for: type(of: optional).wrappedType) {
                 node.merge(known)
             }
             return
@@ -441,7 +441,6 @@ struct SingleSchemaContainer: SingleValueEncodingContainer {
 protocol SchemaOptional {
     static var wrappedType: Any.Type { get }
     var wrapped: (any Encodable)? { get }
-    var wrappedTypeOfValue: Any.Type { get }
 }
 
 protocol SchemaSequence {
@@ -457,7 +456,6 @@ protocol SchemaMap {
 extension Optional: SchemaOptional where Wrapped: Encodable {
     static var wrappedType: Any.Type { Wrapped.self }
     var wrapped: (any Encodable)? { self.map { $0 } }
-    var wrappedTypeOfValue: Any.Type { Wrapped.self }
 }
 
 extension Array: SchemaSequence where Element: Encodable {
