@@ -25,6 +25,16 @@ struct PosteriorSamplePathsTests {
     func momentsMatchExactPosterior(kernelName: String) throws {
         let model = try Self.model(kernel: KernelRegistry.kernel(named: kernelName)!)
         let probe = Matrix(rowArrays: [[0.1, 0.2], [0.55, 0.5], [0.6, 0.55], [0.95, 0.9]])
+        Self.expectMomentsMatchExactPosterior(model, at: probe)
+    }
+
+    /// Draws 3,000 paths (300 independent sets of 10) and checks their mean and covariance at the
+    /// rows of `probe` against `model`'s joint posterior within five Monte Carlo standard errors.
+    static func expectMomentsMatchExactPosterior(
+        _ model: ExactGP,
+        at probe: Matrix,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         let exact = model.jointPosterior(at: probe)
         let m = probe.rows
         // Independent path sets (each with its own features) so the prior-feature error averages out.
@@ -38,7 +48,11 @@ struct PosteriorSamplePathsTests {
         let mean = (0..<m).map { i in draws.reduce(0) { $0 + $1[i] } / count }
         for i in 0..<m {
             let standardError = (exact.covariance[i, i] / count).squareRoot()
-            #expect(abs(mean[i] - exact.mean[i]) < 5 * standardError, "mean at probe \(i)")
+            #expect(
+                abs(mean[i] - exact.mean[i]) < 5 * standardError,
+                "mean at probe \(i)",
+                sourceLocation: sourceLocation
+            )
         }
         for i in 0..<m {
             for j in 0...i {
@@ -49,7 +63,8 @@ struct PosteriorSamplePathsTests {
                     ((exact.covariance[i, i] * exact.covariance[j, j] + expected * expected) / count).squareRoot()
                 #expect(
                     abs(covariance - expected) < 5 * standardError + 1e-9,
-                    "covariance (\(i), \(j)): \(covariance) vs \(expected)"
+                    "covariance (\(i), \(j)): \(covariance) vs \(expected)",
+                    sourceLocation: sourceLocation
                 )
             }
         }

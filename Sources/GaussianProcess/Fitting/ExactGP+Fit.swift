@@ -35,7 +35,15 @@ extension ExactGP {
         let n = inputs.rows
         let d = inputs.columns
         guard n > 0 else { throw .invalid("inputs", "at least one observation is needed to fit a GP") }
-        let transform = bounds ?? .fitted(to: inputs)
+        try options.categorical.validate(dimension: d)
+        var transform = bounds ?? .fitted(to: inputs)
+        if bounds == nil {
+            // A categorical input is read as its choice index: bounds 0 ... C-1, not the data's range.
+            for input in options.categorical.inputs {
+                transform.lower[input.dimension] = 0
+                transform.upper[input.dimension] = Double(input.choices - 1)
+            }
+        }
         guard transform.dimension == d else {
             throw .invalid("bounds", "bounds have \(transform.dimension) dimensions, inputs have \(d)")
         }
@@ -87,7 +95,8 @@ extension ExactGP {
             outputs: y,
             fixedNoise: fixedNoise,
             priors: priors,
-            jitter: options.jitter
+            jitter: options.jitter,
+            categorical: options.categorical
         )
         var best: BoundedLBFGS.Result? = nil
         var subsetEvaluations = 0
@@ -114,7 +123,8 @@ extension ExactGP {
                     outputs: chosen.map { y[$0] },
                     fixedNoise: fixedNoise.map { noise in chosen.map { noise[$0] } },
                     priors: priors,
-                    jitter: options.jitter
+                    jitter: options.jitter,
+                    categorical: options.categorical
                 )
             }
             let first = objective(size: sizes[0])
@@ -168,7 +178,8 @@ extension ExactGP {
             outputs: outputs,
             inputTransform: transform,
             outcomeTransform: standardization,
-            jitter: options.jitter
+            jitter: options.jitter,
+            categorical: options.categorical
         )
         let report = GPFitReport(
             negativeLogPosterior: best.value,

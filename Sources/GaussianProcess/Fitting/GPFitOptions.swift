@@ -36,6 +36,8 @@ public struct GPFitOptions: Sendable {
     public var jitter: JitterPolicy = .default
     /// Standardise the outputs before fitting (as BoTorch's `Standardize`).
     public var standardizeOutputs = true
+    /// Inputs compared by overlap rather than by distance (``CategoricalInputs``).
+    public var categorical: CategoricalInputs = .none
 
     public init() {}
 }

@@ -10,18 +10,23 @@ import LinearAlgebra
 /// to BLAS: with `M = s (ααᵀ - K⁻¹) ∘ C'` (`C'` = `dc/dr²`),
 /// `∂/∂ ln ℓ_j = -Σ_ik M_ik (z_ij - z_kj)² = -(2 Σ_i z_ij² (M1)_i - 2 Σ_i z_ij (MZ)_ij)`, one `dsymm`.
 ///
+/// A categorical input's lengthscale gets the sum of its one-hot columns' terms (``ScaledInputs``).
+///
 /// One evaluation costs `n³` flops (`dpotrf` + `dpotri`) plus `O(n² d)`.
 final class MarginalLikelihoodObjective {
     let kernel: any Kernel
-    /// Normalised inputs, centred: `n x d`.
-    let centered: Matrix
+    /// Normalised inputs: `n x d`.
+    let normalized: Matrix
+    /// The column means of ``normalized`` (the centre of the scaled inputs).
+    let center: [Double]
+    let categorical: CategoricalInputs
     let outputs: [Double]
     let fixedNoise: [Double]?
     let priors: GPPriors
     let jitter: JitterPolicy
 
-    var count: Int { centered.rows }
-    var dimension: Int { centered.columns }
+    var count: Int { normalized.rows }
+    var dimension: Int { normalized.columns }
     var parameterCount: Int { dimension + (fixedNoise == nil ? 2 : 1) + (hasGlobalShrinkage ? 1 : 0) }
     var hasGlobalShrinkage: Bool {
         if case .sparseAxisAligned = priors.lengthscale { return true }
@@ -44,16 +49,16 @@ final class MarginalLikelihoodObjective {
         outputs: [Double],
         fixedNoise: [Double]?,
         priors: GPPriors,
-        jitter: JitterPolicy
+        jitter: JitterPolicy,
+        categorical: CategoricalInputs = .none
     ) {
         let n = normalizedInputs.rows
-        var centered = normalizedInputs
-        for j in 0..<normalizedInputs.columns {
-            let mean = normalizedInputs.column(j).reduce(0, +) / Double(max(n, 1))
-            for i in 0..<n { centered.elements[i + j * n] -= mean }
-        }
         self.kernel = kernel
-        self.centered = centered
+        self.normalized = normalizedInputs
+        self.center = (0..<normalizedInputs.columns).map {
+            normalizedInputs.column($0).reduce(0, +) / Double(max(n, 1))
+        }
+        self.categorical = categorical
         self.outputs = outputs
         self.fixedNoise = fixedNoise
         self.priors = priors
@@ -74,7 +79,7 @@ final class MarginalLikelihoodObjective {
         let s = naturalExp(theta[d])
         let sharedNoise = fixedNoise == nil ? naturalExp(theta[d + 1]) : 0
 
-        let scaled = ScaledInputs(centered, center: [Double](repeating: 0, count: d), lengthscales: lengthscales)
+        let scaled = ScaledInputs(normalized, center: center, lengthscales: lengthscales, categorical: categorical)
         scaled.squaredDistancesLower(into: &correlation)
         correlation.elements.withUnsafeMutableBufferPointer { c in
             derivative.elements.withUnsafeMutableBufferPointer { dc in
@@ -140,16 +145,19 @@ final class MarginalLikelihoodObjective {
             }
         }
         // MZ with M symmetric (lower triangle stored in `derivative`).
-        var mz = Matrix(rows: n, columns: d)
+        let columns = scaled.z.columns
+        var mz = Matrix(rows: n, columns: columns)
         Matrix.symmLower(derivative, scaled.z, into: &mz)
-        for j in 0..<d {
+        for j in 0..<d { gradient[j] = 0 }
+        for column in 0..<columns {
             var sum = 0.0
             for i in 0..<n {
-                let zij = scaled.z.elements[i + j * n]
-                sum += zij * (zij * rowSums[i] - mz.elements[i + j * n])
+                let zij = scaled.z.elements[i + column * n]
+                sum += zij * (zij * rowSums[i] - mz.elements[i + column * n])
             }
-            // ∂ log p / ∂ ln ℓ_j = -2 sum
-            gradient[j] = -(-2 * sum)
+            // ∂ log p / ∂ ln ℓ_j = -2 sum, summed over a categorical input's one-hot columns
+            let owner = column < d ? column : scaled.embeddedOwners[column - d]
+            gradient[owner] += 2 * sum
         }
         gradient[d] = -(0.5 * s * traceOutputscale)
         if fixedNoise == nil { gradient[d + 1] = -(0.5 * sharedNoise * traceNoise) }

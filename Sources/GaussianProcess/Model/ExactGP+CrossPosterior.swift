@@ -49,9 +49,10 @@ extension ExactGP {
         let bCount = reference.count
         let s = kernelHyperparameters.outputscale
         let lengthscales = kernelHyperparameters.lengthscales
-        let normalized = inputTransform.apply(point)
-        var z = [Double](repeating: 0, count: d)
-        for j in 0..<d { z[j] = (normalized[j] - center[j]) / lengthscales[j] }
+        // The point scaled as the training inputs are: `d` columns, then any one-hot columns of
+        // categorical inputs (which enter the distance but have no gradient: their own column is 0).
+        let z = scaled(Matrix(rows: 1, columns: d, columnMajor: point)).z.elements
+        let columns = z.count
 
         // Kernel values and their x-Jacobians against the training points (n) and the references (N).
         func kernelAndJacobian(_ u: ScaledInputs) -> (values: [Double], jacobian: Matrix) {
@@ -62,7 +63,7 @@ extension ExactGP {
                 jacobian.elements.withUnsafeMutableBufferPointer { jac in
                     for i in 0..<m {
                         var r2 = 0.0
-                        for j in 0..<d {
+                        for j in 0..<columns {
                             let delta = z[j] - zu[i + j * m]
                             r2 += delta * delta
                         }

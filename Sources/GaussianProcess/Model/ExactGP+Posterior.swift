@@ -99,7 +99,12 @@ extension ExactGP {
 
     /// Inputs in user units, scaled for distance computations against the training set.
     func scaled(_ points: Matrix) -> ScaledInputs {
-        ScaledInputs(inputTransform.apply(points), center: center, lengthscales: kernelHyperparameters.lengthscales)
+        ScaledInputs(
+            inputTransform.apply(points),
+            center: center,
+            lengthscales: kernelHyperparameters.lengthscales,
+            categorical: categorical
+        )
     }
 
     /// The `n x m` cross-covariance `k(X_train, points)` in model units.

@@ -25,6 +25,8 @@ public struct ExactGP: Sendable {
     public let inputTransform: InputNormalization
     /// Maps user outputs to standardised ones.
     public let outcomeTransform: OutcomeStandardization
+    /// The inputs the kernel treats as categorical (overlap distance), none by default.
+    public let categorical: CategoricalInputs
     /// Training inputs, `n x d`, user units.
     public let trainingInputs: Matrix
     /// Training outputs, user units.
@@ -55,6 +57,7 @@ public struct ExactGP: Sendable {
     ///   - inputTransform: defaults to the identity (inputs already in the unit cube).
     ///   - outcomeTransform: defaults to the identity (no standardisation).
     ///   - jitter: the Cholesky jitter policy.
+    ///   - categorical: inputs compared by overlap rather than by distance (their bounds `0 ... C-1`).
     /// - Throws: ``GPError`` for inconsistent shapes, non-finite data, or a failed factorisation.
     /// - Complexity: `O(n² d + n³/3)`.
     public init(
@@ -65,11 +68,13 @@ public struct ExactGP: Sendable {
         outputs: [Double],
         inputTransform: InputNormalization? = nil,
         outcomeTransform: OutcomeStandardization = .identity,
-        jitter: JitterPolicy = .default
+        jitter: JitterPolicy = .default,
+        categorical: CategoricalInputs = .none
     ) throws(GPError) {
         try Self.validate(inputs: inputs, outputs: outputs)
         let n = inputs.rows
         let d = inputs.columns
+        try categorical.validate(dimension: d)
         guard hyperparameters.lengthscales.count == d else {
             throw .invalid("lengthscales", "expected \(d) lengthscales, got \(hyperparameters.lengthscales.count)")
         }
@@ -88,7 +93,12 @@ public struct ExactGP: Sendable {
         }
         let normalized = transform.apply(inputs)
         let center = (0..<d).map { j in n > 0 ? normalized.column(j).reduce(0, +) / Double(n) : 0.5 }
-        let scaled = ScaledInputs(normalized, center: center, lengthscales: hyperparameters.lengthscales)
+        let scaled = ScaledInputs(
+            normalized,
+            center: center,
+            lengthscales: hyperparameters.lengthscales,
+            categorical: categorical
+        )
         let y = outcomeTransform.apply(outputs)
 
         var covariance = Matrix(rows: n, columns: n)
@@ -115,6 +125,7 @@ public struct ExactGP: Sendable {
         self.inferredNoise = noiseVariances.count == 1
         self.inputTransform = transform
         self.outcomeTransform = outcomeTransform
+        self.categorical = categorical
         self.trainingInputs = inputs
         self.trainingOutputs = outputs
         self.center = center
@@ -131,13 +142,15 @@ public struct ExactGP: Sendable {
         self.inferredNoise = base.inferredNoise
         self.inputTransform = base.inputTransform
         self.outcomeTransform = base.outcomeTransform
+        self.categorical = base.categorical
         self.trainingInputs = inputs
         self.trainingOutputs = outputs
         self.center = base.center
         self.scaledTraining = ScaledInputs(
             base.inputTransform.apply(inputs),
             center: base.center,
-            lengthscales: base.kernelHyperparameters.lengthscales
+            lengthscales: base.kernelHyperparameters.lengthscales,
+            categorical: base.categorical
         )
         self.modelOutputs = base.outcomeTransform.apply(outputs)
         self.cholesky = factor
@@ -214,11 +227,7 @@ public struct ExactGP: Sendable {
             noiseVariances.map { $0.count == 1 ? [Double](repeating: $0[0], count: k) : $0 }
             ?? [Double](repeating: defaultNoise, count: k)
         guard newNoise.count == k else { throw .invalid("noiseVariances", "expected 1 or \(k) noise variances") }
-        let scaledNew = ScaledInputs(
-            inputTransform.apply(inputs),
-            center: center,
-            lengthscales: kernelHyperparameters.lengthscales
-        )
+        let scaledNew = scaled(inputs)
         let s = kernelHyperparameters.outputscale
         var cross = Matrix(rows: count, columns: k)
         scaledTraining.squaredDistances(to: scaledNew, into: &cross)

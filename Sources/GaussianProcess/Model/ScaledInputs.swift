@@ -4,21 +4,50 @@ import LinearAlgebra
 /// squared distances come from one BLAS product: `r²_ik = |z_i|² + |z_k|² - 2 z_i·z_k`.
 ///
 /// Centring (on the training mean) keeps `|z|²` small and the cancellation error of the expansion
-/// near `1e-16 |z|²`.
+/// near `1e-16 |z|²`. A categorical input (``CategoricalInputs``) keeps a zero column in place and
+/// appends one-hot columns scaled by `1 / (ℓ_j √2)` after the `d` input columns.
 struct ScaledInputs: Sendable {
-    /// `n x d`, column-major: `z_ij = (x_ij - center_j) / ℓ_j`.
+    /// `n x (d + e)`, column-major: `z_ij = (x_ij - center_j) / ℓ_j` for the `d` inputs (zero for a
+    /// categorical one), then the `e` one-hot columns of the categorical inputs.
     var z: Matrix
     /// `|z_i|²` per row.
     var squaredNorms: [Double]
+    /// The input each appended one-hot column belongs to (`e` entries).
+    let embeddedOwners: [Int]
 
-    init(_ x: Matrix, center: [Double], lengthscales: [Double]) {
+    init(_ x: Matrix, center: [Double], lengthscales: [Double], categorical: CategoricalInputs = .none) {
         let n = x.rows
         let d = x.columns
-        var z = x
+        let extra = categorical.embeddedColumnCount
+        var z: Matrix
+        if extra == 0 {
+            z = x
+        } else {
+            z = Matrix(rows: n, columns: d + extra)
+            z.elements.replaceSubrange(0..<(n * d), with: x.elements)
+        }
         var norms = [Double](repeating: 0, count: n)
+        var owners: [Int] = []
+        owners.reserveCapacity(extra)
         z.elements.withUnsafeMutableBufferPointer { pz in
             norms.withUnsafeMutableBufferPointer { pn in
+                var column = d
+                var nextCategorical = 0
                 for j in 0..<d {
+                    if nextCategorical < categorical.inputs.count, categorical.inputs[nextCategorical].dimension == j {
+                        let choices = categorical.inputs[nextCategorical].choices
+                        nextCategorical += 1
+                        let weight = 1 / (lengthscales[j] * 2.0.squareRoot())
+                        for i in 0..<n {
+                            let level = CategoricalInputs.level(ofNormalized: pz[i + j * n], choices: choices)
+                            pz[i + j * n] = 0
+                            pz[i + (column + level) * n] = weight
+                            pn[i] += weight * weight
+                        }
+                        owners += [Int](repeating: j, count: choices)
+                        column += choices
+                        continue
+                    }
                     let c = center[j]
                     let inverse = 1 / lengthscales[j]
                     for i in 0..<n {
@@ -31,6 +60,7 @@ struct ScaledInputs: Sendable {
         }
         self.z = z
         self.squaredNorms = norms
+        self.embeddedOwners = owners
     }
 
     var count: Int { z.rows }

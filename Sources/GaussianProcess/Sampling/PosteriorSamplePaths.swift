@@ -19,7 +19,7 @@ import Darwin
 /// features; the covariance carries the features' Monte Carlo error, `O(1/√D)` of the prior
 /// variance, which averages out over independent path sets.
 ///
-/// Storage: frequencies `d x D`, weights `D x P` and update coefficients `n x P`, column-major.
+/// Storage: frequencies `(d + e) x D` (`e` one-hot columns of categorical inputs), weights `D x P` and update coefficients `n x P`, column-major.
 /// Construction costs `O(n D d + n D P + n² P)` (`dgemm` and two triangular solves).
 public struct PosteriorSamplePaths: Sendable {
     /// The model the paths are drawn from.
@@ -28,7 +28,7 @@ public struct PosteriorSamplePaths: Sendable {
     public let count: Int
     /// Number of random Fourier features `D` of the prior draws.
     public let featureCount: Int
-    /// `Ω`, `d x D`: frequencies divided by the lengthscales (normalised-input units).
+    /// `Ω`, `(d + e) x D`: frequencies divided by the lengthscales (normalised-input units).
     let frequencies: Matrix
     /// `b`, `D` phases in `[0, 2π)`.
     let phases: [Double]
@@ -51,10 +51,16 @@ public struct PosteriorSamplePaths: Sendable {
         var generator = SeededGenerator(seed: seed ^ 0x9A7B_5A17)
         let density = model.kernel.spectralDensity
         let lengthscales = model.kernelHyperparameters.lengthscales
-        var frequencies = Matrix(rows: d, columns: features)
+        // Features live on the embedded inputs (``ScaledInputs`` at unit lengthscales): a
+        // categorical input's own column is 0 and its one-hot columns take its lengthscale. The
+        // marginal of a spectral density on a subset of coordinates is the same density of lower
+        // dimension, so drawing on all columns is exact.
+        let owners = Array(0..<d) + Self.embedded(Matrix(rows: 0, columns: d), model: model).embeddedOwners
+        let columns = owners.count
+        var frequencies = Matrix(rows: columns, columns: features)
         for k in 0..<features {
-            let omega = density.frequency(dimension: d, using: &generator)
-            for j in 0..<d { frequencies.elements[j + k * d] = omega[j] / lengthscales[j] }
+            let omega = density.frequency(dimension: columns, using: &generator)
+            for j in 0..<columns { frequencies.elements[j + k * columns] = omega[j] / lengthscales[owners[j]] }
         }
         let phases = (0..<features).map { _ in 2 * Double.pi * generator.nextUniform() }
         let amplitude = (2 * model.kernelHyperparameters.outputscale / Double(features)).squareRoot()
@@ -65,7 +71,7 @@ public struct PosteriorSamplePaths: Sendable {
         var residuals = Matrix(rows: n, columns: count)
         if n > 0 {
             let features = Self.features(
-                of: model.inputTransform.apply(model.trainingInputs),
+                of: Self.embedded(model.trainingInputs, model: model).z,
                 frequencies: frequencies,
                 phases: phases
             )
@@ -100,8 +106,7 @@ public struct PosteriorSamplePaths: Sendable {
             let end = min(start + ExactGP.predictionBlock, m)
             let block = points.selectingRows(start..<end)
             let rows = end - start
-            let normalized = model.inputTransform.apply(block)
-            let phi = Self.features(of: normalized, frequencies: frequencies, phases: phases)
+            let phi = Self.features(of: Self.embedded(block, model: model).z, frequencies: frequencies, phases: phases)
             var values = Matrix(rows: rows, columns: count)
             Matrix.gemm(phi, .none, weights, .none, into: &values)
             if model.count > 0 {
@@ -119,7 +124,17 @@ public struct PosteriorSamplePaths: Sendable {
         return result
     }
 
-    /// `cos(Z Ω + b)`, `m x D`, for normalised inputs `Z` (`m x d`).
+    /// Normalised inputs with categorical ones embedded (one-hot / √2), unscaled and uncentred.
+    static func embedded(_ points: Matrix, model: ExactGP) -> ScaledInputs {
+        ScaledInputs(
+            model.inputTransform.apply(points),
+            center: [Double](repeating: 0, count: model.dimension),
+            lengthscales: [Double](repeating: 1, count: model.dimension),
+            categorical: model.categorical
+        )
+    }
+
+    /// `cos(Z Ω + b)`, `m x D`, for embedded normalised inputs `Z` (`m x (d + e)`).
     static func features(of z: Matrix, frequencies: Matrix, phases: [Double]) -> Matrix {
         var result = Matrix(rows: z.rows, columns: frequencies.columns)
         Matrix.gemm(z, .none, frequencies, .none, into: &result)
