@@ -13,6 +13,11 @@ Protocol
       branincurrin   BraninCurrin()                          d=2, M=2, budget 50
       dtlz2          DTLZ2(dim=6, num_objectives=2)          d=6, M=2, budget 60
       vehiclesafety  VehicleSafety()                         d=5, M=3, budget 60
+      mixeddtlz2     ParetoPilot's MixedDTLZ2 (class below)  d=6 (4 continuous,
+                     categoricals of 5 and 3 choices), M=2, budget 50
+  Categorical inputs are choice indices; unit-cube values are snapped to
+  k / (C - 1) and rounded in the problem's bounds, for every strategy
+  (botorch_qlognehvi then reads them as ordinal numbers: the relaxation).
   Reference point and max_hv are the problem's own `ref_point` and `max_hv`
   (ref_point taken from the negate=False instance, i.e. in the minimisation
   frame). For VehicleSafety, BoTorch's max_hv is an estimate, not an exact value.
@@ -45,6 +50,9 @@ Protocol
                         (--normalize bounds; the model inputs are then exactly the
                         bounds-normalised x, as in the tutorial); --normalize data
                         lets Normalize learn min/max from the observed X instead.
+    botorch_mixed       (mixed problems) MixedSingleTaskGP per objective with
+                        cat_dims, qLogNEHVI as above, optimize_acqf_mixed over
+                        every combination of choices (fixed_features_list).
     optuna_gpsampler    Optuna study, directions all "minimize", one float
     optuna_tpe          parameter x{i} per dimension with the problem bounds.
     optuna_nsga2        The n_init Sobol points are enqueued (study.enqueue_trial),
@@ -121,14 +129,44 @@ from botorch.test_functions import multi_objective as mo  # noqa: E402
 
 DTYPE = torch.float64
 
+class MixedDTLZ2:
+    """ParetoPilot's `mixeddtlz2` (Sources/Problems/MultiObjective/MixedDTLZ2.swift): DTLZ2 (M=2)
+    on x0..x3 in [0, 1] whose distance g also gets a[c0] + b[c1] for two categorical inputs
+    (c0 of 5 choices, c1 of 3, held as indices in columns 4 and 5); front at c0=1, c1=2."""
+
+    first_effects = [0.45, 0.0, 0.7, 0.2, 0.55]
+    second_effects = [0.3, 0.55, 0.0]
+    dim = 6
+    num_objectives = 2
+    choices = [0, 0, 0, 0, 5, 3]  # 0: continuous
+
+    def __init__(self):
+        self.bounds = torch.tensor([[0.0] * 6, [1.0, 1.0, 1.0, 1.0, 4.0, 2.0]], dtype=DTYPE)
+        self.ref_point = torch.tensor([1.1, 1.1], dtype=DTYPE)
+        self.max_hv = 1.21 - math.pi / 4
+
+    def to(self, dtype):
+        return self
+
+    def evaluate_true(self, X: torch.Tensor) -> torch.Tensor:
+        a = torch.tensor(self.first_effects, dtype=DTYPE)
+        b = torch.tensor(self.second_effects, dtype=DTYPE)
+        c0 = X[:, 4].round().clamp(0, 4).long()
+        c1 = X[:, 5].round().clamp(0, 2).long()
+        g = ((X[:, 1:4] - 0.5) ** 2).sum(-1) + a[c0] + b[c1]
+        angle = X[:, 0] * math.pi / 2
+        return torch.stack([(1 + g) * torch.cos(angle), (1 + g) * torch.sin(angle)], dim=-1)
+
+
 PROBLEMS = {
     # name: (constructor, default budget)
     "branincurrin": (lambda: mo.BraninCurrin(negate=False), 50),
     "dtlz2": (lambda: mo.DTLZ2(dim=6, num_objectives=2, negate=False), 60),
     "vehiclesafety": (lambda: mo.VehicleSafety(negate=False), 60),
+    "mixeddtlz2": (MixedDTLZ2, 50),
 }
 
-STRATEGIES = ("sobol", "botorch_qlognehvi", "optuna_gpsampler", "optuna_tpe", "optuna_nsga2")
+STRATEGIES = ("sobol", "botorch_qlognehvi", "botorch_mixed", "optuna_gpsampler", "optuna_tpe", "optuna_nsga2")
 
 
 def log(msg: str) -> None:
@@ -148,10 +186,24 @@ class Problem:
         self.ref = self.fn.ref_point.detach().cpu().numpy().astype(np.float64)
         self.max_hv = float(self.fn.max_hv)
         self.n_init = 2 * (self.d + 1)
+        # Number of choices per input (0: continuous); categorical inputs are choice indices.
+        self.choices = list(getattr(self.fn, "choices", [0] * self.d))
+        self.categorical = [j for j, c in enumerate(self.choices) if c]
 
     def to_bounds(self, u: torch.Tensor) -> torch.Tensor:
         lb, ub = self.bounds[0], self.bounds[1]
-        return lb + u * (ub - lb)
+        x = lb + u * (ub - lb)
+        for j in self.categorical:
+            x[..., j] = x[..., j].round()
+        return x
+
+    def snap_unit(self, u: torch.Tensor) -> torch.Tensor:
+        """Unit-cube points with categorical coordinates on their choices' values k / (C - 1)."""
+        u = u.clone()
+        for j in self.categorical:
+            c = self.choices[j]
+            u[..., j] = (u[..., j] * (c - 1)).round() / (c - 1)
+        return u
 
     def to_unit(self, x: torch.Tensor) -> torch.Tensor:
         lb, ub = self.bounds[0], self.bounds[1]
@@ -206,7 +258,7 @@ def run_botorch(problem: Problem, engine, sizes: list, seed: int, args):
     unit_bounds = torch.stack([torch.zeros(d, dtype=DTYPE), torch.ones(d, dtype=DTYPE)])
     ref_max = torch.as_tensor(-problem.ref, dtype=DTYPE)  # BoTorch maximises
 
-    U_all = engine.draw(problem.n_init, dtype=DTYPE)  # unit-cube inputs
+    U_all = problem.snap_unit(engine.draw(problem.n_init, dtype=DTYPE))  # unit-cube inputs
     X = [problem.to_bounds(U_all)]
     Y = [problem.evaluate(X[0])]
     yield X, Y, None
@@ -240,7 +292,72 @@ def run_botorch(problem: Problem, engine, sizes: list, seed: int, args):
             options={"batch_limit": 5, "maxiter": 200},
             sequential=True,
         )
-        u = cand.detach().clamp(0.0, 1.0)
+        u = problem.snap_unit(cand.detach().clamp(0.0, 1.0))
+        x = problem.to_bounds(u)
+        dt = time.perf_counter() - t0
+        U_all = torch.cat([U_all, u])
+        X.append(x)
+        Y.append(problem.evaluate(x))
+        yield X, Y, dt
+
+
+def run_botorch_mixed(problem: Problem, engine, sizes: list, seed: int, args):
+    """BoTorch's mixed-space recipe: MixedSingleTaskGP per objective (cat_dims = the categorical
+    inputs; kernel = ScaleKernel(RBF + ScaleKernel(Categorical)) + ScaleKernel(RBF x Categorical)),
+    qLogNEHVI as in run_botorch, optimised by optimize_acqf_mixed over every combination of
+    choices (fixed_features_list), sequential greedy over the batch."""
+    import itertools
+
+    from botorch.acquisition.multi_objective.logei import (
+        qLogNoisyExpectedHypervolumeImprovement,
+    )
+    from botorch.fit import fit_gpytorch_mll
+    from botorch.models import MixedSingleTaskGP, ModelListGP
+    from botorch.models.transforms.outcome import Standardize
+    from botorch.optim import optimize_acqf_mixed
+    from botorch.sampling.normal import SobolQMCNormalSampler
+    from gpytorch.mlls import ExactMarginalLogLikelihood
+
+    if not problem.categorical:
+        raise SystemExit(f"botorch_mixed needs a problem with categorical inputs; {problem.name} has none")
+    torch.manual_seed(seed)
+    d = problem.d
+    unit_bounds = torch.stack([torch.zeros(d, dtype=DTYPE), torch.ones(d, dtype=DTYPE)])
+    ref_max = torch.as_tensor(-problem.ref, dtype=DTYPE)
+    levels = [[k / (problem.choices[j] - 1) for k in range(problem.choices[j])] for j in problem.categorical]
+    fixed_features_list = [dict(zip(problem.categorical, combo)) for combo in itertools.product(*levels)]
+
+    U_all = problem.snap_unit(engine.draw(problem.n_init, dtype=DTYPE))
+    X = [problem.to_bounds(U_all)]
+    Y = [problem.evaluate(X[0])]
+    yield X, Y, None
+    for q in sizes:
+        t0 = time.perf_counter()
+        Y_max = -torch.cat(Y)
+        models = []
+        for i in range(problem.m):
+            model_i = MixedSingleTaskGP(
+                U_all, Y_max[:, i:i + 1], cat_dims=problem.categorical, outcome_transform=Standardize(m=1)
+            )
+            fit_gpytorch_mll(ExactMarginalLogLikelihood(model_i.likelihood, model_i))
+            models.append(model_i)
+        acqf = qLogNoisyExpectedHypervolumeImprovement(
+            model=ModelListGP(*models),
+            ref_point=ref_max.tolist(),
+            X_baseline=U_all,
+            prune_baseline=True,
+            sampler=SobolQMCNormalSampler(sample_shape=torch.Size([args.mc_samples])),
+        )
+        cand, _ = optimize_acqf_mixed(
+            acq_function=acqf,
+            bounds=unit_bounds,
+            q=q,
+            num_restarts=args.num_restarts,
+            raw_samples=args.raw_samples,
+            fixed_features_list=fixed_features_list,
+            options={"batch_limit": 5, "maxiter": 200},
+        )
+        u = problem.snap_unit(cand.detach().clamp(0.0, 1.0))
         x = problem.to_bounds(u)
         dt = time.perf_counter() - t0
         U_all = torch.cat([U_all, u])
@@ -251,7 +368,7 @@ def run_botorch(problem: Problem, engine, sizes: list, seed: int, args):
 
 def run_optuna(problem: Problem, engine, sizes: list, seed: int, args):
     import optuna
-    from optuna.distributions import FloatDistribution
+    from optuna.distributions import CategoricalDistribution, FloatDistribution
 
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     warnings.filterwarnings("ignore", category=optuna.exceptions.ExperimentalWarning)
@@ -271,13 +388,17 @@ def run_optuna(problem: Problem, engine, sizes: list, seed: int, args):
     lb = problem.bounds[0].tolist()
     ub = problem.bounds[1].tolist()
     names = [f"x{i}" for i in range(problem.d)]
-    dists = {n: FloatDistribution(lo, hi) for n, lo, hi in zip(names, lb, ub)}
+    # Categorical inputs as Optuna categoricals of their choice indices (GPSampler: overlap kernel).
+    dists = {
+        n: CategoricalDistribution(list(range(c))) if c else FloatDistribution(lo, hi)
+        for n, lo, hi, c in zip(names, lb, ub, problem.choices)
+    }
 
     def ask_evaluate_tell(count: int):
         t0 = time.perf_counter()
         trials = [study.ask(fixed_distributions=dists) for _ in range(count)]
         dt = time.perf_counter() - t0
-        x = torch.tensor([[t.params[n] for n in names] for t in trials], dtype=DTYPE)
+        x = torch.tensor([[float(t.params[n]) for n in names] for t in trials], dtype=DTYPE)
         y = problem.evaluate(x)
         for t, yi in zip(trials, y.tolist()):
             study.tell(t, yi)
@@ -285,7 +406,7 @@ def run_optuna(problem: Problem, engine, sizes: list, seed: int, args):
 
     X0 = problem.to_bounds(engine.draw(n_init, dtype=DTYPE))
     for row in X0.tolist():
-        study.enqueue_trial(dict(zip(names, row)))
+        study.enqueue_trial({n: int(v) if c else v for n, v, c in zip(names, row, problem.choices)})
     x, y, _ = ask_evaluate_tell(n_init)
     if not torch.equal(x, X0):
         log(f"warning: enqueued initial design came back changed (max |diff| "
@@ -302,6 +423,7 @@ def run_optuna(problem: Problem, engine, sizes: list, seed: int, args):
 RUNNERS = {
     "sobol": run_sobol,
     "botorch_qlognehvi": run_botorch,
+    "botorch_mixed": run_botorch_mixed,
     "optuna_gpsampler": run_optuna,
     "optuna_tpe": run_optuna,
     "optuna_nsga2": run_optuna,

@@ -129,6 +129,9 @@ public struct BayesianOptimizer: Sendable {
     /// the relaxation's 4.950 (maximum 5.050), the exact acquisition maximum favouring the grid's
     /// corners more than rounded continuous optima do.
     public var exhaustiveDiscreteSearch = false
+    /// How the models see categorical parameters: by overlap (default; see ``CategoricalEncoding``)
+    /// or as an ordinal index like an integer (the relaxation, kept as a control).
+    public var categoricalEncoding: CategoricalEncoding = .overlap
     /// Hyperparameters of each output's model (objectives, then constraints) from an earlier fit:
     /// when set, the global models are conditioned on the data under them instead of being fitted,
     /// one Cholesky factorisation per output instead of a quasi-Newton search with restarts.
@@ -201,6 +204,7 @@ public struct BayesianOptimizer: Sendable {
     var modelFitOptions: GPFitOptions {
         var options = fitOptions
         if observationNoise == .deterministic { options.noiseBounds = 1e-6...1e-6 }
+        options.categorical = modelCategoricalInputs
         if resolvedModel == .saas {
             options.priors = .sparseAxisAligned
             // BoTorch's MAP SAAS bounds: inactive dimensions may go flat.
@@ -299,7 +303,8 @@ public struct BayesianOptimizer: Sendable {
                         inputs: inputs,
                         outputs: column,
                         bounds: bounds,
-                        jitter: fitOptions.jitter
+                        jitter: fitOptions.jitter,
+                        categorical: modelCategoricalInputs
                     )
                 }
                 return try fitModel(
@@ -347,7 +352,7 @@ public struct BayesianOptimizer: Sendable {
         var taken = all.inputs + all.infeasibleInputs + pending
         baseline += pending
         var chosen: [[Double]] = []
-        let discrete = exhaustiveDiscreteSearch ? discreteUnitDesigns() : nil
+        let discrete = searchesExhaustively ? discreteUnitDesigns() : nil
         // One objective with a feasibility model: constrained noisy EI (qNParEGO of one objective),
         // as with declared constraints.
         let choice =
@@ -431,6 +436,7 @@ public struct BayesianOptimizer: Sendable {
             [Double](repeating: -1, count: observations.count)
             + [Double](repeating: 1, count: observations.infeasibleInputs.count)
         var options = fitOptions
+        options.categorical = modelCategoricalInputs
         if resolvedModel == .saas { options.priors = .sparseAxisAligned }
         do {
             return try ExactGP.fit(
@@ -456,6 +462,22 @@ public struct BayesianOptimizer: Sendable {
             ) ?? [Double](repeating: 0, count: objectiveCount)
     }
 
+    /// The categorical inputs of the models: the space's categorical coordinates under the overlap
+    /// encoding, none under the ordinal one.
+    var modelCategoricalInputs: CategoricalInputs {
+        guard categoricalEncoding == .overlap else { return .none }
+        return CategoricalInputs(
+            space.categoricalCoordinates.map { .init(dimension: $0.dimension, choices: $0.choices) }
+        )
+    }
+
+    /// Whether a fully discrete space is scored design by design: when asked
+    /// (``exhaustiveDiscreteSearch``), and always when it has a categorical parameter compared by
+    /// overlap, whose acquisition has no gradient to follow.
+    var searchesExhaustively: Bool {
+        exhaustiveDiscreteSearch || (categoricalEncoding == .overlap && !space.categoricalCoordinates.isEmpty)
+    }
+
     /// The most designs a fully discrete space may have to be searched exhaustively.
     public static let exhaustiveSearchLimit = 5000
 
@@ -463,7 +485,7 @@ public struct BayesianOptimizer: Sendable {
     /// ``exhaustiveSearchLimit`` designs that satisfies the linear constraints, as unit-cube points;
     /// nil for any other space.
     public func discreteUnitDesigns() -> [[Double]]? {
-        guard space.kinds.allSatisfy({ $0 == .integer }) else { return nil }
+        guard space.kinds.allSatisfy(\.isDiscrete) else { return nil }
         var levels: [[Double]] = []
         var total = 1
         for j in 0..<space.dimension {
@@ -507,6 +529,12 @@ public struct BayesianOptimizer: Sendable {
                 $0.candidate.value > $1.candidate.value
                     || ($0.candidate.value == $1.candidate.value && $0.tie < $1.tie)
             }.map(\.candidate)
+        }
+        var optimizer = self.optimizer
+        if categoricalEncoding == .overlap {
+            optimizer.categorical = space.categoricalCoordinates.map {
+                .categorical(dimension: $0.dimension, choices: $0.choices)
+            }
         }
         if linearConstraints.isEmpty { return optimizer.maximize(acquisition, seed: seed) }
         return optimizer.maximize(

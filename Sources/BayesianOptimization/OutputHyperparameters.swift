@@ -33,7 +33,8 @@ public struct OutputHyperparameters: Sendable, Equatable {
         inputs: Matrix,
         outputs: [Double],
         bounds: InputNormalization,
-        jitter: JitterPolicy
+        jitter: JitterPolicy,
+        categorical: CategoricalInputs = .none
     ) throws(GPError) -> ExactGP {
         try ExactGP(
             kernel: kernel,
@@ -43,7 +44,8 @@ public struct OutputHyperparameters: Sendable, Equatable {
             outputs: outputs,
             inputTransform: bounds,
             outcomeTransform: .fitted(to: outputs),
-            jitter: jitter
+            jitter: jitter,
+            categorical: categorical
         )
     }
 }

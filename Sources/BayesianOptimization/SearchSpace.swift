@@ -1,4 +1,5 @@
-/// A box of parameters, each continuous or integer (integers are optimised relaxed, then rounded).
+/// A box of parameters, each continuous, integer (optimised relaxed, then rounded) or categorical
+/// (a choice index `0 ..< choices`, with bounds `0 ... choices-1`).
 public struct SearchSpace: Sendable, Equatable {
     /// How a coordinate varies.
     public enum Coordinate: Sendable, Equatable {
@@ -6,6 +7,11 @@ public struct SearchSpace: Sendable, Equatable {
         case continuous
         /// Whole numbers in the bounds.
         case integer
+        /// One of `choices` unordered values, held as the index `0 ..< choices`.
+        case categorical(choices: Int)
+
+        /// Whether the coordinate takes whole values only (integer or categorical).
+        public var isDiscrete: Bool { self != .continuous }
     }
 
     public var names: [String]
@@ -24,10 +30,30 @@ public struct SearchSpace: Sendable, Equatable {
                 field: names[j]
             )
         }
+        let kinds = kinds ?? .init(repeating: .continuous, count: names.count)
+        guard kinds.count == names.count else {
+            throw OptimizerError("parameters: \(kinds.count) kinds for \(names.count) parameters", field: "parameters")
+        }
+        for j in names.indices {
+            if case .categorical(let choices) = kinds[j], lower[j] != 0 || upper[j] != Double(choices - 1) {
+                throw OptimizerError(
+                    "parameter '\(names[j])': a categorical of \(choices) choices has bounds 0 ... \(choices - 1), got \(lower[j]) ... \(upper[j])",
+                    field: names[j]
+                )
+            }
+        }
         self.names = names
         self.lower = lower
         self.upper = upper
-        self.kinds = kinds ?? .init(repeating: .continuous, count: names.count)
+        self.kinds = kinds
+    }
+
+    /// The categorical coordinates, for a GP kernel that compares them by overlap.
+    public var categoricalCoordinates: [(dimension: Int, choices: Int)] {
+        kinds.indices.compactMap { j in
+            if case .categorical(let choices) = kinds[j] { return (j, choices) }
+            return nil
+        }
     }
 
     public var dimension: Int { lower.count }
@@ -41,7 +67,7 @@ public struct SearchSpace: Sendable, Equatable {
     public func point(fromUnit u: [Double]) -> [Double] {
         (0..<dimension).map { j in
             let x = lower[j] + u[j] * (upper[j] - lower[j])
-            return kinds[j] == .integer ? min(max(x.rounded(), lower[j].rounded(.up)), upper[j].rounded(.down)) : x
+            return kinds[j].isDiscrete ? min(max(x.rounded(), lower[j].rounded(.up)), upper[j].rounded(.down)) : x
         }
     }
 
@@ -49,7 +75,7 @@ public struct SearchSpace: Sendable, Equatable {
     public func snapped(_ x: [Double]) -> [Double] {
         (0..<dimension).map { j in
             let clamped = min(max(x[j], lower[j]), upper[j])
-            return kinds[j] == .integer
+            return kinds[j].isDiscrete
                 ? min(max(clamped.rounded(), lower[j].rounded(.up)), upper[j].rounded(.down)) : clamped
         }
     }
@@ -62,8 +88,8 @@ public struct SearchSpace: Sendable, Equatable {
             if x[j] < lower[j] || x[j] > upper[j] {
                 return "parameter '\(names[j])' = \(x[j]) is outside [\(lower[j]), \(upper[j])]"
             }
-            if kinds[j] == .integer && x[j] != x[j].rounded() {
-                return "parameter '\(names[j])' = \(x[j]) is not an integer"
+            if kinds[j].isDiscrete && x[j] != x[j].rounded() {
+                return "parameter '\(names[j])' = \(x[j]) is not a whole number"
             }
         }
         return nil

@@ -9,7 +9,13 @@ extension SearchSpace {
             names: problem.parameterNames,
             lower: problem.lowerBounds,
             upper: problem.upperBounds,
-            kinds: problem.parameterKinds.map { $0 == .integer ? .integer : .continuous }
+            kinds: problem.parameterKinds.map { kind in
+                switch kind {
+                case .continuous: .continuous
+                case .integer: .integer
+                case .categorical(let choices): .categorical(choices: choices)
+                }
+            }
         )
     }
 }

@@ -22,7 +22,14 @@ public struct BuiltinProblemEvaluator: Evaluator {
     public func evaluate(_ parameters: [String: ParameterValue], trial: Int) async -> EvaluationResult {
         var x: [Double] = []
         for name in problem.parameterNames {
-            guard let value = parameters[name]?.number else {
+            // A categorical input of a built-in problem is its choice index, spelled as a choice.
+            let value: Double?
+            switch parameters[name] {
+            case .number(let v): value = v
+            case .choice(let choice): value = Double(choice)
+            case nil: value = nil
+            }
+            guard let value else {
                 return .failure(
                     message: "parameter '\(name)' is missing or not a number",
                     exitCode: nil,

@@ -3,7 +3,7 @@ public enum ProblemRegistry {
     /// The names `problem(named:)` accepts.
     public static let names = [
         "branincurrin", "dtlz1", "dtlz2", "zdt1", "zdt2", "zdt3", "vehiclesafety", "c2dtlz2", "carsideimpact",
-        "toytracker",
+        "toytracker", "mixeddtlz2",
     ]
 
     /// The problem called `name`, with an input dimension and number of objectives where the problem
@@ -45,6 +45,7 @@ public enum ProblemRegistry {
         case "branincurrin": return try fixed(BraninCurrin())
         case "vehiclesafety": return try fixed(VehicleSafety())
         case "carsideimpact": return try fixed(CarSideImpact())
+        case "mixeddtlz2": return try fixed(MixedDTLZ2())
         case "toytracker":
             if let dimension, dimension != 5 { throw ProblemError("toytracker has 5 inputs") }
             let count = objectives ?? 3

@@ -4,6 +4,8 @@ public enum ParameterKind: Sendable, Equatable {
     case continuous
     /// Whole numbers in the bounds.
     case integer
+    /// One of `choices` unordered values, as the index `0 ..< choices` (bounds `0 ... choices-1`).
+    case categorical(choices: Int)
 }
 
 /// A multi-objective test problem: bounded inputs, objectives all minimised, optional constraints.

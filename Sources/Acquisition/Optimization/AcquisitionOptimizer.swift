@@ -10,7 +10,41 @@ import Darwin
 /// Maximises an acquisition function over the unit cube as BoTorch's `optimize_acqf` does:
 /// quasi-random raw samples, a Boltzmann-weighted choice of starting points among them (the best
 /// always included), and a bounded quasi-Newton search with the analytic gradient from each start.
+///
+/// Categorical coordinates (``categorical``) take only their choices' values: raw samples are
+/// snapped to them, the quasi-Newton search holds them fixed, and the best local optima are then
+/// improved by alternating a sweep over every choice of each categorical coordinate (one
+/// coordinate at a time, the rest held) with a new continuous search, as Optuna's `GPSampler`
+/// does, until a sweep changes nothing (at most ``categoricalRounds`` times).
 public struct AcquisitionOptimizer: Sendable {
+    /// A coordinate that takes one of a few values of the unit cube (a categorical choice index
+    /// `k` of `C` is `k / (C - 1)`).
+    public struct DiscreteCoordinate: Sendable, Equatable {
+        public var dimension: Int
+        public var values: [Double]
+
+        public init(dimension: Int, values: [Double]) {
+            self.dimension = dimension
+            self.values = values
+        }
+
+        /// The choices of a categorical coordinate with `choices` values, in the unit cube.
+        public static func categorical(dimension: Int, choices: Int) -> Self {
+            Self(dimension: dimension, values: (0..<choices).map { Double($0) / Double(max(choices - 1, 1)) })
+        }
+
+        /// The value nearest to `u`.
+        func nearest(_ u: Double) -> Double {
+            values.min { abs($0 - u) < abs($1 - u) } ?? u
+        }
+    }
+
+    /// The categorical coordinates (none: every coordinate is continuous).
+    public var categorical: [DiscreteCoordinate] = []
+    /// How many of the best local optima get the categorical sweeps.
+    public var categoricalCandidates = 5
+    /// The most sweep-and-search rounds per candidate.
+    public var categoricalRounds = 3
     /// Number of scrambled Sobol raw samples (BoTorch's tutorials use 512).
     public var rawSamples: Int = 1024
     /// Number of quasi-Newton starts (BoTorch's tutorials use 10).
@@ -57,8 +91,10 @@ public struct AcquisitionOptimizer: Sendable {
         var raw: [[Double]] = []
         var values: [Double] = []
         raw.reserveCapacity(rawSamples)
+        let free = categorical.filter { fixed[$0.dimension] == nil }
         for _ in 0..<rawSamples {
             var u = sobol.next()
+            for coordinate in free { u[coordinate.dimension] = coordinate.nearest(u[coordinate.dimension]) }
             for (j, value) in fixed { u[j] = value }
             raw.append(u)
             values.append(acquisition.value(at: u))
@@ -70,25 +106,50 @@ public struct AcquisitionOptimizer: Sendable {
             lower[j] = value
             upper[j] = value
         }
-        var results: [Candidate] = []
-        for index in starts {
+        // The continuous search from `start`, categorical coordinates held at their values.
+        func search(from start: [Double], value startValue: Double) -> Candidate {
+            var lower = lower
+            var upper = upper
+            for coordinate in free {
+                lower[coordinate.dimension] = start[coordinate.dimension]
+                upper[coordinate.dimension] = start[coordinate.dimension]
+            }
             let result = localSearch.minimize(
                 { u, gradient in
                     let value = acquisition.value(at: u, gradient: &gradient)
                     for j in gradient.indices { gradient[j] = -gradient[j] }
                     return value.isFinite ? -value : .infinity
                 },
-                start: raw[index],
+                start: start,
                 lower: lower,
                 upper: upper
             )
+            // Keep the start if the search did not improve on it (it never should get worse).
             let value = -result.value
-            // Keep the raw sample if the search did not improve on it (it never should get worse).
-            if value >= values[index] {
-                results.append(Candidate(point: result.x, value: value))
-            } else {
-                results.append(Candidate(point: raw[index], value: values[index]))
+            return value >= startValue
+                ? Candidate(point: result.x, value: value) : Candidate(point: start, value: startValue)
+        }
+        var results = starts.map { search(from: raw[$0], value: values[$0]) }.sorted { $0.value > $1.value }
+        guard !free.isEmpty else { return results }
+        for rank in 0..<min(categoricalCandidates, results.count) {
+            var current = results[rank]
+            for _ in 0..<categoricalRounds {
+                var changed = false
+                for coordinate in free {
+                    for level in coordinate.values where level != current.point[coordinate.dimension] {
+                        var point = current.point
+                        point[coordinate.dimension] = level
+                        let value = acquisition.value(at: point)
+                        if value > current.value {
+                            current = Candidate(point: point, value: value)
+                            changed = true
+                        }
+                    }
+                }
+                guard changed else { break }
+                current = search(from: current.point, value: current.value)
             }
+            results[rank] = current
         }
         return results.sorted { $0.value > $1.value }
     }

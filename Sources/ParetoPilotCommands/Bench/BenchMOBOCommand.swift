@@ -13,7 +13,7 @@ struct BenchMOBOCommand: AsyncParsableCommand {
             For each seed 0..S-1: an initial Sobol design of 2(d+1) points (--initial), then batches of Q until the \
             budget (which counts every evaluation). With --json prints one line per seed: \
             {"problem", "strategy", "model", "seed", "budget", "batch", "hv", "max_hv", "log10_hv_diff", \
-            "median_ask_s", "hv_trace", "n_trace"}; median_ask_s is the median wall time of one ask \
+            "median_ask_s", "hv_trace", "n_trace", and "categorical" for a problem with categorical parameters}; median_ask_s is the median wall time of one ask \
             (model fits plus acquisition optimisation for a batch).
             """
     )
@@ -82,6 +82,12 @@ struct BenchMOBOCommand: AsyncParsableCommand {
     )
     var maximumModelPoints: Int?
 
+    @Option(
+        help:
+            "Categorical parameters: overlap (a categorical kernel, choices swept) or ordinal (the index relaxed, a control)."
+    )
+    var categorical: String = CategoricalEncoding.overlap.rawValue
+
     @Flag(help: "Print JSON lines.")
     var json = false
 
@@ -104,6 +110,9 @@ struct BenchMOBOCommand: AsyncParsableCommand {
             throw ValidationError(
                 "--kernel: unknown kernel '\(kernel)'; known: \(KernelRegistry.names.joined(separator: ", "))"
             )
+        }
+        guard CategoricalEncoding(rawValue: categorical) != nil else {
+            throw ValidationError("--categorical: expected overlap or ordinal, got '\(categorical)'")
         }
         if let noise, ObservationNoise(rawValue: noise) == nil {
             throw ValidationError("--noise: expected inferred or deterministic, got '\(noise)'")
@@ -153,6 +162,7 @@ struct BenchMOBOCommand: AsyncParsableCommand {
         benchmark.hiddenConstraint = hiddenConstraint
         benchmark.modelsFeasibility = !noFeasibilityModel
         benchmark.maximumModelPoints = maximumModelPoints
+        benchmark.categoricalEncoding = CategoricalEncoding(rawValue: categorical) ?? .overlap
         for seed in 0..<UInt64(seeds) {
             let result = try benchmark.run(seed: seed) { count, hv in
                 if !json { print("  seed \(seed): \(count) evaluations, hypervolume \(hv)") }

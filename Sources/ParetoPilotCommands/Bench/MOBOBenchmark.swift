@@ -33,6 +33,8 @@ public struct MOBOBenchmark: Sendable {
     public var modelsFeasibility = true
     /// The most observations the global models see (``BayesianOptimizer/maximumModelPoints``).
     public var maximumModelPoints: Int? = nil
+    /// How categorical parameters are modelled (``BayesianOptimizer/categoricalEncoding``).
+    public var categoricalEncoding: CategoricalEncoding = .overlap
 
     public init(
         problem: any TestProblem,
@@ -69,6 +71,8 @@ public struct MOBOBenchmark: Sendable {
         public var infeasibleProposals: Int? = nil
         public var infeasibleTotal: Int? = nil
         public var modelsFeasibility: Bool? = nil
+        /// With categorical parameters: how they were modelled (`overlap` or `ordinal`).
+        public var categorical: String? = nil
 
         enum CodingKeys: String, CodingKey {
             case problem, strategy, model, seed, budget, batch, hv
@@ -80,6 +84,7 @@ public struct MOBOBenchmark: Sendable {
             case infeasibleProposals = "infeasible_after_initial"
             case infeasibleTotal = "infeasible_total"
             case modelsFeasibility = "feasibility_model"
+            case categorical
         }
 
         public var jsonLine: String {
@@ -111,6 +116,7 @@ public struct MOBOBenchmark: Sendable {
         optimizer.optimizer = AcquisitionOptimizer(rawSamples: rawSamples, restarts: restarts)
         optimizer.observationNoise = noise ?? (problem.isDeterministic ? .deterministic : .inferred)
         if let maximumModelPoints { optimizer.maximumModelPoints = maximumModelPoints }
+        optimizer.categoricalEncoding = categoricalEncoding
         var observations = Observations()
         var askTimes: [Double] = []
         var hvTrace: [Double] = []
@@ -178,6 +184,7 @@ public struct MOBOBenchmark: Sendable {
             hvTrace: hvTrace,
             evaluationTrace: evaluationTrace
         )
+        if !optimizer.space.categoricalCoordinates.isEmpty { result.categorical = categoricalEncoding.rawValue }
         if hiddenConstraint != nil {
             result.infeasibleProposals = infeasible.afterInitial
             result.infeasibleTotal = infeasible.total

@@ -8,7 +8,7 @@ import Store
 import StudyModel
 
 extension StudySpecification {
-    /// The optimiser's search space: log-scale floats in log space, categoricals as indices.
+    /// The optimiser's search space: log-scale floats in log space, categoricals as choice indices.
     public func searchSpace() throws(StudyError) -> SearchSpace {
         let bounds = parameters.map(\.domain.searchBounds)
         do {
@@ -16,7 +16,13 @@ extension StudySpecification {
                 names: parameters.map(\.name),
                 lower: bounds.map(\.lower),
                 upper: bounds.map(\.upper),
-                kinds: parameters.map { $0.type == .float ? .continuous : .integer }
+                kinds: parameters.map { parameter in
+                    switch parameter.domain {
+                    case .real: .continuous
+                    case .integer: .integer
+                    case .categorical(let choices): .categorical(choices: choices.count)
+                    }
+                }
             )
         } catch {
             throw StudyError(error.message, field: error.field)

@@ -23,9 +23,12 @@ extension StudySpecification {
             }
             if specification.parameters.isEmpty {
                 specification.parameters = (0..<problem.dimension).map { j in
-                    problem.parameterKinds[j] == .integer
-                        ? .int(problem.parameterNames[j], problem.lowerBounds[j], problem.upperBounds[j])
-                        : .float(problem.parameterNames[j], problem.lowerBounds[j], problem.upperBounds[j])
+                    let name = problem.parameterNames[j]
+                    switch problem.parameterKinds[j] {
+                    case .continuous: return .float(name, problem.lowerBounds[j], problem.upperBounds[j])
+                    case .integer: return .int(name, problem.lowerBounds[j], problem.upperBounds[j])
+                    case .categorical(let choices): return .categorical(name, (0..<choices).map { "\($0)" })
+                    }
                 }
             }
             guard specification.parameters.count == problem.dimension else {
