@@ -129,6 +129,10 @@ public struct BayesianOptimizer: Sendable {
     /// the relaxation's 4.950 (maximum 5.050), the exact acquisition maximum favouring the grid's
     /// corners more than rounded continuous optima do.
     public var exhaustiveDiscreteSearch = false
+    /// Fit the outputs' models at once, one per core (``OutputParallelism``), instead of one after
+    /// the other; the models are the same either way. Off by default, so that a benchmark's "one
+    /// thread" means one; the server turns it on.
+    public var parallelOutputFits = false
     /// How the models see categorical parameters: by overlap (default; see ``CategoricalEncoding``)
     /// or as an ordinal index like an integer (the relaxation, kept as a control).
     public var categoricalEncoding: CategoricalEncoding = .overlap
@@ -245,23 +249,24 @@ public struct BayesianOptimizer: Sendable {
         let observations = observations.modelSubset(limit: maximumModelPoints, seed: seed)
         let inputs = Matrix(rowArrays: observations.inputs)
         let bounds = InputNormalization(lower: space.lower, upper: space.upper)
-        var columns = (0..<objectiveCount).map { m in observations.objectives.map { $0[m] } }
-        columns += (0..<constraintCount).map { k in observations.constraints.map { $0[k] } }
-        var result: [OutputHyperparameters] = []
-        for (offset, column) in columns.enumerated() {
+        let columns =
+            (0..<objectiveCount).map { m in observations.objectives.map { $0[m] } }
+            + (0..<constraintCount).map { k in observations.constraints.map { $0[k] } }
+        let outcomes = OutputParallelism.map(columns.count, concurrently: parallelOutputFits) {
+            offset -> Result<OutputHyperparameters, OptimizerError> in
             do {
                 let model = try fitModel(
                     inputs: inputs,
-                    outputs: column,
+                    outputs: columns[offset],
                     bounds: bounds,
                     seed: seed &+ UInt64(offset) &* 7919
                 )
-                result.append(OutputHyperparameters(model))
+                return .success(OutputHyperparameters(model))
             } catch {
-                throw OptimizerError("fitting the model of output \(offset) failed: \(error)")
+                return .failure(OptimizerError("fitting the model of output \(offset) failed: \(error)"))
             }
         }
-        return result
+        return try outcomes.map { outcome throws(OptimizerError) in try outcome.get() }
     }
 
     /// The next `count` designs (user units, integers rounded), given what is observed and pending.
@@ -295,7 +300,7 @@ public struct BayesianOptimizer: Sendable {
         let inputs = Matrix(rowArrays: observations.inputs)
         let bounds = InputNormalization(lower: space.lower, upper: space.upper)
         let reused = reusedHyperparameters.flatMap { $0.count == objectiveCount + constraintCount ? $0 : nil }
-        func fit(_ column: [Double], offset: Int) throws(OptimizerError) -> ExactGP {
+        @Sendable func fit(_ column: [Double], offset: Int) throws(OptimizerError) -> ExactGP {
             do {
                 if let reused {
                     return try reused[offset].model(
@@ -317,14 +322,18 @@ public struct BayesianOptimizer: Sendable {
                 throw OptimizerError("fitting the model of output \(offset) failed: \(error)")
             }
         }
-        var objectiveModels: [ExactGP] = []
-        for m in 0..<objectiveCount {
-            objectiveModels.append(try fit(observations.objectives.map { $0[m] }, offset: m))
+        let columns =
+            (0..<objectiveCount).map { m in observations.objectives.map { $0[m] } }
+            + (0..<constraintCount).map { k in observations.constraints.map { $0[k] } }
+        let fitted = OutputParallelism.map(columns.count, concurrently: parallelOutputFits) {
+            offset -> Result<ExactGP, OptimizerError> in
+            do throws(OptimizerError) { return .success(try fit(columns[offset], offset: offset)) } catch {
+                return .failure(error)
+            }
         }
-        var constraintModels: [ExactGP] = []
-        for k in 0..<constraintCount {
-            constraintModels.append(try fit(observations.constraints.map { $0[k] }, offset: objectiveCount + k))
-        }
+        let models = try fitted.map { outcome throws(OptimizerError) in try outcome.get() }
+        let objectiveModels = Array(models.prefix(objectiveCount))
+        var constraintModels = Array(models.dropFirst(objectiveCount))
         if let feasibility = try feasibilityModel(observations, bounds: bounds, seed: seed) {
             constraintModels.append(feasibility)
         }
@@ -353,6 +362,7 @@ public struct BayesianOptimizer: Sendable {
         baseline += pending
         var chosen: [[Double]] = []
         let discrete = searchesExhaustively ? discreteUnitDesigns() : nil
+        let incumbents = incumbentUnitDesigns(observations)
         // One objective with a feasibility model: constrained noisy EI (qNParEGO of one objective),
         // as with declared constraints.
         let choice =
@@ -372,7 +382,7 @@ public struct BayesianOptimizer: Sendable {
                     samples: monteCarloSamples,
                     seed: stepSeed
                 )
-                candidates = maximize(function, seed: stepSeed, over: discrete)
+                candidates = maximize(function, seed: stepSeed, over: discrete, around: incumbents)
             case .qnparego:
                 let function = LogNoisyParEGO(
                     objectiveModels: objectiveModels,
@@ -382,7 +392,7 @@ public struct BayesianOptimizer: Sendable {
                     samples: monteCarloSamples,
                     seed: stepSeed
                 )
-                candidates = maximize(function, seed: stepSeed, over: discrete)
+                candidates = maximize(function, seed: stepSeed, over: discrete, around: incumbents)
             case .logei, .ucb:
                 // Pending designs enter as fantasies at the posterior mean (kriging believer).
                 var model = objectiveModels[0]
@@ -401,10 +411,16 @@ public struct BayesianOptimizer: Sendable {
                     candidates = maximize(
                         LogExpectedImprovement(model: model, best: best, map: map),
                         seed: stepSeed,
-                        over: discrete
+                        over: discrete,
+                        around: incumbents
                     )
                 } else {
-                    candidates = maximize(LowerConfidenceBound(model: model, map: map), seed: stepSeed, over: discrete)
+                    candidates = maximize(
+                        LowerConfidenceBound(model: model, map: map),
+                        seed: stepSeed,
+                        over: discrete,
+                        around: incumbents
+                    )
                 }
             case .sobol, .trustRegion:
                 candidates = []
@@ -478,6 +494,23 @@ public struct BayesianOptimizer: Sendable {
         exhaustiveDiscreteSearch || (categoricalEncoding == .overlap && !space.categoricalCoordinates.isEmpty)
     }
 
+    /// The observed designs raw samples are drawn around (``AcquisitionOptimizer/samplesAroundBest``),
+    /// in the unit cube: the feasible Pareto front (all observations' when none is feasible), at most
+    /// 64 of it; with one objective the 8 best.
+    func incumbentUnitDesigns(_ observations: Observations) -> [[Double]] {
+        guard optimizer.samplesAroundBest > 0, observations.count > 0 else { return [] }
+        let feasible = (0..<observations.count).filter { observations.isFeasible($0) }
+        let pool = feasible.isEmpty ? Array(0..<observations.count) : feasible
+        let chosen: [Int]
+        if objectiveCount == 1 {
+            chosen = Array(pool.sorted { observations.objectives[$0][0] < observations.objectives[$1][0] }.prefix(8))
+        } else {
+            guard let set = try? PointSet(rows: pool.map { observations.objectives[$0] }) else { return [] }
+            chosen = Array(NondominatedSorting.nondominatedIndices(set).map { pool[$0] }.prefix(64))
+        }
+        return chosen.map { space.unit(observations.inputs[$0]) }
+    }
+
     /// The most designs a fully discrete space may have to be searched exhaustively.
     public static let exhaustiveSearchLimit = 5000
 
@@ -512,7 +545,8 @@ public struct BayesianOptimizer: Sendable {
     func maximize(
         _ acquisition: some AcquisitionFunction,
         seed: UInt64,
-        over designs: [[Double]]? = nil
+        over designs: [[Double]]? = nil,
+        around incumbents: [[Double]] = []
     ) -> [AcquisitionOptimizer.Candidate] {
         if let designs {
             // Ties (flat acquisition far from the data) are broken at random, seeded, rather than
@@ -536,9 +570,10 @@ public struct BayesianOptimizer: Sendable {
                 .categorical(dimension: $0.dimension, choices: $0.choices)
             }
         }
-        if linearConstraints.isEmpty { return optimizer.maximize(acquisition, seed: seed) }
+        if linearConstraints.isEmpty { return optimizer.maximize(acquisition, around: incumbents, seed: seed) }
         return optimizer.maximize(
             LinearlyConstrainedAcquisition(base: acquisition, constraints: unitConstraints),
+            around: incumbents,
             seed: seed
         )
     }

@@ -104,3 +104,24 @@ struct MixedSpaceTests {
         }
     }
 }
+
+@Suite("Per-output fits")
+struct ParallelOutputFitTests {
+    @Test("Fitting the outputs' models concurrently gives the same hyperparameters and designs as one after another")
+    func concurrentFitsEqualSequentialFits() throws {
+        let problem = ToyTracker()
+        var optimizer = BayesianOptimizerTests.optimizer(for: problem)
+        var observations = Observations()
+        BayesianOptimizerTests.observe(
+            problem,
+            try optimizer.suggest(count: 14, observations: observations, seed: 1),
+            into: &observations
+        )
+        let sequential = try optimizer.fittedHyperparameters(observations: observations, seed: 4)
+        let sequentialDesigns = try optimizer.suggest(count: 2, observations: observations, seed: 4)
+        optimizer.parallelOutputFits = true
+        #expect(try optimizer.fittedHyperparameters(observations: observations, seed: 4) == sequential)
+        #expect(try optimizer.suggest(count: 2, observations: observations, seed: 4) == sequentialDesigns)
+        #expect(sequential.count == problem.objectiveCount + problem.constraintCount)
+    }
+}

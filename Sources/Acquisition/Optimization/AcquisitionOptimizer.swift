@@ -45,6 +45,16 @@ public struct AcquisitionOptimizer: Sendable {
     public var categoricalCandidates = 5
     /// The most sweep-and-search rounds per candidate.
     public var categoricalRounds = 3
+    /// Extra raw samples drawn around the given incumbents (``maximize(_:fixed:around:seed:)``),
+    /// as BoTorch's `sample_around_best`: in many dimensions quasi-random samples of the whole cube
+    /// rarely land where the acquisition peaks, next to the current front. Measured with `bench mobo`
+    /// (q=4, 5 seeds, median hypervolume without / with 512 at scale 0.05): DTLZ2 d=10 M=3, 100
+    /// evaluations, 0.493 / 0.566; DTLZ2 d=6 M=2, 60, 0.333 / 0.360; ZDT3 60, 127.71 / 128.33;
+    /// BraninCurrin 50, 58.26 / 58.31; VehicleSafety 60, 245.07 / 244.86 (the best peer 244.4).
+    public var samplesAroundBest = 512
+    /// Standard deviation of those perturbations (unit-cube units); each coordinate is perturbed
+    /// with probability `min(1, 20 / d)`, as MORBO's and TuRBO's candidate sets.
+    public var aroundBestScale = 0.05
     /// Number of scrambled Sobol raw samples (BoTorch's tutorials use 512).
     public var rawSamples: Int = 1024
     /// Number of quasi-Newton starts (BoTorch's tutorials use 10).
@@ -80,10 +90,13 @@ public struct AcquisitionOptimizer: Sendable {
     /// - Parameters:
     ///   - acquisition: the function to maximise.
     ///   - fixed: coordinates held at a value (for instance a categorical choice being enumerated).
+    ///   - centers: incumbent points (unit cube) around which ``samplesAroundBest`` more raw samples
+    ///     are drawn.
     ///   - seed: seeds the raw samples and the choice of starts.
     public func maximize(
         _ acquisition: some AcquisitionFunction,
         fixed: [Int: Double] = [:],
+        around centers: [[Double]] = [],
         seed: UInt64
     ) -> [Candidate] {
         let d = acquisition.dimension
@@ -98,6 +111,23 @@ public struct AcquisitionOptimizer: Sendable {
             for (j, value) in fixed { u[j] = value }
             raw.append(u)
             values.append(acquisition.value(at: u))
+        }
+        if !centers.isEmpty && samplesAroundBest > 0 && fixed.count < d {
+            var generator = SeededGenerator(seed: seed ^ 0xA60D_BE57)
+            let probability = min(1, 20 / Double(d))
+            for k in 0..<samplesAroundBest {
+                var u = centers[k % centers.count]
+                var moved = false
+                while !moved {
+                    for j in 0..<d where fixed[j] == nil && generator.nextUniform() < probability {
+                        u[j] = min(max(u[j] + aroundBestScale * generator.nextNormal(), 0), 1)
+                        moved = true
+                    }
+                }
+                for coordinate in free { u[coordinate.dimension] = coordinate.nearest(u[coordinate.dimension]) }
+                raw.append(u)
+                values.append(acquisition.value(at: u))
+            }
         }
         let starts = chooseStarts(values: values, seed: seed)
         var lower = [Double](repeating: 0, count: d)

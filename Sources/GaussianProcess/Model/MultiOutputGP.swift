@@ -37,11 +37,9 @@ public struct MultiOutputGP: Sendable {
         if let noise, noise.count != m {
             throw .invalid("noise", "expected \(m) noise specifications, got \(noise.count)")
         }
-        let results = ResultSlots(count: m)
-        DispatchQueue.concurrentPerform(iterations: m) { index in
-            let outcome: Result<ExactGP, GPError>
+        let outcomes = OutputParallelism.map(m, concurrently: true) { index -> Result<ExactGP, GPError> in
             do throws(GPError) {
-                outcome = .success(
+                return .success(
                     try ExactGP.fit(
                         inputs: inputs,
                         outputs: outputs.column(index),
@@ -53,16 +51,14 @@ public struct MultiOutputGP: Sendable {
                     ).model
                 )
             } catch {
-                outcome = .failure(error)
+                return .failure(error)
             }
-            results.store(outcome, at: index)
         }
         var models: [ExactGP] = []
-        for outcome in results.values {
+        for outcome in outcomes {
             switch outcome {
             case .success(let model): models.append(model)
             case .failure(let error): throw error
-            case nil: throw GPError(code: .numericalFailure, message: "a model was not fitted")
             }
         }
         return MultiOutputGP(models: models)
@@ -81,18 +77,4 @@ public struct MultiOutputGP: Sendable {
         }
         return (mean, variance)
     }
-}
-
-/// Slots written once each from concurrent iterations.
-private final class ResultSlots: @unchecked Sendable {
-    private var slots: [Result<ExactGP, GPError>?]
-    private let lock = DispatchQueue(label: "paretopilot.multioutput.results")
-
-    init(count: Int) { slots = .init(repeating: nil, count: count) }
-
-    func store(_ value: Result<ExactGP, GPError>, at index: Int) {
-        lock.sync { slots[index] = value }
-    }
-
-    var values: [Result<ExactGP, GPError>?] { lock.sync { slots } }
 }

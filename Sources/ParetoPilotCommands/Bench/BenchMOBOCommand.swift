@@ -88,6 +88,15 @@ struct BenchMOBOCommand: AsyncParsableCommand {
     )
     var categorical: String = CategoricalEncoding.overlap.rawValue
 
+    @Option(
+        name: .customLong("around-best"),
+        help: "Raw samples of the acquisition optimisation drawn around the current front (default the optimiser's)."
+    )
+    var aroundBest: Int?
+
+    @Option(name: .customLong("around-best-scale"), help: "Their perturbation's standard deviation (unit cube).")
+    var aroundBestScale: Double?
+
     @Flag(help: "Print JSON lines.")
     var json = false
 
@@ -158,6 +167,8 @@ struct BenchMOBOCommand: AsyncParsableCommand {
         benchmark.monteCarloSamples = monteCarloSamples
         benchmark.restarts = restarts
         benchmark.rawSamples = rawSamples
+        benchmark.samplesAroundBest = aroundBest
+        benchmark.aroundBestScale = aroundBestScale
         benchmark.noise = noise.flatMap(ObservationNoise.init(rawValue:))
         benchmark.hiddenConstraint = hiddenConstraint
         benchmark.modelsFeasibility = !noFeasibilityModel

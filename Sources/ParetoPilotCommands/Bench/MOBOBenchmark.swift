@@ -24,6 +24,9 @@ public struct MOBOBenchmark: Sendable {
     public var monteCarloSamples = 128
     public var restarts = 20
     public var rawSamples = 1024
+    /// Raw samples around the front and their scale (nil: the optimiser's defaults).
+    public var samplesAroundBest: Int? = nil
+    public var aroundBestScale: Double? = nil
     public var noise: ObservationNoise? = nil
     /// An unknown constraint: designs whose unit-cube coordinates average above this are infeasible
     /// (they return nothing, as a failed geometry check), found only by trying them.
@@ -113,7 +116,10 @@ public struct MOBOBenchmark: Sendable {
         optimizer.model = model
         optimizer.kernel = kernel
         optimizer.monteCarloSamples = monteCarloSamples
-        optimizer.optimizer = AcquisitionOptimizer(rawSamples: rawSamples, restarts: restarts)
+        var acquisitionOptimizer = AcquisitionOptimizer(rawSamples: rawSamples, restarts: restarts)
+        if let samplesAroundBest { acquisitionOptimizer.samplesAroundBest = samplesAroundBest }
+        if let aroundBestScale { acquisitionOptimizer.aroundBestScale = aroundBestScale }
+        optimizer.optimizer = acquisitionOptimizer
         optimizer.observationNoise = noise ?? (problem.isDeterministic ? .deterministic : .inferred)
         if let maximumModelPoints { optimizer.maximumModelPoints = maximumModelPoints }
         optimizer.categoricalEncoding = categoricalEncoding

@@ -44,6 +44,8 @@ extension StudySpecification {
         optimizer.budget = resolvedBudget
         optimizer.linearConstraints = try linearConstraints().map { ($0.coefficients, $0.bound) }
         optimizer.observationNoise = resolvedNoise == .deterministic ? .deterministic : .inferred
+        // A study's models are fitted on every core (the server runs them on its model threads).
+        optimizer.parallelOutputFits = true
         return optimizer
     }
 
