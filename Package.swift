@@ -71,7 +71,7 @@ let package = Package(
         ),
         .target(
             name: "BayesianOptimization",
-            dependencies: ["Acquisition", "GaussianProcess", "LinearAlgebra", "Pareto", "Sampling"]
+            dependencies: ["Acquisition", "GaussianProcess", "LinearAlgebra", "Pareto", "Sampling", "FixtureTesting"]
         ),
         .target(
             name: "Benchmarking",
@@ -170,6 +170,7 @@ let package = Package(
         .executableTarget(name: "paretopilot", dependencies: ["ParetoPilotCommands"]),
 
         // MARK: Shared test helpers
+        .target(name: "FixtureTesting"),
         .target(
             name: "ParetoPilotTesting",
             dependencies: [
@@ -185,17 +186,20 @@ let package = Package(
         // MARK: Tests
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
         .testTarget(name: "OptimizationTests", dependencies: ["Optimization"]),
-        .testTarget(name: "SamplingTests", dependencies: ["Sampling"]),
+        .testTarget(name: "SamplingTests", dependencies: ["Sampling", "FixtureTesting"]),
         .testTarget(
             name: "GaussianProcessTests",
-            dependencies: ["GaussianProcess", "LinearAlgebra", "Sampling"]
+            dependencies: ["GaussianProcess", "LinearAlgebra", "Sampling", "FixtureTesting"]
         ),
-        .testTarget(name: "ParetoTests", dependencies: ["Pareto", "Sampling"]),
-        .testTarget(name: "ProblemsTests", dependencies: ["Problems"]),
+        .testTarget(name: "ParetoTests", dependencies: ["Pareto", "Sampling", "FixtureTesting"]),
+        .testTarget(name: "ProblemsTests", dependencies: ["Problems", "FixtureTesting"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "CSQLite"]),
         .testTarget(name: "StudyModelTests", dependencies: ["StudyModel"]),
         .testTarget(name: "LimitsTests", dependencies: ["Limits", "Sampling"]),
-        .testTarget(name: "ActiveLearningTests", dependencies: ["ActiveLearning", "Benchmarking", "Problems"]),
+        .testTarget(
+            name: "ActiveLearningTests",
+            dependencies: ["ActiveLearning", "Benchmarking", "Problems", "FixtureTesting"]
+        ),
         .testTarget(
             name: "StudiesTests",
             dependencies: ["Studies", "StudyModel", "Store", "Pareto", "BayesianOptimization", "Evaluation"]
@@ -203,7 +207,7 @@ let package = Package(
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Studies", "StudyModel", "Store", "Evaluation"]),
         .testTarget(
             name: "AcquisitionTests",
-            dependencies: ["Acquisition", "GaussianProcess", "LinearAlgebra", "Pareto", "Sampling"]
+            dependencies: ["Acquisition", "GaussianProcess", "LinearAlgebra", "Pareto", "Sampling", "FixtureTesting"]
         ),
         .testTarget(
             name: "BayesianOptimizationTests",

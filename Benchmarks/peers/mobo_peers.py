@@ -241,16 +241,28 @@ def run_sobol(problem: Problem, engine, sizes: list, seed: int, args):
         yield X, Y, dt
 
 
-def run_botorch(problem: Problem, engine, sizes: list, seed: int, args):
+def qlognehvi(model, ref_max, X_baseline, args):
+    """qLogNEHVI as the BoTorch tutorial builds it: pruned baseline, 128 Sobol QMC samples."""
     from botorch.acquisition.multi_objective.logei import (
         qLogNoisyExpectedHypervolumeImprovement,
     )
+    from botorch.sampling.normal import SobolQMCNormalSampler
+
+    return qLogNoisyExpectedHypervolumeImprovement(
+        model=model,
+        ref_point=ref_max.tolist(),
+        X_baseline=X_baseline,
+        prune_baseline=True,
+        sampler=SobolQMCNormalSampler(sample_shape=torch.Size([args.mc_samples])),
+    )
+
+
+def run_botorch(problem: Problem, engine, sizes: list, seed: int, args):
     from botorch.fit import fit_gpytorch_mll
     from botorch.models import ModelListGP, SingleTaskGP
     from botorch.models.transforms.input import Normalize
     from botorch.models.transforms.outcome import Standardize
     from botorch.optim import optimize_acqf
-    from botorch.sampling.normal import SobolQMCNormalSampler
     from gpytorch.mlls import ExactMarginalLogLikelihood
 
     torch.manual_seed(seed)
@@ -275,14 +287,7 @@ def run_botorch(problem: Problem, engine, sizes: list, seed: int, args):
             )
             fit_gpytorch_mll(ExactMarginalLogLikelihood(model_i.likelihood, model_i))
             models.append(model_i)
-        model = ModelListGP(*models)
-        acqf = qLogNoisyExpectedHypervolumeImprovement(
-            model=model,
-            ref_point=ref_max.tolist(),
-            X_baseline=U_all,
-            prune_baseline=True,
-            sampler=SobolQMCNormalSampler(sample_shape=torch.Size([args.mc_samples])),
-        )
+        acqf = qlognehvi(ModelListGP(*models), ref_max, U_all, args)
         cand, _ = optimize_acqf(
             acq_function=acqf,
             bounds=unit_bounds,
@@ -308,14 +313,10 @@ def run_botorch_mixed(problem: Problem, engine, sizes: list, seed: int, args):
     choices (fixed_features_list), sequential greedy over the batch."""
     import itertools
 
-    from botorch.acquisition.multi_objective.logei import (
-        qLogNoisyExpectedHypervolumeImprovement,
-    )
     from botorch.fit import fit_gpytorch_mll
     from botorch.models import MixedSingleTaskGP, ModelListGP
     from botorch.models.transforms.outcome import Standardize
     from botorch.optim import optimize_acqf_mixed
-    from botorch.sampling.normal import SobolQMCNormalSampler
     from gpytorch.mlls import ExactMarginalLogLikelihood
 
     if not problem.categorical:
@@ -341,13 +342,7 @@ def run_botorch_mixed(problem: Problem, engine, sizes: list, seed: int, args):
             )
             fit_gpytorch_mll(ExactMarginalLogLikelihood(model_i.likelihood, model_i))
             models.append(model_i)
-        acqf = qLogNoisyExpectedHypervolumeImprovement(
-            model=ModelListGP(*models),
-            ref_point=ref_max.tolist(),
-            X_baseline=U_all,
-            prune_baseline=True,
-            sampler=SobolQMCNormalSampler(sample_shape=torch.Size([args.mc_samples])),
-        )
+        acqf = qlognehvi(ModelListGP(*models), ref_max, U_all, args)
         cand, _ = optimize_acqf_mixed(
             acq_function=acqf,
             bounds=unit_bounds,

@@ -483,7 +483,7 @@ public struct BayesianOptimizer: Sendable {
     var modelCategoricalInputs: CategoricalInputs {
         guard categoricalEncoding == .overlap else { return .none }
         return CategoricalInputs(
-            space.categoricalCoordinates.map { .init(dimension: $0.dimension, choices: $0.choices) }
+            choices: Dictionary(uniqueKeysWithValues: space.categoricalCoordinates.map { ($0.dimension, $0.choices) })
         )
     }
 

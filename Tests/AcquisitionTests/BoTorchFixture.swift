@@ -1,3 +1,4 @@
+import FixtureTesting
 import Foundation
 import GaussianProcess
 import LinearAlgebra
@@ -77,13 +78,5 @@ struct BoTorchFixture: Decodable {
     var ehvi_case: EHVICase
     var qnehvi_case: NEHVICase
 
-    static let shared: BoTorchFixture = {
-        let url = URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Fixtures/acquisition_botorch.json")
-        guard let data = try? Data(contentsOf: url),
-            let fixture = try? JSONDecoder().decode(BoTorchFixture.self, from: data)
-        else { fatalError("cannot read \(url.path)") }
-        return fixture
-    }()
+    static let shared: BoTorchFixture = OracleFixture.load(BoTorchFixture.self, named: "acquisition_botorch.json")
 }

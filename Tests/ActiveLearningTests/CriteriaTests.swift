@@ -1,3 +1,4 @@
+import FixtureTesting
 import Foundation
 import Problems
 import Testing
@@ -19,13 +20,7 @@ struct InformationFixture: Decodable {
 
     var cases: [Case]
 
-    static let shared: InformationFixture = {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Fixtures/excursion_information.json")
-        guard let data = try? Data(contentsOf: url), let fixture = try? JSONDecoder().decode(Self.self, from: data)
-        else { fatalError("cannot read \(url.path)") }
-        return fixture
-    }()
+    static let shared: InformationFixture = OracleFixture.load(Self.self, named: "excursion_information.json")
 }
 
 @Suite("Excursion criteria")

@@ -1,3 +1,4 @@
+import FixtureTesting
 import Foundation
 import LinearAlgebra
 import Sampling
@@ -27,18 +28,14 @@ struct MixedKernelCase: Decodable, CustomTestStringConvertible {
 
     static let all: [MixedKernelCase] = {
         struct File: Decodable { var cases: [MixedKernelCase] }
-        let url = URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Fixtures/mixed_kernel_oracles.json")
-        guard let data = try? Data(contentsOf: url),
-            let file = try? JSONDecoder().decode(File.self, from: data)
-        else { fatalError("cannot read \(url.path)") }
-        return file.cases
+        return OracleFixture.load(File.self, named: "mixed_kernel_oracles.json").cases
     }()
 
     var categorical: CategoricalInputs {
         CategoricalInputs(
-            choices.enumerated().filter { $0.element > 0 }.map { .init(dimension: $0.offset, choices: $0.element) }
+            choices: Dictionary(
+                uniqueKeysWithValues: choices.enumerated().filter { $0.element > 0 }.map { ($0.offset, $0.element) }
+            )
         )
     }
 
@@ -98,12 +95,19 @@ struct CategoricalKernelTests {
     }
 
     static let bounds = InputNormalization(lower: [0, 0, 0, 0], upper: [1, 1, 3, 2])
-    static let categorical = CategoricalInputs([.init(dimension: 2, choices: 4), .init(dimension: 3, choices: 3)])
+    static let categorical = CategoricalInputs(choices: [2: 4, 3: 3])
 
-    static func model(_ x: Matrix, _ y: [Double], categorical: CategoricalInputs = Self.categorical) throws -> ExactGP {
+    static func model(
+        _ x: Matrix,
+        _ y: [Double],
+        kernel: any Kernel = Matern52Kernel(),
+        lengthscales: [Double] = [0.3, 0.7, 0.8, 1.4],
+        bounds: InputNormalization = Self.bounds,
+        categorical: CategoricalInputs = Self.categorical
+    ) throws -> ExactGP {
         try ExactGP(
-            kernel: Matern52Kernel(),
-            hyperparameters: KernelHyperparameters(lengthscales: [0.3, 0.7, 0.8, 1.4], outputscale: 1.2),
+            kernel: kernel,
+            hyperparameters: KernelHyperparameters(lengthscales: lengthscales, outputscale: 1.2),
             noiseVariances: [0.01],
             inputs: x,
             outputs: y,
@@ -142,17 +146,16 @@ struct CategoricalKernelTests {
         for i in 0..<x.rows { x[i, 3] = Double(Int(x[i, 3]) % 2) }
         let bounds = InputNormalization(lower: [0, 0, 0, 0], upper: [1, 1, 3, 1])
         func model(_ categorical: CategoricalInputs) throws -> ExactGP {
-            try ExactGP(
+            try Self.model(
+                x,
+                y,
                 kernel: RBFKernel(),
-                hyperparameters: KernelHyperparameters(lengthscales: [0.3, 0.7, 0.8, 0.9], outputscale: 1),
-                noiseVariances: [0.01],
-                inputs: x,
-                outputs: y,
-                inputTransform: bounds,
+                lengthscales: [0.3, 0.7, 0.8, 0.9],
+                bounds: bounds,
                 categorical: categorical
             )
         }
-        let binary = try model(CategoricalInputs([.init(dimension: 3, choices: 2)]))
+        let binary = try model(CategoricalInputs(choices: [3: 2]))
         let ordinal = try model(.none)
         let probe = Matrix(rowArrays: [[0.2, 0.3, 1, 0], [0.8, 0.6, 2, 1]])
         let a = binary.posterior(at: probe)
@@ -250,7 +253,7 @@ struct CategoricalKernelTests {
             y[i] = x[i, 0] + effects[Int(x[i, 1])] + 0.01 * g.nextNormal()
         }
         var options = GPFitOptions()
-        options.categorical = CategoricalInputs([.init(dimension: 1, choices: 5), .init(dimension: 2, choices: 4)])
+        options.categorical = CategoricalInputs(choices: [1: 5, 2: 4])
         let model = try ExactGP.fit(inputs: x, outputs: y, options: options, seed: 1).model
         #expect(model.inputTransform.upper == [x.column(0).max()!, 4, 3])
         let lengthscales = model.kernelHyperparameters.lengthscales
@@ -269,9 +272,8 @@ struct CategoricalKernelTests {
     func invalidCategoricalInputs() {
         let (x, y) = Self.mixedData(n: 6, seed: 1)
         for (categorical, fragment) in [
-            (CategoricalInputs([.init(dimension: 7, choices: 3)]), "input 7"),
-            (CategoricalInputs([.init(dimension: 2, choices: 1)]), "at least 2 choices"),
-            (CategoricalInputs([.init(dimension: 2, choices: 4), .init(dimension: 2, choices: 4)]), "twice"),
+            (CategoricalInputs(choices: [7: 3]), "input 7"),
+            (CategoricalInputs(choices: [2: 1]), "at least 2 choices"),
         ] {
             #expect {
                 try Self.model(x, y, categorical: categorical)

@@ -1,3 +1,4 @@
+import FixtureTesting
 import Foundation
 import LinearAlgebra
 import Testing
@@ -23,12 +24,6 @@ struct SklearnCase: Decodable, CustomTestStringConvertible {
 
     static let all: [SklearnCase] = {
         struct File: Decodable { var cases: [SklearnCase] }
-        let url = URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Fixtures/gp_sklearn.json")
-        guard let data = try? Data(contentsOf: url),
-            let file = try? JSONDecoder().decode(File.self, from: data)
-        else { fatalError("cannot read \(url.path)") }
-        return file.cases
+        return OracleFixture.load(File.self, named: "gp_sklearn.json").cases
     }()
 }

@@ -1,3 +1,4 @@
+import FixtureTesting
 import Foundation
 import LinearAlgebra
 import Sampling
@@ -29,13 +30,7 @@ struct SAASCase: Decodable, CustomTestStringConvertible {
 
     static let all: [SAASCase] = {
         struct File: Decodable { var cases: [SAASCase] }
-        let url = URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Fixtures/saas_botorch.json")
-        guard let data = try? Data(contentsOf: url),
-            let file = try? JSONDecoder().decode(File.self, from: data)
-        else { fatalError("cannot read \(url.path)") }
-        return file.cases
+        return OracleFixture.load(File.self, named: "saas_botorch.json").cases
     }()
 
     /// The objective at the case's data with fixed noise and no other priors, and its parameters

@@ -1,3 +1,4 @@
+import FixtureTesting
 import Foundation
 import Testing
 
@@ -30,15 +31,7 @@ struct MoocoreFixture: Decodable {
     var hypervolume_cases: [HypervolumeCase]
     var indicator_cases: [IndicatorCase]
 
-    static let shared: MoocoreFixture = {
-        let url = URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Fixtures/pareto_moocore.json")
-        guard let data = try? Data(contentsOf: url),
-            let fixture = try? JSONDecoder().decode(MoocoreFixture.self, from: data)
-        else { fatalError("cannot read \(url.path)") }
-        return fixture
-    }()
+    static let shared: MoocoreFixture = OracleFixture.load(MoocoreFixture.self, named: "pareto_moocore.json")
 }
 
 /// |a - b| <= tolerance * max(|b|, floor)

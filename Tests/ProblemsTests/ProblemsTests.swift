@@ -1,3 +1,4 @@
+import FixtureTesting
 import Foundation
 import Problems
 import Testing
@@ -21,14 +22,7 @@ struct ProblemsTests {
         var problems: [Case]
     }
 
-    static let cases: [Fixture.Case] = {
-        let url = URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Fixtures/problems_botorch.json")
-        guard let data = try? Data(contentsOf: url), let fixture = try? JSONDecoder().decode(Fixture.self, from: data)
-        else { fatalError("cannot read \(url.path)") }
-        return fixture.problems
-    }()
+    static let cases: [Fixture.Case] = OracleFixture.load(Fixture.self, named: "problems_botorch.json").problems
 
     @Test("Objectives, bounds, reference points, maximum hypervolumes and constraints agree", arguments: cases)
     func agrees(c: Fixture.Case) throws {

@@ -1,3 +1,4 @@
+import FixtureTesting
 import Foundation
 import Sampling
 import Testing
@@ -12,14 +13,7 @@ struct SobolSequenceTests {
         var cases: [Case]
     }
 
-    static let fixture: Fixture = {
-        let url = URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Fixtures/sobol_scipy.json")
-        guard let data = try? Data(contentsOf: url), let fixture = try? JSONDecoder().decode(Fixture.self, from: data)
-        else { fatalError("cannot read \(url.path)") }
-        return fixture
-    }()
+    static let fixture: Fixture = OracleFixture.load(Fixture.self, named: "sobol_scipy.json")
 
     @Test("Unscrambled points equal SciPy's exactly", arguments: [1, 2, 5, 21, 64, 100])
     func matchesSciPy(dimension: Int) throws {

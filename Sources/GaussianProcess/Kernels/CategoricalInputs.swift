@@ -11,37 +11,28 @@
 /// embedded space). With the RBF kernel this is the product of an RBF on the continuous inputs and
 /// BoTorch's `CategoricalKernel` (`exp(-mean_j [x_j ≠ x'_j] / λ_j)` with `λ_j = 2 ℓ_j² / c` for
 /// `c` categorical inputs); with Matérn-5/2 it is Optuna's `GPSampler` kernel.
-public struct CategoricalInputs: Sendable, Equatable, Codable {
-    /// One categorical input: its column and its number of choices (at least 2).
-    public struct Input: Sendable, Equatable, Codable {
-        public var dimension: Int
-        public var choices: Int
+public struct CategoricalInputs: Sendable, Equatable {
+    /// The number of choices (at least 2) of each categorical input, by column.
+    public let choices: [Int: Int]
+    /// The same, in increasing column order.
+    let inputs: [(dimension: Int, choices: Int)]
 
-        public init(dimension: Int, choices: Int) {
-            self.dimension = dimension
-            self.choices = choices
-        }
-    }
-
-    /// The categorical inputs, in increasing column order.
-    public let inputs: [Input]
-
-    /// Categorical inputs from `(dimension, choices)` pairs; any order, each dimension once.
-    public init(_ inputs: [Input]) {
-        self.inputs = inputs.sorted { $0.dimension < $1.dimension }
+    /// Categorical inputs: column -> number of choices.
+    public init(choices: [Int: Int]) {
+        self.choices = choices
+        self.inputs = choices.sorted { $0.key < $1.key }.map { (dimension: $0.key, choices: $0.value) }
     }
 
     /// No categorical input: every input is continuous (or ordinal).
-    public static let none = CategoricalInputs([])
+    public static let none = CategoricalInputs(choices: [:])
+
+    public static func == (a: CategoricalInputs, b: CategoricalInputs) -> Bool { a.choices == b.choices }
 
     /// True when no input is categorical.
     public var isEmpty: Bool { inputs.isEmpty }
 
     /// Number of one-hot columns the embedding appends.
     var embeddedColumnCount: Int { inputs.reduce(0) { $0 + $1.choices } }
-
-    /// Whether column `j` is categorical.
-    func contains(_ j: Int) -> Bool { inputs.contains { $0.dimension == j } }
 
     /// The choice index of a normalised coordinate `value` (`index / (choices - 1)`), rounded and clamped.
     static func level(ofNormalized value: Double, choices: Int) -> Int {
@@ -52,7 +43,6 @@ public struct CategoricalInputs: Sendable, Equatable, Codable {
 
     /// Checks the description against `dimension` inputs.
     func validate(dimension: Int) throws(GPError) {
-        var seen = Set<Int>()
         for input in inputs {
             guard (0..<dimension).contains(input.dimension) else {
                 throw .invalid(
@@ -62,9 +52,6 @@ public struct CategoricalInputs: Sendable, Equatable, Codable {
             }
             guard input.choices >= 2 else {
                 throw .invalid("categorical", "categorical input \(input.dimension) needs at least 2 choices")
-            }
-            guard seen.insert(input.dimension).inserted else {
-                throw .invalid("categorical", "categorical input \(input.dimension) is listed twice")
             }
         }
     }

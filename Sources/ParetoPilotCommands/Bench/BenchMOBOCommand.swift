@@ -97,6 +97,12 @@ struct BenchMOBOCommand: AsyncParsableCommand {
     @Option(name: .customLong("around-best-scale"), help: "Their perturbation's standard deviation (unit cube).")
     var aroundBestScale: Double?
 
+    @Flag(
+        name: .customLong("parallel-fits"),
+        help: "Fit the outputs' models at once on every core, as studies do (default: one after another)."
+    )
+    var parallelFits = false
+
     @Flag(help: "Print JSON lines.")
     var json = false
 
@@ -168,6 +174,7 @@ struct BenchMOBOCommand: AsyncParsableCommand {
         benchmark.restarts = restarts
         benchmark.rawSamples = rawSamples
         benchmark.samplesAroundBest = aroundBest
+        benchmark.parallelOutputFits = parallelFits
         benchmark.aroundBestScale = aroundBestScale
         benchmark.noise = noise.flatMap(ObservationNoise.init(rawValue:))
         benchmark.hiddenConstraint = hiddenConstraint

@@ -27,6 +27,8 @@ public struct MOBOBenchmark: Sendable {
     /// Raw samples around the front and their scale (nil: the optimiser's defaults).
     public var samplesAroundBest: Int? = nil
     public var aroundBestScale: Double? = nil
+    /// Fit the outputs' models at once (``BayesianOptimizer/parallelOutputFits``).
+    public var parallelOutputFits = false
     public var noise: ObservationNoise? = nil
     /// An unknown constraint: designs whose unit-cube coordinates average above this are infeasible
     /// (they return nothing, as a failed geometry check), found only by trying them.
@@ -123,6 +125,7 @@ public struct MOBOBenchmark: Sendable {
         optimizer.observationNoise = noise ?? (problem.isDeterministic ? .deterministic : .inferred)
         if let maximumModelPoints { optimizer.maximumModelPoints = maximumModelPoints }
         optimizer.categoricalEncoding = categoricalEncoding
+        optimizer.parallelOutputFits = parallelOutputFits
         var observations = Observations()
         var askTimes: [Double] = []
         var hvTrace: [Double] = []
