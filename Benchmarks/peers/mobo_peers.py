@@ -12,6 +12,7 @@ Protocol
   negate=False, so every objective is MINIMISED; noise-free):
       branincurrin   BraninCurrin()                          d=2, M=2, budget 50
       dtlz2          DTLZ2(dim=6, num_objectives=2)          d=6, M=2, budget 60
+                     (--dim, --num-objectives; also dtlz1, and zdt1-3 with --dim)
       vehiclesafety  VehicleSafety()                         d=5, M=3, budget 60
       mixeddtlz2     ParetoPilot's MixedDTLZ2 (class below)  d=6 (4 continuous,
                      categoricals of 5 and 3 choices), M=2, budget 50
@@ -24,7 +25,7 @@ Protocol
 * Hypervolume: moocore.hypervolume(Y, ref=ref_point) on the minimisation-frame
   objective values of *all* evaluated points (points that do not dominate the
   reference point contribute nothing).
-* Initial design: the first n_init = 2(d+1) points of a scrambled Sobol sequence,
+* Initial design (--initial, default 2(d+1)): the first n_init = 2(d+1) points of a scrambled Sobol sequence,
   torch.quasirandom.SobolEngine(d, scramble=True, seed=seed), scaled from the unit
   cube to the problem bounds. Every strategy starts from exactly these points.
 * After that, batches of q (default 4) points until `budget` evaluations in total
@@ -53,6 +54,12 @@ Protocol
     botorch_mixed       (mixed problems) MixedSingleTaskGP per objective with
                         cat_dims, qLogNEHVI as above, optimize_acqf_mixed over
                         every combination of choices (fixed_features_list).
+    botorch_saas        as botorch_qlognehvi with SaasFullyBayesianSingleTaskGP
+                        per objective (unit-cube inputs, Standardize(1)) fitted by
+                        fit_fully_bayesian_model_nuts(warmup_steps=256,
+                        num_samples=128, thinning=16): AID(2)E's configuration
+                        (--nuts-warmup, --nuts-samples, --nuts-thinning);
+                        needs jax, jaxlib and numpyro.
     optuna_gpsampler    Optuna study, directions all "minimize", one float
     optuna_tpe          parameter x{i} per dimension with the problem bounds.
     optuna_nsga2        The n_init Sobol points are enqueued (study.enqueue_trial),
@@ -102,7 +109,7 @@ How to run
     python3 Benchmarks/peers/mobo_peers.py --problem branincurrin --strategy sobol --budget 14 --seeds 1  # smoke
 
 Packages: numpy, torch, gpytorch, botorch, moocore, optuna (optuna only for the
-optuna_* strategies).
+optuna_* strategies), jax, jaxlib and numpyro (only for botorch_saas).
 """
 
 import os
@@ -159,14 +166,19 @@ class MixedDTLZ2:
 
 
 PROBLEMS = {
-    # name: (constructor, default budget)
-    "branincurrin": (lambda: mo.BraninCurrin(negate=False), 50),
-    "dtlz2": (lambda: mo.DTLZ2(dim=6, num_objectives=2, negate=False), 60),
-    "vehiclesafety": (lambda: mo.VehicleSafety(negate=False), 60),
-    "mixeddtlz2": (MixedDTLZ2, 50),
+    # name: (constructor of the command-line arguments (--dim, --num-objectives), default budget)
+    "branincurrin": (lambda a: mo.BraninCurrin(negate=False), 50),
+    "dtlz1": (lambda a: mo.DTLZ1(dim=a.dim or 6, num_objectives=a.num_objectives or 2, negate=False), 60),
+    "dtlz2": (lambda a: mo.DTLZ2(dim=a.dim or 6, num_objectives=a.num_objectives or 2, negate=False), 60),
+    "zdt1": (lambda a: mo.ZDT1(dim=a.dim or 4, negate=False), 60),
+    "zdt2": (lambda a: mo.ZDT2(dim=a.dim or 4, negate=False), 60),
+    "zdt3": (lambda a: mo.ZDT3(dim=a.dim or 4, negate=False), 60),
+    "vehiclesafety": (lambda a: mo.VehicleSafety(negate=False), 60),
+    "mixeddtlz2": (lambda a: MixedDTLZ2(), 50),
 }
 
-STRATEGIES = ("sobol", "botorch_qlognehvi", "botorch_mixed", "optuna_gpsampler", "optuna_tpe", "optuna_nsga2")
+STRATEGIES = ("sobol", "botorch_qlognehvi", "botorch_saas", "botorch_mixed", "optuna_gpsampler", "optuna_tpe",
+              "optuna_nsga2")
 
 
 def log(msg: str) -> None:
@@ -176,16 +188,16 @@ def log(msg: str) -> None:
 class Problem:
     """A BoTorch test problem in the minimisation frame, evaluated in float64."""
 
-    def __init__(self, name: str):
+    def __init__(self, name: str, args):
         self.name = name
-        self.fn = PROBLEMS[name][0]()
+        self.fn = PROBLEMS[name][0](args)
         self.fn = self.fn.to(dtype=DTYPE)
         self.d = int(self.fn.dim)
         self.m = int(self.fn.num_objectives)
         self.bounds = self.fn.bounds.to(DTYPE)  # 2 x d
         self.ref = self.fn.ref_point.detach().cpu().numpy().astype(np.float64)
         self.max_hv = float(self.fn.max_hv)
-        self.n_init = 2 * (self.d + 1)
+        self.n_init = args.initial or 2 * (self.d + 1)
         # Number of choices per input (0: continuous); categorical inputs are choice indices.
         self.choices = list(getattr(self.fn, "choices", [0] * self.d))
         self.categorical = [j for j, c in enumerate(self.choices) if c]
@@ -257,6 +269,27 @@ def qlognehvi(model, ref_max, X_baseline, args):
     )
 
 
+def fit_saas_models(U_all, Y_max, args):
+    """One SaasFullyBayesianSingleTaskGP per objective, sampled by NUTS (AID(2)E's configuration:
+    256 warm-up steps, 128 samples, thinning 16, i.e. 8 hyperparameter draws per model)."""
+    from botorch.fit import fit_fully_bayesian_model_nuts
+    from botorch.models.fully_bayesian import SaasFullyBayesianSingleTaskGP
+    from botorch.models.transforms.outcome import Standardize
+
+    models = []
+    for i in range(Y_max.shape[-1]):
+        model_i = SaasFullyBayesianSingleTaskGP(U_all, Y_max[:, i:i + 1], outcome_transform=Standardize(m=1))
+        fit_fully_bayesian_model_nuts(
+            model_i,
+            warmup_steps=args.nuts_warmup,
+            num_samples=args.nuts_samples,
+            thinning=args.nuts_thinning,
+            disable_progbar=True,
+        )
+        models.append(model_i)
+    return models
+
+
 def run_botorch(problem: Problem, engine, sizes: list, seed: int, args):
     from botorch.fit import fit_gpytorch_mll
     from botorch.models import ModelListGP, SingleTaskGP
@@ -278,7 +311,9 @@ def run_botorch(problem: Problem, engine, sizes: list, seed: int, args):
         t0 = time.perf_counter()
         Y_max = -torch.cat(Y)  # n x m, maximisation frame
         models = []
-        for i in range(problem.m):
+        if args.strategy_now == "botorch_saas":
+            models = fit_saas_models(U_all, Y_max, args)
+        for i in range(problem.m if not models else 0):
             tf = Normalize(d=d, bounds=unit_bounds) if args.normalize == "bounds" else Normalize(d=d)
             model_i = SingleTaskGP(
                 U_all, Y_max[:, i:i + 1],
@@ -418,6 +453,7 @@ def run_optuna(problem: Problem, engine, sizes: list, seed: int, args):
 RUNNERS = {
     "sobol": run_sobol,
     "botorch_qlognehvi": run_botorch,
+    "botorch_saas": run_botorch,
     "botorch_mixed": run_botorch_mixed,
     "optuna_gpsampler": run_optuna,
     "optuna_tpe": run_optuna,
@@ -494,6 +530,12 @@ def main() -> None:
     ap.add_argument("--budget", type=int, default=None,
                     help="total evaluations incl. the initial design (default: per problem)")
     ap.add_argument("--batch", type=int, default=4, help="batch size q (default 4)")
+    ap.add_argument("--dim", type=int, default=None, help="input dimension (DTLZ, ZDT)")
+    ap.add_argument("--num-objectives", type=int, default=None, help="objectives (DTLZ)")
+    ap.add_argument("--initial", type=int, default=None, help="initial Sobol designs (default 2(d+1))")
+    ap.add_argument("--nuts-warmup", type=int, default=256, help="botorch_saas NUTS warm-up steps (default 256)")
+    ap.add_argument("--nuts-samples", type=int, default=128, help="botorch_saas NUTS samples (default 128)")
+    ap.add_argument("--nuts-thinning", type=int, default=16, help="botorch_saas NUTS thinning (default 16)")
     ap.add_argument("--threads", type=int, default=1, help="torch.set_num_threads (default 1)")
     ap.add_argument("--normalize", choices=("bounds", "data"), default="bounds",
                     help="botorch: Normalize(d) with the fixed unit-cube bounds (default) "
@@ -513,7 +555,7 @@ def main() -> None:
     log(versions() + f"; torch threads {torch.get_num_threads()}")
 
     for pname in problems:
-        problem = Problem(pname)
+        problem = Problem(pname, args)
         budget = args.budget if args.budget is not None else PROBLEMS[pname][1]
         for strategy in strategies:
             for seed in range(args.first_seed, args.first_seed + args.seeds):
