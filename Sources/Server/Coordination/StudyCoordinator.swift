@@ -444,7 +444,7 @@ public actor StudyCoordinator {
     func suggestAndStore(_ id: Int64, count: Int, mayRefit: Bool = true) async throws -> [TrialRecord] {
         let request = try engine.candidateRequest(id, count: count, mayRefit: mayRefit)
         let started = Date()
-        let result = await ModelThreads.run { request.compute() }
+        let result = await ModelThreads.run(study: id) { request.compute() }
         let seconds = Date().timeIntervalSince(started)
         engine.runtimes[id]?.noteGeneration(seconds: seconds)
         logger.debug(
@@ -475,7 +475,7 @@ public actor StudyCoordinator {
         runtime.refitting = true
         backgroundWork += 1
         Task {
-            let fitted = await ModelThreads.run { request.refit() }
+            let fitted = await ModelThreads.run(study: id) { request.refit() }
             await self.storeRefit(id, fitted)
         }
     }
