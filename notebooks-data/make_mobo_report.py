@@ -6,6 +6,12 @@ Inputs (JSON lines, one per run and seed):
                           the default for the noise-free test problems)
   mobo_paretopilot_inferred_noise.jsonl  the same with `--noise inferred` (as BoTorch's GP)
   mobo_peers.jsonl        from `Benchmarks/peers/mobo_peers.py`
+  mobo_mixed_paretopilot.jsonl, mobo_mixed_paretopilot_ordinal.jsonl, mobo_mixed_peers.jsonl
+                          the mixed categorical problem `mixeddtlz2` (`--categorical overlap`, the
+                          default, and `--categorical ordinal`; peers incl. botorch_mixed)
+  mobo_closure_paretopilot.jsonl, mobo_closure_peers.jsonl
+                          AID(2)E's closure test: DTLZ2 d=10 M=3, 10 initial points, q=4, 200
+                          evaluations (reported as problem `dtlz2_d10_m3_closure`)
 Outputs: mobo_table.md and mobo_<problem>.svg next to this script.
 
 Standard library only:  python3 notebooks-data/make_mobo_report.py
@@ -16,11 +22,11 @@ import statistics
 from collections import defaultdict
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-COLORS = {"paretopilot": "#d62728", "paretopilot_inferred_noise": "#ff9896", "botorch_qlognehvi": "#1f77b4", "optuna_gpsampler": "#2ca02c",
+COLORS = {"paretopilot": "#d62728", "paretopilot_ordinal": "#e377c2", "botorch_mixed": "#17becf", "paretopilot_inferred_noise": "#ff9896", "botorch_qlognehvi": "#1f77b4", "optuna_gpsampler": "#2ca02c",
           "sobol": "#7f7f7f", "optuna_tpe": "#9467bd", "optuna_nsga2": "#8c564b"}
 
 
-def load(name, label=None):
+def load(name, label=None, problem=None):
     runs = []
     path = os.path.join(HERE, name)
     if not os.path.exists(path):
@@ -33,6 +39,8 @@ def load(name, label=None):
             r = json.loads(line)
             if label:
                 r["strategy"] = label
+            if problem:
+                r["problem"] = problem
             runs.append(r)
     return runs
 
@@ -91,8 +99,14 @@ def svg(problem, groups):
 
 
 def main():
+    closure = "dtlz2_d10_m3_closure"
     runs = (load("mobo_paretopilot.jsonl", "paretopilot") + load("mobo_paretopilot_inferred_noise.jsonl")
-            + load("mobo_peers.jsonl"))
+            + load("mobo_peers.jsonl")
+            + load("mobo_mixed_paretopilot.jsonl", "paretopilot")
+            + load("mobo_mixed_paretopilot_ordinal.jsonl", "paretopilot_ordinal")
+            + load("mobo_mixed_peers.jsonl")
+            + load("mobo_closure_paretopilot.jsonl", "paretopilot", closure)
+            + load("mobo_closure_peers.jsonl", None, closure))
     groups = defaultdict(list)
     for r in runs:
         groups[(r["problem"], r["strategy"])].append(r)
