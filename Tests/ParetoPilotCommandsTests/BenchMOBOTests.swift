@@ -14,6 +14,9 @@ struct BenchMOBOTests {
             (["--hidden-constraint", "1.5"], "--hidden-constraint"),
             (["--no-feasibility-model"], "--no-feasibility-model"),
             (["--max-model-points", "1"], "--max-model-points"),
+            (["--categorical", "onehot"], "--categorical"),
+            (["--around-best", "-1"], "--around-best"),
+            (["--around-best-scale", "0"], "--around-best-scale"),
         ]
     )
     func badArguments(arguments: [String], option: String) {

@@ -126,6 +126,10 @@ struct BenchMOBOCommand: AsyncParsableCommand {
                 "--kernel: unknown kernel '\(kernel)'; known: \(KernelRegistry.names.joined(separator: ", "))"
             )
         }
+        if let aroundBest, aroundBest < 0 { throw ValidationError("--around-best must be at least 0") }
+        if let aroundBestScale, !(aroundBestScale > 0 && aroundBestScale.isFinite) {
+            throw ValidationError("--around-best-scale must be a positive number")
+        }
         guard CategoricalEncoding(rawValue: categorical) != nil else {
             throw ValidationError("--categorical: expected overlap or ordinal, got '\(categorical)'")
         }
