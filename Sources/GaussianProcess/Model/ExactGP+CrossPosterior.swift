@@ -51,7 +51,12 @@ extension ExactGP {
         let lengthscales = kernelHyperparameters.lengthscales
         // The point scaled as the training inputs are: `d` columns, then any one-hot columns of
         // categorical inputs (which enter the distance but have no gradient: their own column is 0).
-        let z = scaled(Matrix(rows: 1, columns: d, columnMajor: point)).z.elements
+        let z = ScaledInputs.row(
+            inputTransform.apply(point),
+            center: center,
+            lengthscales: lengthscales,
+            categorical: categorical
+        )
         let columns = z.count
 
         // Kernel values and their x-Jacobians against the training points (n) and the references (N).

@@ -63,6 +63,26 @@ struct ScaledInputs: Sendable {
         self.embeddedOwners = owners
     }
 
+    /// One point scaled as the rows of ``init(_:center:lengthscales:categorical:)`` are (the `d + e`
+    /// columns of a row), without building a matrix: what the per-candidate posterior needs.
+    static func row(
+        _ normalized: [Double],
+        center: [Double],
+        lengthscales: [Double],
+        categorical: CategoricalInputs
+    ) -> [Double] {
+        var z = [Double](repeating: 0, count: normalized.count + categorical.embeddedColumnCount)
+        for j in normalized.indices { z[j] = (normalized[j] - center[j]) / lengthscales[j] }
+        var column = normalized.count
+        for input in categorical.inputs {
+            let level = CategoricalInputs.level(ofNormalized: normalized[input.dimension], choices: input.choices)
+            z[input.dimension] = 0
+            z[column + level] = 1 / (lengthscales[input.dimension] * 2.0.squareRoot())
+            column += input.choices
+        }
+        return z
+    }
+
     var count: Int { z.rows }
 
     /// Fills `result` (`count x other.count`) with the scaled squared distances to `other`
