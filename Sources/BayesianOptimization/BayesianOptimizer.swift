@@ -79,7 +79,8 @@ public struct BayesianOptimizer: Sendable {
     /// Reference point (minimisation); inferred from the observed front when nil.
     public var referencePoint: [Double]?
     public var acquisition: AcquisitionChoice = .auto
-    /// Number of initial quasi-random designs; `2 (d + 1)` when nil.
+    /// Number of initial quasi-random designs; when nil, `2 (d + 1)`, but with a ``budget`` at most
+    /// a tenth of it unless that is below 20 (``defaultInitialDesignSize``).
     public var initialDesignSize: Int?
     public var monteCarloSamples = 128
     public var optimizer = AcquisitionOptimizer()
@@ -149,6 +150,18 @@ public struct BayesianOptimizer: Sendable {
     public var maximumModelPoints = 1000
     /// Settings of ``AcquisitionChoice/trustRegion``.
     public var trustRegion = TrustRegionSettings()
+    /// From this many parameters on, the greedy acquisitions (qLogNEHVI, qNParEGO, LogEI, UCB) are
+    /// maximised inside trust regions (``acquisitionRegions(_:reference:batch:)``) instead of the
+    /// whole box: in many dimensions a global model's uncertainty is largest in the corners, far
+    /// from every observation, and a global search goes there (on DTLZ2 d=30 M=3 every design
+    /// qLogNEHVI proposed after the initial design had coordinates at 0 or 1 and none improved on
+    /// it). `Int.max` turns it off.
+    public var localAcquisitionDimension = 10
+    /// Designs searched in turn in different boxes (trust regions, and the whole cube below
+    /// ``globalAcquisitionSlotDimension``).
+    public var acquisitionRegionCount = 4
+    /// Below this many parameters one of the ``acquisitionRegionCount`` boxes is the whole cube.
+    public var globalAcquisitionSlotDimension = 20
     /// The study's total number of evaluations, when known: trust-region search shrinks its
     /// perturbations and fresh regions as the budget is spent.
     public var budget: Int?
@@ -192,7 +205,17 @@ public struct BayesianOptimizer: Sendable {
         }
     }
 
-    var initialCount: Int { initialDesignSize ?? 2 * (space.dimension + 1) }
+    var initialCount: Int { initialDesignSize ?? defaultInitialDesignSize }
+
+    /// The initial design without ``initialDesignSize``: `2 (d + 1)` scrambled Sobol points, capped
+    /// at `max(20, budget / 10)` when the budget is known, so that in many dimensions the budget
+    /// goes to the model (DTLZ2 d=30 M=3, 150 evaluations, 2 seeds: hypervolume 0.196 and 0.029
+    /// after 62 initial points, 0.195 and 0.110 after 20). Below 10 parameters it is `2 (d + 1)`.
+    public var defaultInitialDesignSize: Int {
+        let rule = 2 * (space.dimension + 1)
+        guard let budget else { return rule }
+        return min(rule, max(20, budget / 10))
+    }
 
     /// Observations before model-based suggestions start: the initial design's size (at least 2).
     public var initialDesignCount: Int { max(initialCount, 2) }
@@ -362,7 +385,8 @@ public struct BayesianOptimizer: Sendable {
         baseline += pending
         var chosen: [[Double]] = []
         let discrete = searchesExhaustively ? discreteUnitDesigns() : nil
-        let incumbents = incumbentUnitDesigns(observations)
+        let regions = discrete == nil ? acquisitionRegions(all, reference: reference, batch: count) : []
+        let allIncumbents = incumbentUnitDesigns(observations)
         // One objective with a feasibility model: constrained noisy EI (qNParEGO of one objective),
         // as with declared constraints.
         let choice =
@@ -370,6 +394,8 @@ public struct BayesianOptimizer: Sendable {
             ? .qnparego : resolvedAcquisition
         for k in 0..<count {
             let stepSeed = seed &+ UInt64(k) &* 0x9E37_79B9
+            let region = regions.isEmpty ? nil : regions[(pending.count + k) % regions.count]
+            let incumbents = region.map { box in allIncumbents.filter(box.contains) } ?? allIncumbents
             let candidates: [AcquisitionOptimizer.Candidate]
             switch choice {
             case .qlognehvi, .auto:
@@ -382,7 +408,7 @@ public struct BayesianOptimizer: Sendable {
                     samples: monteCarloSamples,
                     seed: stepSeed
                 )
-                candidates = maximize(function, seed: stepSeed, over: discrete, around: incumbents)
+                candidates = maximize(function, seed: stepSeed, over: discrete, around: incumbents, within: region)
             case .qnparego:
                 let function = LogNoisyParEGO(
                     objectiveModels: objectiveModels,
@@ -392,7 +418,7 @@ public struct BayesianOptimizer: Sendable {
                     samples: monteCarloSamples,
                     seed: stepSeed
                 )
-                candidates = maximize(function, seed: stepSeed, over: discrete, around: incumbents)
+                candidates = maximize(function, seed: stepSeed, over: discrete, around: incumbents, within: region)
             case .logei, .ucb:
                 // Pending designs enter as fantasies at the posterior mean (kriging believer).
                 var model = objectiveModels[0]
@@ -412,14 +438,16 @@ public struct BayesianOptimizer: Sendable {
                         LogExpectedImprovement(model: model, best: best, map: map),
                         seed: stepSeed,
                         over: discrete,
-                        around: incumbents
+                        around: incumbents,
+                        within: region
                     )
                 } else {
                     candidates = maximize(
                         LowerConfidenceBound(model: model, map: map),
                         seed: stepSeed,
                         over: discrete,
-                        around: incumbents
+                        around: incumbents,
+                        within: region
                     )
                 }
             case .sobol, .trustRegion:
@@ -546,7 +574,8 @@ public struct BayesianOptimizer: Sendable {
         _ acquisition: some AcquisitionFunction,
         seed: UInt64,
         over designs: [[Double]]? = nil,
-        around incumbents: [[Double]] = []
+        around incumbents: [[Double]] = [],
+        within region: AcquisitionOptimizer.Region? = nil
     ) -> [AcquisitionOptimizer.Candidate] {
         if let designs {
             // Ties (flat acquisition far from the data) are broken at random, seeded, rather than
@@ -570,10 +599,13 @@ public struct BayesianOptimizer: Sendable {
                 .categorical(dimension: $0.dimension, choices: $0.choices)
             }
         }
-        if linearConstraints.isEmpty { return optimizer.maximize(acquisition, around: incumbents, seed: seed) }
+        if linearConstraints.isEmpty {
+            return optimizer.maximize(acquisition, around: incumbents, within: region, seed: seed)
+        }
         return optimizer.maximize(
             LinearlyConstrainedAcquisition(base: acquisition, constraints: unitConstraints),
             around: incumbents,
+            within: region,
             seed: seed
         )
     }

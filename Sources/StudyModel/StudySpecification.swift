@@ -171,7 +171,7 @@ public struct StudySpecification: Codable, Sendable, Equatable {
     public var strategy: Strategy?
     /// The surrogate model of model-based strategies (default `auto`).
     public var model: SurrogateModel?
-    /// Initial quasi-random designs (default `2 (d + 1)`).
+    /// Initial quasi-random designs (default `2 (d + 1)`, at most `max(20, budget / 10)`).
     public var initialDesign: Int?
     /// Default: deterministic for built-in problems, inferred otherwise.
     public var noise: Noise?

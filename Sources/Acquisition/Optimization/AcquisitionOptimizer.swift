@@ -73,6 +73,29 @@ public struct AcquisitionOptimizer: Sendable {
         self.restarts = restarts
     }
 
+    /// A box inside the unit cube that the search is confined to (a trust region).
+    public struct Region: Sendable, Equatable {
+        public var lower: [Double]
+        public var upper: [Double]
+
+        /// The box `[lower, upper]`; both are clipped to the unit cube.
+        public init(lower: [Double], upper: [Double]) {
+            precondition(lower.count == upper.count, "a region's bounds need one value per dimension")
+            self.lower = lower.map { min(max($0, 0), 1) }
+            self.upper = zip(lower, upper).map { min(max($1, max($0, 0)), 1) }
+        }
+
+        /// The box of edge `length` centred on `center` (unit cube), clipped to the cube.
+        public init(center: [Double], length: Double) {
+            self.init(lower: center.map { $0 - 0.5 * length }, upper: center.map { $0 + 0.5 * length })
+        }
+
+        /// Whether `u` lies in the box.
+        public func contains(_ u: [Double]) -> Bool {
+            u.indices.allSatisfy { lower[$0] <= u[$0] && u[$0] <= upper[$0] }
+        }
+    }
+
     /// One local optimum.
     public struct Candidate: Sendable {
         /// The point in the unit cube.
@@ -92,14 +115,18 @@ public struct AcquisitionOptimizer: Sendable {
     ///   - fixed: coordinates held at a value (for instance a categorical choice being enumerated).
     ///   - centers: incumbent points (unit cube) around which ``samplesAroundBest`` more raw samples
     ///     are drawn.
+    ///   - region: a box the raw samples and the searches stay in (nil: the unit cube).
     ///   - seed: seeds the raw samples and the choice of starts.
     public func maximize(
         _ acquisition: some AcquisitionFunction,
         fixed: [Int: Double] = [:],
         around centers: [[Double]] = [],
+        within region: Region? = nil,
         seed: UInt64
     ) -> [Candidate] {
         let d = acquisition.dimension
+        let box = region ?? Region(lower: [Double](repeating: 0, count: d), upper: [Double](repeating: 1, count: d))
+        precondition(box.lower.count == d, "the region has \(box.lower.count) dimensions, the acquisition \(d)")
         var sobol = SobolSequence(dimension: d, scrambled: true, seed: seed)
         var raw: [[Double]] = []
         var values: [Double] = []
@@ -107,6 +134,7 @@ public struct AcquisitionOptimizer: Sendable {
         let free = categorical.filter { fixed[$0.dimension] == nil }
         for _ in 0..<rawSamples {
             var u = sobol.next()
+            if region != nil { for j in 0..<d { u[j] = box.lower[j] + u[j] * (box.upper[j] - box.lower[j]) } }
             for coordinate in free { u[coordinate.dimension] = coordinate.nearest(u[coordinate.dimension]) }
             for (j, value) in fixed { u[j] = value }
             raw.append(u)
@@ -120,7 +148,7 @@ public struct AcquisitionOptimizer: Sendable {
                 var moved = false
                 while !moved {
                     for j in 0..<d where fixed[j] == nil && generator.nextUniform() < probability {
-                        u[j] = min(max(u[j] + aroundBestScale * generator.nextNormal(), 0), 1)
+                        u[j] = min(max(u[j] + aroundBestScale * generator.nextNormal(), box.lower[j]), box.upper[j])
                         moved = true
                     }
                 }
@@ -130,8 +158,8 @@ public struct AcquisitionOptimizer: Sendable {
             }
         }
         let starts = chooseStarts(values: values, seed: seed)
-        var lower = [Double](repeating: 0, count: d)
-        var upper = [Double](repeating: 1, count: d)
+        var lower = box.lower
+        var upper = box.upper
         for (j, value) in fixed {
             lower[j] = value
             upper[j] = value

@@ -10,7 +10,7 @@ struct BenchMOBOCommand: AsyncParsableCommand {
         commandName: "mobo",
         abstract: "Run a multi-objective strategy on a test problem and report the final hypervolume.",
         discussion: """
-            For each seed 0..S-1: an initial Sobol design of 2(d+1) points (--initial), then batches of Q until the \
+            For each seed 0..S-1: an initial Sobol design of 2(d+1) points, at most max(20, budget/10) (--initial), then batches of Q until the \
             budget (which counts every evaluation). With --json prints one line per seed: \
             {"problem", "strategy", "model", "seed", "budget", "batch", "hv", "max_hv", "log10_hv_diff", \
             "median_ask_s", "hv_trace", "n_trace", and "categorical" for a problem with categorical parameters}; median_ask_s is the median wall time of one ask \
@@ -33,7 +33,7 @@ struct BenchMOBOCommand: AsyncParsableCommand {
     @Option(help: "Inputs in [0, 1] appended to the problem that its objectives ignore (a check of SAAS).")
     var inert: Int = 0
 
-    @Option(help: "Initial quasi-random designs (default 2(d+1)).")
+    @Option(help: "Initial quasi-random designs (default 2(d+1), at most max(20, budget/10)).")
     var initial: Int?
 
     @Option(help: "Batch size after the initial design.")
@@ -103,8 +103,19 @@ struct BenchMOBOCommand: AsyncParsableCommand {
     )
     var parallelFits = false
 
+    @Option(
+        name: .customLong("local-from-dimension"),
+        help: "Maximise the acquisition in one trust region from this many parameters on (default the optimiser's, 10)."
+    )
+    var localFromDimension: Int?
+
     @Flag(help: "Print JSON lines.")
     var json = false
+
+    @Flag(
+        help: "With --json: add every evaluated design and its objectives to each line (\"designs\", \"objectives\")."
+    )
+    var designs = false
 
     func validate() throws {
         guard budget >= 1 else { throw ValidationError("--budget must be at least 1") }
@@ -118,6 +129,10 @@ struct BenchMOBOCommand: AsyncParsableCommand {
         if let maximumModelPoints, maximumModelPoints < 2 {
             throw ValidationError("--max-model-points must be at least 2")
         }
+        if let localFromDimension, localFromDimension < 1 {
+            throw ValidationError("--local-from-dimension must be at least 1")
+        }
+        if designs && !json { throw ValidationError("--designs needs --json") }
         if noFeasibilityModel && hiddenConstraint == nil {
             throw ValidationError("--no-feasibility-model needs --hidden-constraint")
         }
@@ -185,6 +200,8 @@ struct BenchMOBOCommand: AsyncParsableCommand {
         benchmark.modelsFeasibility = !noFeasibilityModel
         benchmark.maximumModelPoints = maximumModelPoints
         benchmark.categoricalEncoding = CategoricalEncoding(rawValue: categorical) ?? .overlap
+        benchmark.recordsDesigns = designs
+        benchmark.localAcquisitionDimension = localFromDimension
         for seed in 0..<UInt64(seeds) {
             let result = try benchmark.run(seed: seed) { count, hv in
                 if !json { print("  seed \(seed): \(count) evaluations, hypervolume \(hv)") }

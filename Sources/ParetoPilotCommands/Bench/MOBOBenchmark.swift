@@ -40,6 +40,10 @@ public struct MOBOBenchmark: Sendable {
     public var maximumModelPoints: Int? = nil
     /// How categorical parameters are modelled (``BayesianOptimizer/categoricalEncoding``).
     public var categoricalEncoding: CategoricalEncoding = .overlap
+    /// Whether the result lists every evaluated design and its objectives.
+    public var recordsDesigns = false
+    /// From how many parameters on the acquisition is maximised in a trust region (nil: the optimiser's).
+    public var localAcquisitionDimension: Int? = nil
 
     public init(
         problem: any TestProblem,
@@ -78,6 +82,9 @@ public struct MOBOBenchmark: Sendable {
         public var modelsFeasibility: Bool? = nil
         /// With categorical parameters: how they were modelled (`overlap` or `ordinal`).
         public var categorical: String? = nil
+        /// With ``MOBOBenchmark/recordsDesigns``: every evaluated design (in order) and its objectives.
+        public var designs: [[Double]]? = nil
+        public var objectives: [[Double]]? = nil
 
         enum CodingKeys: String, CodingKey {
             case problem, strategy, model, seed, budget, batch, hv
@@ -89,7 +96,7 @@ public struct MOBOBenchmark: Sendable {
             case infeasibleProposals = "infeasible_after_initial"
             case infeasibleTotal = "infeasible_total"
             case modelsFeasibility = "feasibility_model"
-            case categorical
+            case categorical, designs, objectives
         }
 
         public var jsonLine: String {
@@ -126,12 +133,13 @@ public struct MOBOBenchmark: Sendable {
         if let maximumModelPoints { optimizer.maximumModelPoints = maximumModelPoints }
         optimizer.categoricalEncoding = categoricalEncoding
         optimizer.parallelOutputFits = parallelOutputFits
+        if let localAcquisitionDimension { optimizer.localAcquisitionDimension = localAcquisitionDimension }
         var observations = Observations()
         var askTimes: [Double] = []
         var hvTrace: [Double] = []
         var evaluationTrace: [Int] = []
         let clock = ContinuousClock()
-        let initial = min(initialDesignSize ?? 2 * (problem.dimension + 1), budget)
+        let initial = min(optimizer.initialDesignCount, budget)
         var round: UInt64 = 0
         var tried = 0
         var infeasible = (afterInitial: 0, total: 0)
@@ -193,6 +201,10 @@ public struct MOBOBenchmark: Sendable {
             hvTrace: hvTrace,
             evaluationTrace: evaluationTrace
         )
+        if recordsDesigns {
+            result.designs = observations.inputs
+            result.objectives = observations.objectives
+        }
         if !optimizer.space.categoricalCoordinates.isEmpty { result.categorical = categoricalEncoding.rawValue }
         if hiddenConstraint != nil {
             result.infeasibleProposals = infeasible.afterInitial

@@ -73,7 +73,10 @@ extension StudySpecification: WireSchema {
             prior), or saas (MAP under the sparse axis-aligned subspace prior, for many parameters of which \
             few matter)
             """,
-            "initial_design": .atLeast(1, "Quasi-random designs before the model is used (default 2(d+1))"),
+            "initial_design": .atLeast(
+                1,
+                "Quasi-random designs before the model is used (default 2(d+1), at most max(20, budget/10))"
+            ),
             "noise": "Default: deterministic for built-in problems, inferred otherwise",
             "min_queued": .atLeast(1, "Candidates kept queued for pilots (default \(StudyDefaults.minQueued))"),
             "lease_seconds": .atLeast(

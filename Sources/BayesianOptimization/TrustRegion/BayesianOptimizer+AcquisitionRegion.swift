@@ -1,0 +1,44 @@
+import Acquisition
+
+extension BayesianOptimizer {
+    /// The boxes that the greedy acquisitions are maximised in, in turn: design `k` of a batch asked
+    /// with `p` designs pending is searched in box `(p + k) mod B` (nil: the whole unit cube).
+    ///
+    /// Below ``localAcquisitionDimension`` parameters there is no box. From it, ``acquisitionRegionCount``
+    /// trust regions whose state is replayed from the observations by MORBO's rules
+    /// (``TrustRegionSettings``: edge 0.8 shrinking with the budget, doubled after 3 successive
+    /// improving batches, halved after `max(d/3, 10)` evaluations without improvement, restarted
+    /// elsewhere below 0.01), centred on the front points with the largest hypervolume
+    /// contributions, or on the designs nearest the reference box while none is inside it; below
+    /// ``globalAcquisitionSlotDimension`` parameters the last of them is replaced by the whole cube,
+    /// so that one design in every ``acquisitionRegionCount`` may still go anywhere.
+    ///
+    /// - Complexity: `O(n² M)` for the replay (front scores of the growing history).
+    func acquisitionRegions(
+        _ observations: Observations,
+        reference: [Double],
+        batch: Int
+    ) -> [AcquisitionOptimizer.Region?] {
+        guard space.dimension >= localAcquisitionDimension, observations.count > 0, acquisitionRegionCount > 0
+        else { return [] }
+        let global = space.dimension < globalAcquisitionSlotDimension
+        let count = global ? acquisitionRegionCount - 1 : acquisitionRegionCount
+        guard count > 0 else { return [] }
+        let unitInputs = observations.inputs.map(space.unit)
+        var history = TrustRegionHistory(
+            settings: trustRegion,
+            unitInputs: unitInputs,
+            objectives: observations.objectives,
+            feasible: (0..<observations.count).map { observations.isFeasible($0) },
+            reference: reference,
+            regionCount: count,
+            initialCount: initialCount,
+            budget: budget
+        )
+        history.replay(batch: trustRegion.historyBatch ?? max(batch, 1))
+        let boxes: [AcquisitionOptimizer.Region?] = history.regions.map {
+            AcquisitionOptimizer.Region(center: unitInputs[$0.center], length: $0.length)
+        }
+        return global ? boxes + [nil] : boxes
+    }
+}
