@@ -12,6 +12,13 @@ Inputs (JSON lines, one per run and seed):
   mobo_closure_paretopilot.jsonl, mobo_closure_peers.jsonl
                           AID(2)E's closure test: DTLZ2 d=10 M=3, 10 initial points, q=4, 200
                           evaluations (reported as problem `dtlz2_d10_m3_closure`)
+  mobo_highdim_<case>_paretopilot.jsonl, mobo_highdim_<case>_paretopilot_global.jsonl
+                          many parameters (issue 13): `auto` with its trust-region acquisition
+                          boxes (from 10 parameters on) and the same with them off
+                          (`--local-from-dimension 1000`, 2(d+1) initial points), reported as
+                          problem `dtlz2_<case>`; `d10_m3_closure_paretopilot_global` is the
+                          closure run of the session before the boxes (mobo_closure_paretopilot.jsonl
+                          is the run with them)
 Outputs: mobo_table.md and mobo_<problem>.svg next to this script.
 
 Standard library only:  python3 notebooks-data/make_mobo_report.py
@@ -22,7 +29,7 @@ import statistics
 from collections import defaultdict
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-COLORS = {"paretopilot": "#d62728", "paretopilot_ordinal": "#e377c2", "botorch_mixed": "#17becf", "paretopilot_inferred_noise": "#ff9896", "botorch_qlognehvi": "#1f77b4", "optuna_gpsampler": "#2ca02c",
+COLORS = {"paretopilot": "#d62728", "paretopilot_ordinal": "#e377c2", "botorch_mixed": "#17becf", "paretopilot_inferred_noise": "#ff9896", "paretopilot_global": "#ff7f0e", "botorch_qlognehvi": "#1f77b4", "optuna_gpsampler": "#2ca02c",
           "sobol": "#7f7f7f", "optuna_tpe": "#9467bd", "optuna_nsga2": "#8c564b"}
 
 
@@ -107,6 +114,9 @@ def main():
             + load("mobo_mixed_peers.jsonl")
             + load("mobo_closure_paretopilot.jsonl", "paretopilot", closure)
             + load("mobo_closure_peers.jsonl", None, closure))
+    for case in ["d10_m3", "d16_m3", "d30_m3", "d10_m3_closure", "d50_m3_closure"]:
+        runs += load("mobo_highdim_%s_paretopilot.jsonl" % case, "paretopilot", "dtlz2_" + case)
+        runs += load("mobo_highdim_%s_paretopilot_global.jsonl" % case, "paretopilot_global", "dtlz2_" + case)
     groups = defaultdict(list)
     for r in runs:
         groups[(r["problem"], r["strategy"])].append(r)
