@@ -13,7 +13,8 @@ extension BayesianOptimizer {
     /// ``globalAcquisitionSlotDimension`` parameters the last of them is replaced by the whole cube,
     /// so that one design in every ``acquisitionRegionCount`` may still go anywhere.
     ///
-    /// - Complexity: `O(n² M)` for the replay (front scores of the growing history).
+    /// - Complexity: the replay scores the front once per `max(batch, acquisitionRegionCount)`
+    ///   observations (a hypervolume each).
     func acquisitionRegions(
         _ observations: Observations,
         reference: [Double],
@@ -35,7 +36,9 @@ extension BayesianOptimizer {
             initialCount: initialCount,
             budget: budget
         )
-        history.replay(batch: trustRegion.historyBatch ?? max(batch, 1))
+        // A chunk of history as long as a turn of the boxes counts as one batch, however the designs
+        // were asked for (one at a time by a server's pilots, or in batches).
+        history.replay(batch: trustRegion.historyBatch ?? max(batch, acquisitionRegionCount))
         let boxes: [AcquisitionOptimizer.Region?] = history.regions.map {
             AcquisitionOptimizer.Region(center: unitInputs[$0.center], length: $0.length)
         }
