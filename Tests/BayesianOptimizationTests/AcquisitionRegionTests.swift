@@ -67,6 +67,30 @@ struct AcquisitionRegionTests {
         #expect(regions.compactMap(\.self).allSatisfy { $0.lower.count == dimension })
     }
 
+    @Test("Boxes span every choice of a categorical parameter and narrow the continuous ones")
+    func boxesSpanCategoricalChoices() throws {
+        let d = 12
+        let space = try SearchSpace(
+            names: (0..<d).map { "x\($0)" },
+            lower: [Double](repeating: 0, count: d - 1) + [0],
+            upper: [Double](repeating: 1, count: d - 1) + [3],
+            kinds: [SearchSpace.Coordinate](repeating: .continuous, count: d - 1) + [.categorical(choices: 4)]
+        )
+        var optimizer = BayesianOptimizer(space: space, objectiveCount: 2, referencePoint: [2, 2])
+        optimizer.budget = 60
+        var observations = Observations()
+        for x in optimizer.sobolDesigns(count: 20, skip: 0, seed: 4) {
+            observations.inputs.append(x)
+            observations.objectives.append([x[0] + 0.1 * x[d - 1], 1 - x[0] + x[1]])
+        }
+        let boxes = optimizer.acquisitionRegions(observations, reference: [2, 2], batch: 4).compactMap(\.self)
+        #expect(boxes.count == 3)
+        for box in boxes {
+            #expect(box.lower[d - 1] == 0 && box.upper[d - 1] == 1)
+            #expect((0..<(d - 1)).contains { box.upper[$0] - box.lower[$0] < 1 })
+        }
+    }
+
     @Test("In 24 dimensions each design of a batch lies in its trust region; with regions off they leave them")
     func batchDesignsLieInTheirRegions() throws {
         let problem = DTLZ2(dimension: 24, objectives: 2)

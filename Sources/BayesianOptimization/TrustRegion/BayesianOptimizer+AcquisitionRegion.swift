@@ -11,7 +11,8 @@ extension BayesianOptimizer {
     /// elsewhere below 0.01), centred on the front points with the largest hypervolume
     /// contributions, or on the designs nearest the reference box while none is inside it; below
     /// ``globalAcquisitionSlotDimension`` parameters the last of them is replaced by the whole cube,
-    /// so that one design in every ``acquisitionRegionCount`` may still go anywhere.
+    /// so that one design in every ``acquisitionRegionCount`` may still go anywhere. Boxes span
+    /// every choice of a categorical parameter.
     ///
     /// - Complexity: the replay scores the front once per `max(batch, acquisitionRegionCount)`
     ///   observations (a hypervolume each).
@@ -39,8 +40,15 @@ extension BayesianOptimizer {
         // A chunk of history as long as a turn of the boxes counts as one batch, however the designs
         // were asked for (one at a time by a server's pilots, or in batches).
         history.replay(batch: trustRegion.historyBatch ?? max(batch, acquisitionRegionCount))
+        // A categorical parameter's choices are not near or far from each other: boxes span them all.
+        let categorical = space.categoricalCoordinates.map(\.dimension)
         let boxes: [AcquisitionOptimizer.Region?] = history.regions.map {
-            AcquisitionOptimizer.Region(center: unitInputs[$0.center], length: $0.length)
+            var box = AcquisitionOptimizer.Region(center: unitInputs[$0.center], length: $0.length)
+            for j in categorical {
+                box.lower[j] = 0
+                box.upper[j] = 1
+            }
+            return box
         }
         return global ? boxes + [nil] : boxes
     }
