@@ -1,4 +1,6 @@
+import BayesianOptimization
 import ParetoPilotCommands
+import Problems
 import Testing
 
 @Suite("paretopilot bench mobo")
@@ -17,6 +19,8 @@ struct BenchMOBOTests {
             (["--categorical", "onehot"], "--categorical"),
             (["--around-best", "-1"], "--around-best"),
             (["--around-best-scale", "0"], "--around-best-scale"),
+            (["--local-from-dimension", "0"], "--local-from-dimension"),
+            (["--designs"], "--designs"),
         ]
     )
     func badArguments(arguments: [String], option: String) {
@@ -28,6 +32,20 @@ struct BenchMOBOTests {
         } catch {
             #expect(ParetoPilotCommand.message(for: error).contains(option))
         }
+    }
+
+    @Test("With recorded designs a run lists every evaluated design and its objectives, in order")
+    func recordsDesigns() throws {
+        var benchmark = MOBOBenchmark(problem: BraninCurrin(), acquisition: .sobol, budget: 7, batch: 3)
+        benchmark.recordsDesigns = true
+        let result = try benchmark.run(seed: 1)
+        let designs = try #require(result.designs)
+        let objectives = try #require(result.objectives)
+        #expect(designs.count == 7 && objectives.count == 7)
+        for (x, y) in zip(designs, objectives) { #expect(BraninCurrin().evaluate(x) == y) }
+        #expect(result.jsonLine.contains("\"designs\"") && result.jsonLine.contains("\"objectives\""))
+        benchmark.recordsDesigns = false
+        #expect(try benchmark.run(seed: 1).designs == nil)
     }
 
     @Test("--strategy trust_region and --initial parse")

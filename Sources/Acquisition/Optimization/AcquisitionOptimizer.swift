@@ -134,7 +134,7 @@ public struct AcquisitionOptimizer: Sendable {
         let free = categorical.filter { fixed[$0.dimension] == nil }
         for _ in 0..<rawSamples {
             var u = sobol.next()
-            if region != nil { for j in 0..<d { u[j] = box.lower[j] + u[j] * (box.upper[j] - box.lower[j]) } }
+            for j in 0..<d { u[j] = box.lower[j] + u[j] * (box.upper[j] - box.lower[j]) }
             for coordinate in free { u[coordinate.dimension] = coordinate.nearest(u[coordinate.dimension]) }
             for (j, value) in fixed { u[j] = value }
             raw.append(u)

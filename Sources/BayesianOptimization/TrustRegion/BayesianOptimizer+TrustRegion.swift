@@ -83,9 +83,7 @@ extension BayesianOptimizer {
         for (r, region) in history.regions.enumerated() {
             let regionSeed = seed &+ UInt64(r + 1) &* 0x9E37_79B9
             let center = unitInputs[region.center]
-            let half = 0.5 * region.length
-            let lower = center.map { max($0 - half, 0) }
-            let upper = center.map { min($0 + half, 1) }
+            let box = AcquisitionOptimizer.Region(center: center, length: region.length)
             let local = localData(center: center, length: region.length, unitInputs: unitInputs, settings: settings)
             let modelBounds = InputNormalization(
                 lower: (0..<d).map { space.lower[$0] + widths[$0] * max(center[$0] - region.length, 0) },
@@ -137,8 +135,8 @@ extension BayesianOptimizer {
             var candidates = perturbationCandidates(
                 count: settings.candidatesPerRegion,
                 bases: bases.isEmpty ? [center] : bases.map { unitInputs[$0] },
-                lower: lower,
-                upper: upper,
+                lower: box.lower,
+                upper: box.upper,
                 probability: probability,
                 seed: regionSeed
             )
