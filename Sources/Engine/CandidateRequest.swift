@@ -80,8 +80,12 @@ public struct CandidateRequest: Sendable {
 
     /// Fits the hyperparameters alone (a background refit after a client's ask used older ones).
     public func refit() -> (values: [OutputHyperparameters], observations: Int)? {
+        // Nobody waits for a background refit: its outputs are fitted one after another on one
+        // thread, so the generations that pilots wait for keep the other cores.
+        var sequential = optimizer
+        sequential.parallelOutputFits = false
         guard usesGlobalModel, observations.count >= optimizer.initialDesignCount,
-            let values = try? optimizer.fittedHyperparameters(observations: observations, seed: seed)
+            let values = try? sequential.fittedHyperparameters(observations: observations, seed: seed)
         else { return nil }
         return (values, observations.count)
     }

@@ -106,7 +106,7 @@ public final class StudyRuntime {
     /// plus enough for the results expected while one generation runs, twice over (at most 1,000),
     /// so that pilots never wait for candidates.
     public func queueTarget(waiting: Int = 0) -> Int {
-        let expected = generationSeconds.flatMap { seconds in completionRate.map { 2 * $0 * seconds } } ?? 0
+        let expected = generationSeconds.flatMap { seconds in completionRate.map { 3 * $0 * seconds } } ?? 0
         return max(minQueued, min(1000, waiting + Int(expected.rounded(.up))))
     }
 

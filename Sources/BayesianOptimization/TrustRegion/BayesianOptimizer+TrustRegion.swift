@@ -211,29 +211,51 @@ extension BayesianOptimizer {
                     reference: reference
                 )
                 let boxes = decomposition?.nondominatedBoxes()
+                // Slot k's sampled objectives of the open candidates (row-major, M per candidate).
+                let m = objectiveCount
+                var values = [Double](repeating: 0, count: c * m)
+                for j in 0..<m {
+                    let column = proposal.objectiveValues[j]
+                    for i in 0..<c { values[i * m + j] = column[i, k] }
+                }
+                var satisfying: [Int] = []
                 for i in 0..<c where !used[r][i] {
-                    let y = proposal.objectiveValues.map { $0[i, k] }
                     let violation = proposal.constraintValues.reduce(0.0) { $0 + max($1[i, k], 0) }
-                    let rule: Int
-                    let score: Double
                     if violation > 0 {
-                        (rule, score) = (1, -violation)
-                    } else if let decomposition, let boxes,
-                        case let improvement = decomposition.hypervolumeImprovement(of: y, boxes: boxes),
-                        improvement > 0
-                    {
-                        (rule, score) = (3, improvement)
-                    } else {
-                        var excess = 0.0
-                        var sum = 0.0
-                        for j in 0..<objectiveCount {
-                            excess += weights[j] * max(y[j] - reference[j], 0) / scales[j]
-                            sum += weights[j] * y[j] / scales[j]
+                        if best == nil || 1 > best!.rule || (best!.rule == 1 && -violation > best!.score) {
+                            best = (1, -violation, r, i, Array(values[(i * m)..<((i + 1) * m)]))
                         }
-                        (rule, score) = (2, -excess - 1e-3 * sum)
+                    } else {
+                        satisfying.append(i)
                     }
-                    if best == nil || rule > best!.rule || (rule == best!.rule && score > best!.score) {
-                        best = (rule, score, r, i, y)
+                }
+                // The largest improvement is at a candidate no other one dominates (a dominating
+                // candidate improves at least as much), so only those are scored: tens of the
+                // thousands, each against every box of the front.
+                var improved = false
+                if let decomposition, let boxes {
+                    for i in Self.nondominatedCandidates(satisfying, values: values, objectives: m) {
+                        let y = Array(values[(i * m)..<((i + 1) * m)])
+                        let improvement = decomposition.hypervolumeImprovement(of: y, boxes: boxes)
+                        guard improvement > 0 else { continue }
+                        improved = true
+                        if best == nil || 3 > best!.rule || (best!.rule == 3 && improvement > best!.score) {
+                            best = (3, improvement, r, i, y)
+                        }
+                    }
+                }
+                if improved || (best?.rule ?? 0) >= 3 { continue }
+                for i in satisfying {
+                    var excess = 0.0
+                    var sum = 0.0
+                    for j in 0..<m {
+                        let y = values[i * m + j]
+                        excess += weights[j] * max(y - reference[j], 0) / scales[j]
+                        sum += weights[j] * y / scales[j]
+                    }
+                    let score = -excess - 1e-3 * sum
+                    if best == nil || 2 > best!.rule || (best!.rule == 2 && score > best!.score) {
+                        best = (2, score, r, i, Array(values[(i * m)..<((i + 1) * m)]))
                     }
                 }
             }
@@ -248,6 +270,38 @@ extension BayesianOptimizer {
             chosen += sobolDesigns(count: q - chosen.count, skip: skip, seed: seed)
         }
         return chosen
+    }
+
+    /// The candidates (of `indices`, ascending) that no other one of them weakly dominates, in
+    /// ascending order; of equal value vectors the first. `values` holds `objectives` values per
+    /// candidate, row-major. `O(N log N + N K)` for `N` indices and `K` kept.
+    static func nondominatedCandidates(_ indices: [Int], values: [Double], objectives m: Int) -> [Int] {
+        // A dominating point has a smaller sum (equal only for equal points), so in order of the
+        // sum each point needs checking only against the ones kept before it.
+        var sums = [Double](repeating: 0, count: values.count / max(m, 1))
+        for i in indices {
+            var total = 0.0
+            for j in 0..<m { total += values[i * m + j] }
+            sums[i] = total
+        }
+        let order = indices.sorted { sums[$0] < sums[$1] || (sums[$0] == sums[$1] && $0 < $1) }
+        var kept: [Int] = []
+        for i in order {
+            var dominated = false
+            for k in kept {
+                var all = true
+                for j in 0..<m where values[k * m + j] > values[i * m + j] {
+                    all = false
+                    break
+                }
+                if all {
+                    dominated = true
+                    break
+                }
+            }
+            if !dominated { kept.append(i) }
+        }
+        return kept.sorted()
     }
 
     /// A large batch from the global models by Thompson sampling: candidates are quasi-random

@@ -82,6 +82,8 @@ struct ServiceLoadTest {
         var idleFraction: Double
         /// The same until the last result: with the tail, in which pilots find no work left.
         var idleFractionWithTail: Double
+        /// The part of ``idleFraction`` spent in waits of at least ``longWait`` seconds (the queue ran dry).
+        var idleFractionInLongWaits: Double
         /// How long pilots waited for a job (each wait after the initial design).
         var candidateWaits: Latencies
         var finalHypervolume: Double?
@@ -119,6 +121,9 @@ struct ServiceLoadTest {
                     resultsPerSecond: completesPerSecond,
                     idleFraction: idleFraction,
                     idleFractionWithTail: idleFractionWithTail,
+                    idleFractionInLongWaits: idleFractionInLongWaits,
+                    candidateLatencyP50: candidateWaits.values.isEmpty ? 0 : candidateWaits.percentile(0.5),
+                    candidateLatencyP90: candidateWaits.values.isEmpty ? 0 : candidateWaits.percentile(0.9),
                     candidateLatencyP99: candidateWaits.values.isEmpty ? 0 : candidateWaits.percentile(0.99),
                     finalHypervolume: finalHypervolume,
                     serverKills: serverKills,
@@ -150,7 +155,13 @@ struct ServiceLoadTest {
                     + String(format: "%.2f s: %.0f tells/s", clientSeconds, tellsPerSecond),
                 row("ask", ask), row("tell", tell),
                 "study: \(problem), strategy \(strategy): idle fraction "
-                    + String(format: "%.3f (%.3f with the tail)", idleFraction, idleFractionWithTail)
+                    + String(
+                        format: "%.3f (%.3f with the tail, %.3f in waits of %.1f s or more)",
+                        idleFraction,
+                        idleFractionWithTail,
+                        idleFractionInLongWaits,
+                        ServiceLoadTest.longWait
+                    )
                     + ", candidate wait p99 "
                     + String(format: "%.2f s", candidateWaits.values.isEmpty ? 0 : candidateWaits.percentile(0.99))
                     + ", final hypervolume \(finalHypervolume.map { "\($0)" } ?? "n/a")",
@@ -186,6 +197,9 @@ struct ServiceLoadTest {
         var resultsPerSecond: Double
         var idleFraction: Double
         var idleFractionWithTail: Double
+        var idleFractionInLongWaits: Double
+        var candidateLatencyP50: Double
+        var candidateLatencyP90: Double
         var candidateLatencyP99: Double
         var finalHypervolume: Double?
         var serverKills: Int
@@ -197,6 +211,9 @@ struct ServiceLoadTest {
             case resultsPerSecond = "results_per_s"
             case idleFraction = "idle_fraction"
             case idleFractionWithTail = "idle_fraction_with_tail"
+            case idleFractionInLongWaits = "idle_fraction_in_long_waits"
+            case candidateLatencyP50 = "candidate_latency_p50_s"
+            case candidateLatencyP90 = "candidate_latency_p90_s"
             case candidateLatencyP99 = "candidate_latency_p99_s"
             case finalHypervolume = "final_hv"
             case serverKills = "server_kills"
@@ -212,6 +229,10 @@ struct ServiceLoadTest {
             case storedResults = "stored_results"
         }
     }
+
+    /// A wait for a job at least this long (seconds) means the queue was empty, not that the server
+    /// was slow to answer.
+    static let longWait = 0.5
 
     /// Seconds a simulated pilot's acquisition may be held by the server.
     static let longPoll = 10.0
@@ -659,6 +680,7 @@ struct ServiceLoadTest {
             problem: problem ?? "two quadratics",
             idleFraction: idleSeconds / slotSeconds,
             idleFractionWithTail: tailIdle,
+            idleFractionInLongWaits: candidateWaits.values.filter { $0 >= Self.longWait }.reduce(0, +) / slotSeconds,
             candidateWaits: candidateWaits,
             finalHypervolume: summary.hypervolume,
             serverKills: serverKills,
