@@ -211,7 +211,7 @@ let package = Package(
         ),
         .testTarget(
             name: "BayesianOptimizationTests",
-            dependencies: ["BayesianOptimization", "Benchmarking", "Problems", "Pareto"]
+            dependencies: ["BayesianOptimization", "Benchmarking", "Problems", "Pareto", "Sampling"]
         ),
         .testTarget(
             name: "ServerTests",

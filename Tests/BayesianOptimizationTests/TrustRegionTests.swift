@@ -1,4 +1,5 @@
 import Problems
+import Sampling
 import Testing
 
 @testable import BayesianOptimization
@@ -77,5 +78,30 @@ struct TrustRegionTests {
         #expect(Set(a).count == 4)
         #expect(a.allSatisfy { !observations.inputs.contains($0) })
         #expect(a.allSatisfy { x in x.allSatisfy { $0 >= 0 && $0 <= 1 } })
+    }
+
+    @Test(
+        "The candidates a greedy batch scores are exactly those no other one weakly dominates (first of equal ones)",
+        arguments: [2, 3, 4]
+    )
+    func nondominatedCandidatesMatchBruteForce(objectives m: Int) {
+        var generator = SeededGenerator(seed: UInt64(m) * 977)
+        let c = 300
+        // Values on a coarse grid, so ties and exact duplicates occur.
+        var values = (0..<(c * m)).map { _ in (generator.nextUniform() * 8).rounded(.down) }
+        values.replaceSubrange((5 * m)..<(6 * m), with: values[(2 * m)..<(3 * m)])
+        let indices = (0..<c).filter { $0 % 7 != 3 }
+        func weaklyDominates(_ a: Int, _ b: Int) -> Bool {
+            (0..<m).allSatisfy { values[a * m + $0] <= values[b * m + $0] }
+        }
+        let expected = indices.filter { i in
+            !indices.contains { k in
+                k != i && weaklyDominates(k, i) && (!weaklyDominates(i, k) || k < i)
+            }
+        }
+        let kept = BayesianOptimizer.nondominatedCandidates(indices, values: values, objectives: m)
+        #expect(kept == expected)
+        #expect(!kept.isEmpty && kept.count < indices.count)
+        #expect(!kept.contains(5))  // a copy of candidate 2 comes after it
     }
 }
