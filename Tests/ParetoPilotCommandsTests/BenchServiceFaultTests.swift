@@ -4,7 +4,7 @@ import Testing
 @Suite("bench service with faults", .serialized)
 struct BenchServiceFaultTests {
     @Test(
-        "Killing the server twice and two pilots mid-job: every result told is stored once, the study finishes",
+        "Killing the server twice and two pilots mid-job: every result told is stored once, the study finishes, the idle report is consistent",
         .enabled(if: Scratch.binary != nil, "the paretopilot executable is not built next to the tests")
     )
     func faultsLoseNothing() async throws {
@@ -27,5 +27,13 @@ struct BenchServiceFaultTests {
         #expect(report["server_kills"] as? Int == 2)
         #expect(report["pilot_kills"] as? Int == 2)
         #expect((report["restart_seconds"] as? [Double])?.count == 2)
+        // The idle time in long waits is part of the idle time; the wait percentiles are ordered.
+        let idle = try #require(report["idle_fraction"] as? Double)
+        let inLongWaits = try #require(report["idle_fraction_in_long_waits"] as? Double)
+        #expect(inLongWaits >= 0 && inLongWaits <= idle + 1e-12 && idle <= 1)
+        let p50 = try #require(report["candidate_latency_p50_s"] as? Double)
+        let p90 = try #require(report["candidate_latency_p90_s"] as? Double)
+        let p99 = try #require(report["candidate_latency_p99_s"] as? Double)
+        #expect(p50 <= p90 && p90 <= p99)
     }
 }
