@@ -103,7 +103,8 @@ public final class StudyRuntime {
     }
 
     /// How many candidates to keep queued: `min_queued`, or the pilot slots `waiting` for a job now
-    /// plus enough for the results expected while one generation runs, twice over (at most 1,000),
+    /// plus enough for the results expected while one generation runs, three times over (at most 1,000;
+    /// twice over left 200 simulated pilots idle 4-9% of the time, `bench service`),
     /// so that pilots never wait for candidates.
     public func queueTarget(waiting: Int = 0) -> Int {
         let expected = generationSeconds.flatMap { seconds in completionRate.map { 3 * $0 * seconds } } ?? 0

@@ -218,16 +218,17 @@ extension BayesianOptimizer {
                     let column = proposal.objectiveValues[j]
                     for i in 0..<c { values[i * m + j] = column[i, k] }
                 }
+                // A higher rule wins (3 improves the front, 2 is near the reference box, 1 violates
+                // the constraints least), then a higher score, then the first candidate.
+                func consider(rule: Int, score: Double, _ i: Int) {
+                    if best == nil || rule > best!.rule || (rule == best!.rule && score > best!.score) {
+                        best = (rule, score, r, i, Array(values[(i * m)..<((i + 1) * m)]))
+                    }
+                }
                 var satisfying: [Int] = []
                 for i in 0..<c where !used[r][i] {
                     let violation = proposal.constraintValues.reduce(0.0) { $0 + max($1[i, k], 0) }
-                    if violation > 0 {
-                        if best == nil || 1 > best!.rule || (best!.rule == 1 && -violation > best!.score) {
-                            best = (1, -violation, r, i, Array(values[(i * m)..<((i + 1) * m)]))
-                        }
-                    } else {
-                        satisfying.append(i)
-                    }
+                    if violation > 0 { consider(rule: 1, score: -violation, i) } else { satisfying.append(i) }
                 }
                 // The largest improvement is at a candidate no other one dominates (a dominating
                 // candidate improves at least as much), so only those are scored: tens of the
@@ -239,9 +240,7 @@ extension BayesianOptimizer {
                         let improvement = decomposition.hypervolumeImprovement(of: y, boxes: boxes)
                         guard improvement > 0 else { continue }
                         improved = true
-                        if best == nil || 3 > best!.rule || (best!.rule == 3 && improvement > best!.score) {
-                            best = (3, improvement, r, i, y)
-                        }
+                        consider(rule: 3, score: improvement, i)
                     }
                 }
                 if improved || (best?.rule ?? 0) >= 3 { continue }
@@ -253,10 +252,7 @@ extension BayesianOptimizer {
                         excess += weights[j] * max(y - reference[j], 0) / scales[j]
                         sum += weights[j] * y / scales[j]
                     }
-                    let score = -excess - 1e-3 * sum
-                    if best == nil || 2 > best!.rule || (best!.rule == 2 && score > best!.score) {
-                        best = (2, score, r, i, Array(values[(i * m)..<((i + 1) * m)]))
-                    }
+                    consider(rule: 2, score: -excess - 1e-3 * sum, i)
                 }
             }
             guard let best else { break }
@@ -274,34 +270,14 @@ extension BayesianOptimizer {
 
     /// The candidates (of `indices`, ascending) that no other one of them weakly dominates, in
     /// ascending order; of equal value vectors the first. `values` holds `objectives` values per
-    /// candidate, row-major. `O(N log N + N K)` for `N` indices and `K` kept.
+    /// candidate, row-major. ``NondominatedSorting`` on their rows: `O(N log N)` for up to three
+    /// objectives.
     static func nondominatedCandidates(_ indices: [Int], values: [Double], objectives m: Int) -> [Int] {
-        // A dominating point has a smaller sum (equal only for equal points), so in order of the
-        // sum each point needs checking only against the ones kept before it.
-        var sums = [Double](repeating: 0, count: values.count / max(m, 1))
-        for i in indices {
-            var total = 0.0
-            for j in 0..<m { total += values[i * m + j] }
-            sums[i] = total
-        }
-        let order = indices.sorted { sums[$0] < sums[$1] || (sums[$0] == sums[$1] && $0 < $1) }
-        var kept: [Int] = []
-        for i in order {
-            var dominated = false
-            for k in kept {
-                var all = true
-                for j in 0..<m where values[k * m + j] > values[i * m + j] {
-                    all = false
-                    break
-                }
-                if all {
-                    dominated = true
-                    break
-                }
-            }
-            if !dominated { kept.append(i) }
-        }
-        return kept.sorted()
+        var rows = [Double]()
+        rows.reserveCapacity(indices.count * m)
+        for i in indices { rows += values[(i * m)..<((i + 1) * m)] }
+        let mask = NondominatedSorting.nondominatedMask(PointSet(dimension: m, coordinates: rows))
+        return indices.indices.filter { mask[$0] }.map { indices[$0] }
     }
 
     /// A large batch from the global models by Thompson sampling: candidates are quasi-random

@@ -55,6 +55,9 @@ struct ServiceLoadTest {
             return sorted[min(sorted.count - 1, Int((p * Double(sorted.count)).rounded(.up)) - 1)]
         }
 
+        /// ``percentile(_:)``, or 0 without values (for reports that must stay valid JSON).
+        func percentileOrZero(_ p: Double) -> Double { values.isEmpty ? 0 : percentile(p) }
+
         var summary: [String: Double] {
             ["count": Double(values.count), "p50_ms": percentile(0.5) * 1000, "p99_ms": percentile(0.99) * 1000]
         }
@@ -122,9 +125,9 @@ struct ServiceLoadTest {
                     idleFraction: idleFraction,
                     idleFractionWithTail: idleFractionWithTail,
                     idleFractionInLongWaits: idleFractionInLongWaits,
-                    candidateLatencyP50: candidateWaits.values.isEmpty ? 0 : candidateWaits.percentile(0.5),
-                    candidateLatencyP90: candidateWaits.values.isEmpty ? 0 : candidateWaits.percentile(0.9),
-                    candidateLatencyP99: candidateWaits.values.isEmpty ? 0 : candidateWaits.percentile(0.99),
+                    candidateLatencyP50: candidateWaits.percentileOrZero(0.5),
+                    candidateLatencyP90: candidateWaits.percentileOrZero(0.9),
+                    candidateLatencyP99: candidateWaits.percentileOrZero(0.99),
                     finalHypervolume: finalHypervolume,
                     serverKills: serverKills,
                     pilotKills: pilotKills,
@@ -163,7 +166,7 @@ struct ServiceLoadTest {
                         ServiceLoadTest.longWait
                     )
                     + ", candidate wait p99 "
-                    + String(format: "%.2f s", candidateWaits.values.isEmpty ? 0 : candidateWaits.percentile(0.99))
+                    + String(format: "%.2f s", candidateWaits.percentileOrZero(0.99))
                     + ", final hypervolume \(finalHypervolume.map { "\($0)" } ?? "n/a")",
                 "faults: server killed \(serverKills) times (restarted in "
                     + restartSeconds.map { String(format: "%.2f s", $0) }.joined(separator: ", ")
