@@ -36,4 +36,37 @@ struct BenchServiceFaultTests {
         let p99 = try #require(report["candidate_latency_p99_s"] as? Double)
         #expect(p50 <= p90 && p90 <= p99)
     }
+
+    @Test(
+        "Three studies served by the same pilots: each gets its budget, none lost or duplicated, fairness is Jain's index of their progress",
+        .enabled(if: Scratch.binary != nil, "the paretopilot executable is not built next to the tests")
+    )
+    func studiesShareThePilots() async throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try #require(Scratch.binary))
+        process.arguments = [
+            "bench", "service", "--pilots", "6", "--evaluations", "61", "--studies", "3", "--evaluation-s", "0.02",
+            "--clients", "1", "--client-evaluations", "2", "--time-limit", "120", "--json",
+        ]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        try await Scratch.wait(for: process, seconds: 150)
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        #expect(process.terminationStatus == 0, "\(String(decoding: data, as: UTF8.self))")
+        let report = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        #expect(report["lost"] as? Int == 0)
+        #expect(report["duplicated"] as? Int == 0)
+        #expect(report["stored_results"] as? Int == 63)
+        let studies = try #require(report["studies"] as? [[String: Any]])
+        #expect(studies.compactMap { $0["name"] as? String } == ["pilots-1", "pilots-2", "pilots-3"])
+        #expect(studies.compactMap { $0["budget"] as? Int } == [21, 20, 20])
+        let progress = studies.compactMap { $0["progress_at_first_finish"] as? Double }
+        #expect(progress.count == 3 && progress.contains(1.0) && progress.allSatisfy { $0 > 0 && $0 <= 1 })
+        let sum = progress.reduce(0, +)
+        let jain = sum * sum / (3 * progress.map { $0 * $0 }.reduce(0, +))
+        #expect(abs(try #require(report["fairness"] as? Double) - jain) < 1e-9)
+        #expect(studies.allSatisfy { $0["finished_s"] is Double })
+    }
 }

@@ -13,7 +13,10 @@ struct BenchServiceCommand: AsyncParsableCommand {
             --pilots simulated pilots, each on its own connection and starting within the first second, \
             acquire one job at a time and \
             complete it (asking for the next job in the same request, as pilots do) until --evaluations \
-            results are stored; --evaluation-ms makes each simulated evaluation take that long. Phase 2: --clients ask/tell clients \
+            results are stored; --evaluation-ms makes each simulated evaluation take that long. With \
+            --studies K the pilots serve K studies at once (any study's job, as pilots without --study \
+            do) and the report adds each study's progress when the first one finished, its final \
+            hypervolume, and Jain's index of the progress (1: fair). Phase 2: --clients ask/tell clients \
             ask for one candidate and tell its values, --client-evaluations in all. Reports requests \
             per second and p50/p99 latencies, then checks the store: every trial has exactly one \
             result and none is lost. Exits 1 if any is.
@@ -80,6 +83,12 @@ struct BenchServiceCommand: AsyncParsableCommand {
     )
     var clientObservations = 0
 
+    @Option(
+        help:
+            "Studies the pilots serve at once (same problem and strategy, seeds --seed, --seed+1, ...; --evaluations split between them)."
+    )
+    var studies = 1
+
     @Option(help: "Seed of the pilots' study and of the simulated evaluation times.")
     var seed: UInt64 = 0
 
@@ -92,6 +101,9 @@ struct BenchServiceCommand: AsyncParsableCommand {
             throw ValidationError("--evaluations and --clients must be positive, --client-evaluations non-negative")
         }
         guard timeLimit > 0 else { throw ValidationError("--time-limit must be positive") }
+        guard (1...50).contains(studies), studies <= evaluations else {
+            throw ValidationError("--studies must be between 1 and 50, and at most --evaluations")
+        }
         guard clientObservations >= 0 else { throw ValidationError("--client-observations must be non-negative") }
         guard killServer >= 0, killPilots >= 0, killPilots < evaluations else {
             throw ValidationError(
@@ -126,7 +138,8 @@ struct BenchServiceCommand: AsyncParsableCommand {
             serverKills: killServer,
             pilotKills: killPilots,
             seed: seed,
-            clientObservations: clientObservations
+            clientObservations: clientObservations,
+            studies: studies
         )
         let report = try await test.run()
         print(json ? report.json : report.text)

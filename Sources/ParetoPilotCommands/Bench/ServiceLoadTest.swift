@@ -45,6 +45,34 @@ struct ServiceLoadTest {
     /// is the pilots' problem under the pilots' strategy (ask latency at a large study), not two
     /// quadratics under Sobol.
     var clientObservations = 0
+    /// Studies the pilots serve at once (the same problem and strategy, seeds `seed`, `seed + 1`,
+    /// ...), `evaluations` split evenly between them: whether one server shares candidate
+    /// generation fairly.
+    var studies = 1
+
+    /// The pilots' studies' names: `pilots`, or `pilots-1` ... `pilots-K`.
+    var studyNames: [String] { studies == 1 ? ["pilots"] : (1...studies).map { "pilots-\($0)" } }
+
+    /// Each pilots' study's budget: `evaluations` split evenly, the first ones one more.
+    func budget(ofStudy index: Int) -> Int { evaluations / studies + (index < evaluations % studies ? 1 : 0) }
+
+    /// One of the pilots' studies at the end of the run.
+    struct StudyShare: Sendable, Encodable {
+        var name: String
+        var budget: Int
+        var finalHypervolume: Double?
+        /// Seconds from the start until its last result was told.
+        var finishedSeconds: Double?
+        /// Its share of its budget told when the first study finished.
+        var progressAtFirstFinish: Double
+
+        enum CodingKeys: String, CodingKey {
+            case name, budget
+            case finalHypervolume = "final_hv"
+            case finishedSeconds = "finished_s"
+            case progressAtFirstFinish = "progress_at_first_finish"
+        }
+    }
 
     struct Latencies: Sendable {
         var values: [Double] = []
@@ -94,6 +122,18 @@ struct ServiceLoadTest {
         var pilotKills = 0
         /// Seconds from each SIGKILL until the restarted server listened.
         var restartSeconds: [Double] = []
+        /// The pilots' studies (one unless `--studies`).
+        var studies: [StudyShare] = []
+
+        /// Jain's index of the studies' progress when the first one finished: 1 when all had told
+        /// the same share of their budgets, 1/K when one study had everything.
+        var fairness: Double {
+            let shares = studies.map(\.progressAtFirstFinish)
+            let squares = shares.map { $0 * $0 }.reduce(0, +)
+            guard squares > 0 else { return 1 }
+            let sum = shares.reduce(0, +)
+            return sum * sum / (Double(shares.count) * squares)
+        }
 
         var completesPerSecond: Double { Double(complete.values.count) / pilotSeconds }
         var requestsPerSecond: Double { Double(acquire.values.count + complete.values.count) / pilotSeconds }
@@ -131,7 +171,9 @@ struct ServiceLoadTest {
                     finalHypervolume: finalHypervolume,
                     serverKills: serverKills,
                     pilotKills: pilotKills,
-                    restartSeconds: restartSeconds
+                    restartSeconds: restartSeconds,
+                    studies: studies.count > 1 ? studies : nil,
+                    fairness: studies.count > 1 ? fairness : nil
                 )
             )
         }
@@ -172,7 +214,19 @@ struct ServiceLoadTest {
                     + restartSeconds.map { String(format: "%.2f s", $0) }.joined(separator: ", ")
                     + "), \(pilotKills) pilots killed mid-job",
                 "stored results \(storedResults), duplicated \(duplicated), lost \(lost)",
-            ].joined(separator: "\n")
+            ]
+            .joined(separator: "\n") + (studies.count > 1 ? "\n" + studiesText : "")
+        }
+
+        var studiesText: String {
+            let rows = studies.map { share in
+                "  \(share.name): budget \(share.budget), "
+                    + String(format: "%.0f%% told at the first finish", 100 * share.progressAtFirstFinish)
+                    + (share.finishedSeconds.map { String(format: ", finished at %.1f s", $0) } ?? "")
+                    + ", final hypervolume \(share.finalHypervolume.map { "\($0)" } ?? "n/a")"
+            }
+            return (["studies: \(studies.count), fairness (Jain) " + String(format: "%.3f", fairness)] + rows)
+                .joined(separator: "\n")
         }
     }
 
@@ -208,9 +262,12 @@ struct ServiceLoadTest {
         var serverKills: Int
         var pilotKills: Int
         var restartSeconds: [Double]
+        var studies: [StudyShare]?
+        var fairness: Double?
 
         enum CodingKeys: String, CodingKey {
             case pilots, evaluations, acquire, complete, clients, ask, tell, duplicated, lost, strategy, problem
+            case studies, fairness
             case resultsPerSecond = "results_per_s"
             case idleFraction = "idle_fraction"
             case idleFractionWithTail = "idle_fraction_with_tail"
@@ -231,6 +288,12 @@ struct ServiceLoadTest {
             case tellsPerSecond = "tells_per_second"
             case storedResults = "stored_results"
         }
+    }
+
+    /// A trial of one of the pilots' studies.
+    struct StudyTrial: Hashable, Sendable {
+        var study: String
+        var trial: Int
     }
 
     /// A wait for a job at least this long (seconds) means the queue was empty, not that the server
@@ -329,7 +392,13 @@ struct ServiceLoadTest {
             (url, serving) = try await Self.serveInProcess(path: path, secret: secret)
         }
         let admin = try ServiceClient(url: url, token: secret)
-        var pilotStudy = Self.study(name: "pilots", command: "true", budget: evaluations, minQueued: max(2 * pilots, 8))
+        let names = studyNames
+        var pilotStudy = Self.study(
+            name: names[0],
+            command: "true",
+            budget: budget(ofStudy: 0),
+            minQueued: max(2 * pilots, 8)
+        )
         let evaluator: BuiltinProblemEvaluator?
         if let problem {
             guard let builtin = try ProblemRegistry.problem(named: problem) else {
@@ -358,11 +427,18 @@ struct ServiceLoadTest {
             return evaluator.outputs(evaluator.problem.parameterNames.map { parameters[$0]?.number ?? 0 })
         }
         let initialDesign = strategy == .sobol ? 0 : (pilotStudy.initialDesign ?? 2 * (pilotStudy.parameters.count + 1))
-        _ = try await admin.call(.POST, "/v1/studies", body: pilotStudy, as: StudySummary.self)
+        for (index, name) in names.enumerated() {
+            var study = pilotStudy
+            study.name = name
+            study.budget = budget(ofStudy: index)
+            study.seed = seed &+ UInt64(index)
+            _ = try await admin.call(.POST, "/v1/studies", body: study, as: StudySummary.self)
+        }
         var clientStudy = Self.study(name: "clients", command: nil, budget: clientEvaluations, minQueued: 1)
         if clientObservations > 0 {
             clientStudy = pilotStudy
             clientStudy.name = "clients"
+            clientStudy.seed = seed
             clientStudy.evaluator = .init()
             clientStudy.budget = clientObservations + clientEvaluations
         }
@@ -372,15 +448,22 @@ struct ServiceLoadTest {
         // Phase 1: simulated pilots.
         // Trials whose result a pilot was told is stored (its complete answered "completed"): none
         // of them may be missing from the file at the end, whatever was killed meanwhile.
-        let acknowledged = NIOLockedValueBox(Set<Int>())
+        let acknowledged = NIOLockedValueBox(Set<StudyTrial>())
+        // Results told per study, when each told its last, and the counts when the first one did.
+        let perStudy = NIOLockedValueBox([String: Int]())
+        let finished = NIOLockedValueBox([String: Date]())
+        let atFirstFinish = NIOLockedValueBox<[String: Int]?>(nil)
+        let budgets = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, budget(ofStudy: $0)) })
         // When the initial design's last result was told: idle time is counted from then on.
         let designDone = NIOLockedValueBox<Date?>(initialDesign == 0 ? Date() : nil)
         // When the budget's last trial was handed out: later waits find no work left (the tail).
-        let lastHandedOut = NIOLockedValueBox<Date?>(nil)
-        let lastTrial = evaluations - 1
+        // (per study; the window ends when every study has handed out its last)
+        let lastHandedOut = NIOLockedValueBox([String: Date]())
         @Sendable func noteHandedOut(_ job: PilotJob?) {
-            if let job, job.trial >= lastTrial { lastHandedOut.withLockedValue { $0 = $0 ?? Date() } }
+            guard let job, let budget = budgets[job.studyName], job.trial >= budget - 1 else { return }
+            lastHandedOut.withLockedValue { $0[job.studyName] = $0[job.studyName] ?? Date() }
         }
+        let designTrials = initialDesign * names.count
         let target = evaluations
         // Pilot deaths happen as the told results pass evenly spaced marks.
         let pilotDeaths = (0..<pilotKills).map { ($0 + 1) * evaluations / (pilotKills + 1) }
@@ -500,10 +583,18 @@ struct ServiceLoadTest {
                         told.values.append(Date().timeIntervalSince(t1))
                         if result.state == .completed {
                             let count = acknowledged.withLockedValue { told -> Int in
-                                told.insert(current.trial)
+                                told.insert(StudyTrial(study: current.studyName, trial: current.trial))
                                 return told.count
                             }
-                            if count == initialDesign { designDone.withLockedValue { $0 = $0 ?? Date() } }
+                            if count == designTrials { designDone.withLockedValue { $0 = $0 ?? Date() } }
+                            let counts = perStudy.withLockedValue { counts -> [String: Int] in
+                                counts[current.studyName, default: 0] += 1
+                                return counts
+                            }
+                            if counts[current.studyName] == budgets[current.studyName] {
+                                finished.withLockedValue { $0[current.studyName] = Date() }
+                                atFirstFinish.withLockedValue { $0 = $0 ?? counts }
+                            }
                         }
                         job = result.jobs?.first
                         noteHandedOut(job)
@@ -529,7 +620,11 @@ struct ServiceLoadTest {
         // Idle pilot-slot time after the initial design while trials were left to hand out, and
         // each wait for a job in that time; then the same until the end, the tail included.
         let counted = designDone.withLockedValue { $0 } ?? pilotEnd
-        let handedOut = max(counted, lastHandedOut.withLockedValue { $0 } ?? pilotEnd)
+        let handedOutTimes = lastHandedOut.withLockedValue { $0 }
+        let handedOut = max(
+            counted,
+            handedOutTimes.count == names.count ? handedOutTimes.values.max() ?? pilotEnd : pilotEnd
+        )
         func idle(until end: Date) -> (seconds: Double, waits: Latencies) {
             var seconds = 0.0
             var clipped = Latencies()
@@ -543,8 +638,24 @@ struct ServiceLoadTest {
         let (idleSeconds, candidateWaits) = idle(until: handedOut)
         let slotSeconds = Double(pilots) * max(handedOut.timeIntervalSince(counted), 1e-9)
         let tailIdle = idle(until: pilotEnd).seconds / (Double(pilots) * max(pilotEnd.timeIntervalSince(counted), 1e-9))
-        let summary = try await Self.persistently(faults, until: deadline) {
-            try await admin.call(.GET, "/v1/studies/pilots", as: StudySummary.self)
+        var summaries: [StudySummary] = []
+        for name in names {
+            summaries.append(
+                try await Self.persistently(faults, until: deadline) {
+                    try await admin.call(.GET, "/v1/studies/\(name)", as: StudySummary.self)
+                }
+            )
+        }
+        let firstFinish = atFirstFinish.withLockedValue { $0 } ?? perStudy.withLockedValue { $0 }
+        let finishTimes = finished.withLockedValue { $0 }
+        let shares = names.enumerated().map { index, name in
+            StudyShare(
+                name: name,
+                budget: budget(ofStudy: index),
+                finalHypervolume: summaries[index].hypervolume,
+                finishedSeconds: finishTimes[name].map { $0.timeIntervalSince(start) },
+                progressAtFirstFinish: Double(firstFinish[name] ?? 0) / Double(max(budget(ofStudy: index), 1))
+            )
         }
 
         // Phase 2: ask/tell clients, on a study told `clientObservations` results first (uniformly
@@ -651,13 +762,17 @@ struct ServiceLoadTest {
         var lost = 0
         for study in studies {
             let trials = try store.trials(study: study.id)
-            let expected = study.name == "pilots" ? evaluations : clientObservations + clientEvaluations
+            let expected = budgets[study.name] ?? clientObservations + clientEvaluations
             let results = trials.filter { $0.outputs != nil }.count
             stored += results
             lost += max(0, expected - results)
-            if study.name == "pilots" {
-                let storedTrials = Set(trials.filter { $0.outputs != nil }.map(\.number))
-                lost += acknowledged.withLockedValue { $0 }.subtracting(storedTrials).count
+            if budgets[study.name] != nil {
+                let storedTrials = Set(
+                    trials.filter { $0.outputs != nil }.map { StudyTrial(study: study.name, trial: $0.number) }
+                )
+                lost +=
+                    acknowledged.withLockedValue { $0 }.filter { $0.study == study.name }
+                    .subtracting(storedTrials).count
             }
             for trial in trials where trial.outputs != nil {
                 let completedAttempts = try store.attempts(trial: trial.id).filter { $0.state == .completed }.count
@@ -685,10 +800,11 @@ struct ServiceLoadTest {
             idleFractionWithTail: tailIdle,
             idleFractionInLongWaits: candidateWaits.values.filter { $0 >= Self.longWait }.reduce(0, +) / slotSeconds,
             candidateWaits: candidateWaits,
-            finalHypervolume: summary.hypervolume,
+            finalHypervolume: summaries[0].hypervolume,
             serverKills: serverKills,
             pilotKills: pilotKills,
-            restartSeconds: restartSeconds
+            restartSeconds: restartSeconds,
+            studies: shares
         )
     }
 }
