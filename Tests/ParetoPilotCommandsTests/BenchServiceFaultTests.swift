@@ -8,20 +8,10 @@ struct BenchServiceFaultTests {
         .enabled(if: Scratch.binary != nil, "the paretopilot executable is not built next to the tests")
     )
     func faultsLoseNothing() async throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try #require(Scratch.binary))
-        process.arguments = [
-            "bench", "service", "--pilots", "6", "--evaluations", "60", "--evaluation-s", "0.1", "--clients", "1",
-            "--client-evaluations", "5", "--kill-server", "2", "--kill-pilots", "2", "--time-limit", "120", "--json",
-        ]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        try await Scratch.wait(for: process, seconds: 150)
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        #expect(process.terminationStatus == 0, "\(String(decoding: data, as: UTF8.self))")
-        let report = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let report = try await Self.benchService([
+            "--pilots", "6", "--evaluations", "60", "--evaluation-s", "0.1", "--clients", "1",
+            "--client-evaluations", "5", "--kill-server", "2", "--kill-pilots", "2", "--time-limit", "120",
+        ])
         #expect(report["lost"] as? Int == 0)
         #expect(report["duplicated"] as? Int == 0)
         #expect(report["server_kills"] as? Int == 2)
@@ -42,20 +32,10 @@ struct BenchServiceFaultTests {
         .enabled(if: Scratch.binary != nil, "the paretopilot executable is not built next to the tests")
     )
     func studiesShareThePilots() async throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try #require(Scratch.binary))
-        process.arguments = [
-            "bench", "service", "--pilots", "6", "--evaluations", "61", "--studies", "3", "--evaluation-s", "0.02",
-            "--clients", "1", "--client-evaluations", "2", "--time-limit", "120", "--json",
-        ]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        try await Scratch.wait(for: process, seconds: 150)
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        #expect(process.terminationStatus == 0, "\(String(decoding: data, as: UTF8.self))")
-        let report = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let report = try await Self.benchService([
+            "--pilots", "6", "--evaluations", "61", "--studies", "3", "--evaluation-s", "0.02",
+            "--clients", "1", "--client-evaluations", "2", "--time-limit", "120",
+        ])
         #expect(report["lost"] as? Int == 0)
         #expect(report["duplicated"] as? Int == 0)
         #expect(report["stored_results"] as? Int == 63)
@@ -68,5 +48,20 @@ struct BenchServiceFaultTests {
         let jain = sum * sum / (3 * progress.map { $0 * $0 }.reduce(0, +))
         #expect(abs(try #require(report["fairness"] as? Double) - jain) < 1e-9)
         #expect(studies.allSatisfy { $0["finished_s"] is Double })
+    }
+
+    /// Runs `paretopilot bench service ARGUMENTS --json`, expects exit code 0, and returns its report.
+    static func benchService(_ arguments: [String]) async throws -> [String: Any] {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try #require(Scratch.binary))
+        process.arguments = ["bench", "service"] + arguments + ["--json"]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        try await Scratch.wait(for: process, seconds: 150)
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        #expect(process.terminationStatus == 0, "\(String(decoding: data, as: UTF8.self))")
+        return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
     }
 }
