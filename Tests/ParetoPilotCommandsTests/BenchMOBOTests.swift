@@ -69,6 +69,8 @@ struct BenchServiceTests {
             (["--kill-server", "-1"], "--kill-server"),
             (["--evaluations", "10", "--kill-pilots", "10"], "--kill-pilots"),
             (["--client-observations", "-5"], "--client-observations"),
+            (["--studies", "0"], "--studies"),
+            (["--evaluations", "2", "--studies", "3"], "--studies"),
         ]
     )
     func badArguments(arguments: [String], option: String) {

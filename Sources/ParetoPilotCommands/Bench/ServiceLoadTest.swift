@@ -648,13 +648,14 @@ struct ServiceLoadTest {
         }
         let firstFinish = atFirstFinish.withLockedValue { $0 } ?? perStudy.withLockedValue { $0 }
         let finishTimes = finished.withLockedValue { $0 }
-        let shares = names.enumerated().map { index, name in
-            StudyShare(
+        let shares = zip(names, summaries).map { name, summary in
+            let budget = budgets[name] ?? 1
+            return StudyShare(
                 name: name,
-                budget: budget(ofStudy: index),
-                finalHypervolume: summaries[index].hypervolume,
+                budget: budget,
+                finalHypervolume: summary.hypervolume,
                 finishedSeconds: finishTimes[name].map { $0.timeIntervalSince(start) },
-                progressAtFirstFinish: Double(firstFinish[name] ?? 0) / Double(max(budget(ofStudy: index), 1))
+                progressAtFirstFinish: Double(firstFinish[name] ?? 0) / Double(max(budget, 1))
             )
         }
 
