@@ -116,6 +116,14 @@ public struct BayesianOptimizer: Sendable {
     /// 0.28 s at 10,000.
     public var thompsonObservationThreshold = 500
 
+    /// From this many parameters on, Thompson batches (``usesThompsonBatch(count:pending:observations:)``)
+    /// come from the trust regions' local models (``AcquisitionChoice/trustRegion``) instead of the
+    /// global ones. In batches of 50, one thread: DTLZ2 d=100 M=2, 2,000 evaluations (seed 0), the
+    /// global models' batches ended at hypervolume 0 (distance function g 0.22) in 11.2 s per
+    /// batch, the trust regions' at 0.204 (g 0.06) in 8.0 s; DTLZ2 d=10 M=3, 1,000 evaluations
+    /// (seeds 0, 1), 0.731 and 0.731 against 0.762 and 0.766. (`Int.max` turns it off.)
+    public var trustRegionBatchDimension = 10
+
     /// Whether `count` new designs with `pending` in flight, from `observations` results, come
     /// from Thompson sampling (see ``thompsonBatchThreshold`` and ``thompsonObservationThreshold``)
     /// rather than the greedy batch of the acquisition.
@@ -317,6 +325,21 @@ public struct BayesianOptimizer: Sendable {
                 seed: seed
             )
         }
+        if space.dimension >= trustRegionBatchDimension,
+            usesThompsonBatch(
+                count: count,
+                pending: pending.count,
+                observations: min(observations.count, maximumModelPoints)
+            )
+        {
+            return try trustRegionDesigns(
+                count: count,
+                observations: observations,
+                pending: pending,
+                reference: reference,
+                seed: seed
+            )
+        }
         let all = observations
         let observations = all.modelSubset(limit: maximumModelPoints, seed: seed)
         let n = observations.count
@@ -372,7 +395,6 @@ public struct BayesianOptimizer: Sendable {
             )
         }
         let map = UnitCubeMap(lower: space.lower, upper: space.upper)
-        let feasible = (0..<n).filter { observations.isFeasible($0) }
 
         var baseline = try prunedBaseline(
             objectiveModels: objectiveModels,

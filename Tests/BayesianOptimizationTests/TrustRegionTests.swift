@@ -1,3 +1,5 @@
+import GaussianProcess
+import LinearAlgebra
 import Problems
 import Sampling
 import Testing
@@ -103,5 +105,98 @@ struct TrustRegionTests {
         #expect(kept == expected)
         #expect(!kept.isEmpty && kept.count < indices.count)
         #expect(!kept.contains(5))  // a copy of candidate 2 comes after it
+    }
+
+    @Test(
+        "Descending the posterior means' scalarisation lowers it by more than half, stays in the box, and 0 steps stay put"
+    )
+    func meanDescentLowersScalarisationInsideBox() throws {
+        let d = 8
+        var optimizer = BayesianOptimizerTests.optimizer(
+            for: DTLZ2(dimension: d, objectives: 2),
+            acquisition: .trustRegion
+        )
+        var generator = SeededGenerator(seed: 21)
+        let inputs = (0..<60).map { _ in (0..<d).map { _ in generator.nextUniform() } }
+        let centres = [0.3, 0.7]
+        func objective(_ j: Int, _ x: [Double]) -> Double { x.reduce(0) { $0 + ($1 - centres[j]) * ($1 - centres[j]) } }
+        let models = try (0..<2).map { j in
+            let y = inputs.map { objective(j, $0) }
+            return try ExactGP(
+                kernel: Matern52Kernel(),
+                hyperparameters: KernelHyperparameters(
+                    lengthscales: [Double](repeating: 1.5, count: d),
+                    outputscale: 1
+                ),
+                noiseVariances: [1e-6],
+                inputs: Matrix(rowArrays: inputs),
+                outputs: y,
+                outcomeTransform: .fitted(to: y)
+            )
+        }
+        let lower = [Double](repeating: 0.1, count: d)
+        let upper = [Double](repeating: 0.9, count: d)
+        let starts = [[Double](repeating: 0.85, count: d), [Double](repeating: 0.15, count: d)]
+        let weights = [[0.5, 0.5], [0.9, 0.1]]
+        let ideal = [0.0, 0.0]
+        let scales = [1.0, 1.0]
+        func scalarised(_ x: [Double], _ w: [Double]) -> Double {
+            let terms = (0..<2).map { w[$0] * models[$0].meanAndGradient(at: x).mean }
+            return terms.max()! + 0.05 * terms.reduce(0, +)
+        }
+        let descended = optimizer.descendedDesigns(
+            models: models,
+            starts: starts,
+            lower: lower,
+            upper: upper,
+            ideal: ideal,
+            scales: scales,
+            weights: weights
+        )
+        for k in 0..<2 {
+            #expect(scalarised(descended[k], weights[k]) < 0.5 * scalarised(starts[k], weights[k]), "slot \(k)")
+            #expect(descended[k].allSatisfy { $0 >= 0.1 - 1e-12 && $0 <= 0.9 + 1e-12 }, "slot \(k) inside the box")
+        }
+        optimizer.trustRegion.descentSteps = 0
+        let unmoved = optimizer.descendedDesigns(
+            models: models,
+            starts: starts,
+            lower: lower,
+            upper: upper,
+            ideal: ideal,
+            scales: scales,
+            weights: weights
+        )
+        #expect(unmoved == starts.map { $0.map { min(max($0, 0.1), 0.9) } })
+    }
+
+    @Test(
+        "From 10 parameters on, a Thompson-sized batch of auto comes from the trust regions; below, from the global models"
+    )
+    func largeBatchesInManyDimensionsUseTrustRegions() throws {
+        for (dimension, local) in [(10, true), (6, false)] {
+            let problem = DTLZ2(dimension: dimension, objectives: 2)
+            var optimizer = BayesianOptimizerTests.optimizer(for: problem)
+            optimizer.trustRegion.candidatesPerRegion = 128
+            optimizer.trustRegion.features = 64
+            optimizer.trustRegion.fitRestarts = 1
+            optimizer.trustRegion.descentSteps = 5
+            var observations = Observations()
+            BayesianOptimizerTests.observe(
+                problem,
+                try optimizer.suggest(count: 22, observations: observations, seed: 1),
+                into: &observations
+            )
+            let batch = try optimizer.suggest(count: 16, observations: observations, seed: 2)
+            let regions = try optimizer.trustRegionDesigns(
+                count: 16,
+                observations: observations,
+                pending: [],
+                reference: optimizer.resolvedReference(observations),
+                seed: 2
+            )
+            #expect((batch == regions) == local, "d = \(dimension)")
+            #expect(Set(batch).count == 16)
+        }
     }
 }

@@ -93,6 +93,46 @@ struct ExactGPGradientTests {
             }
         }
     }
+
+    @Test(
+        "The mean-only gradient equals the full posterior's mean and mean gradient, in a box and with categorical inputs",
+        arguments: KernelRegistry.names,
+        [false, true]
+    )
+    func meanAndGradientMatchesPosterior(kernelName: String, mixed: Bool) throws {
+        let kernel = KernelRegistry.kernel(named: kernelName)!
+        let gp: ExactGP
+        let points: [[Double]]
+        if mixed {
+            let (x, y) = CategoricalKernelTests.mixedData(n: 16, seed: 4)
+            gp = try CategoricalKernelTests.model(x, y, kernel: kernel)
+            points = [[0.37, 0.61, 2, 1], [0.9, 0.05, 0, 2]]
+        } else {
+            let (x, y) = Self.data(n: 30, d: 3, seed: 9)
+            gp = try ExactGP(
+                kernel: kernel,
+                hyperparameters: KernelHyperparameters(lengthscales: [0.3, 0.5, 0.8], outputscale: 1.3),
+                noiseVariances: [1e-3],
+                inputs: 2 * x,
+                outputs: y,
+                inputTransform: InputNormalization(lower: [0, 0, 0], upper: [2, 2, 2]),
+                outcomeTransform: .fitted(to: y)
+            )
+            points = [[0.3, 1.1, 1.7], [1.5, 0.2, 0.9]]
+        }
+        for point in points {
+            let full = gp.posteriorWithGradients(at: point)
+            let (mean, gradient) = gp.meanAndGradient(at: point)
+            #expect(abs(mean - full.mean) <= 1e-10 * max(1, abs(full.mean)))
+            for j in point.indices {
+                #expect(
+                    abs(gradient[j] - full.meanGradient[j]) <= 1e-9 * max(1, abs(full.meanGradient[j])),
+                    "coordinate \(j): \(gradient[j]) against \(full.meanGradient[j])"
+                )
+            }
+            if mixed { #expect(gradient[2] == 0 && gradient[3] == 0, "categorical inputs have no gradient") }
+        }
+    }
 }
 
 #if canImport(Glibc)

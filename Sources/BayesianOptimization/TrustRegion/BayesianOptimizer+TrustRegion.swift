@@ -145,23 +145,21 @@ extension BayesianOptimizer {
             let inside = pending.indices.filter {
                 TrustRegion.contains(pendingUnit[$0], center: center, length: region.length)
             }
-            let points = Matrix(rowArrays: candidates + inside.map { pending[$0] })
-            func sampled(_ model: ExactGP, offset: Int) -> Matrix {
-                PosteriorSamplePaths(
-                    model: model,
-                    count: q,
-                    features: settings.features,
-                    seed: regionSeed &+ UInt64(offset) &* 0x51ED_2705
-                ).values(at: points)
-            }
             proposals.append(
-                RegionProposal(
+                sampledProposal(
+                    objectiveModels: objectiveModels,
+                    constraintModels: constraintModels,
                     candidates: candidates,
-                    objectiveValues: objectiveModels.enumerated().map { sampled($0.element, offset: $0.offset) },
-                    constraintValues: constraintModels.enumerated().map {
-                        sampled($0.element, offset: objectiveCount + $0.offset)
-                    },
-                    pendingCount: inside.count
+                    pending: inside.map { pending[$0] },
+                    lower: box.lower,
+                    upper: box.upper,
+                    slots: q,
+                    // The batch takes about q / R designs of each region: twice that many descents.
+                    descents: min(q, max(4, 2 * q / history.regions.count + 1)),
+                    observations: observations,
+                    frontScore: frontScore,
+                    taken: taken,
+                    seed: regionSeed
                 )
             )
         }
@@ -326,22 +324,19 @@ extension BayesianOptimizer {
         candidates = Array(Set(candidates)).sorted { $0.lexicographicallyPrecedes($1) }
             .filter { !taken.contains($0) && satisfiesLinearConstraints($0) }
         guard !candidates.isEmpty else { return sobolDesigns(count: q, skip: n + pending.count, seed: seed) }
-        let points = Matrix(rowArrays: candidates + pending)
-        func sampled(_ model: ExactGP, offset: Int) -> Matrix {
-            PosteriorSamplePaths(
-                model: model,
-                count: q,
-                features: trustRegion.features,
-                seed: seed &+ UInt64(offset + 1) &* 0x51ED_2705
-            ).values(at: points)
-        }
-        let proposal = RegionProposal(
+        let proposal = sampledProposal(
+            objectiveModels: objectiveModels,
+            constraintModels: constraintModels,
             candidates: candidates,
-            objectiveValues: objectiveModels.enumerated().map { sampled($0.element, offset: $0.offset) },
-            constraintValues: constraintModels.enumerated().map {
-                sampled($0.element, offset: objectiveCount + $0.offset)
-            },
-            pendingCount: pending.count
+            pending: pending,
+            lower: [Double](repeating: 0, count: d),
+            upper: [Double](repeating: 1, count: d),
+            slots: q,
+            descents: q,
+            observations: observations,
+            frontScore: frontScore,
+            taken: taken,
+            seed: seed
         )
         return greedyBatch(
             count: q,

@@ -25,6 +25,10 @@ public struct TrustRegionSettings: Sendable, Equatable {
     public var candidatesPerRegion = 4096
     /// Random Fourier features of each Thompson sample path.
     public var features = 1024
+    /// Steps of each batch slot's projected gradient descent on a scalarisation of the posterior
+    /// means, whose end joins the candidates (``BayesianOptimizer`` `descendedDesigns`); 0: the
+    /// candidates are the perturbations only.
+    public var descentSteps = 30
     /// Quasi-Newton restarts of each local GP fit.
     public var fitRestarts = 3
     /// Chunk of observations that counts as one batch when the regions' history is replayed; nil:

@@ -109,6 +109,13 @@ struct BenchMOBOCommand: AsyncParsableCommand {
     )
     var localFromDimension: Int?
 
+    @Option(
+        name: .customLong("descent-steps"),
+        help:
+            "Gradient steps on the posterior means per slot of a Thompson batch (trust_region and large batches; default 30, 0: off)."
+    )
+    var descentSteps: Int?
+
     @Flag(help: "Print JSON lines.")
     var json = false
 
@@ -132,6 +139,7 @@ struct BenchMOBOCommand: AsyncParsableCommand {
         if let localFromDimension, localFromDimension < 1 {
             throw ValidationError("--local-from-dimension must be at least 1")
         }
+        if let descentSteps, descentSteps < 0 { throw ValidationError("--descent-steps must be at least 0") }
         if designs && !json { throw ValidationError("--designs needs --json") }
         if noFeasibilityModel && hiddenConstraint == nil {
             throw ValidationError("--no-feasibility-model needs --hidden-constraint")
@@ -202,6 +210,7 @@ struct BenchMOBOCommand: AsyncParsableCommand {
         benchmark.categoricalEncoding = CategoricalEncoding(rawValue: categorical) ?? .overlap
         benchmark.recordsDesigns = designs
         benchmark.localAcquisitionDimension = localFromDimension
+        benchmark.descentSteps = descentSteps
         for seed in 0..<UInt64(seeds) {
             let result = try benchmark.run(seed: seed) { count, hv in
                 if !json { print("  seed \(seed): \(count) evaluations, hypervolume \(hv)") }

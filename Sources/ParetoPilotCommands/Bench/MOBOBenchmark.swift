@@ -44,6 +44,8 @@ public struct MOBOBenchmark: Sendable {
     public var recordsDesigns = false
     /// From how many parameters on the acquisition is maximised in a trust region (nil: the optimiser's).
     public var localAcquisitionDimension: Int? = nil
+    /// Gradient steps on the posterior means per slot of a Thompson batch; nil: the optimiser's.
+    public var descentSteps: Int? = nil
 
     public init(
         problem: any TestProblem,
@@ -134,6 +136,7 @@ public struct MOBOBenchmark: Sendable {
         optimizer.categoricalEncoding = categoricalEncoding
         optimizer.parallelOutputFits = parallelOutputFits
         if let localAcquisitionDimension { optimizer.localAcquisitionDimension = localAcquisitionDimension }
+        if let descentSteps { optimizer.trustRegion.descentSteps = descentSteps }
         var observations = Observations()
         var askTimes: [Double] = []
         var hvTrace: [Double] = []
