@@ -199,4 +199,32 @@ struct TrustRegionTests {
             #expect(Set(batch).count == 16)
         }
     }
+
+    @Test("A recombined candidate takes every coordinate from its base or its partner, clamped into the box")
+    func recombinationCopiesBaseOrPartnerCoordinates() {
+        let optimizer = BayesianOptimizerTests.optimizer(for: DTLZ2(dimension: 6, objectives: 2))
+        let bases = [[0.5, 0.5, 0.5, 0.5, 0.5, 0.5]]
+        let partners = [[0.1, 0.9, 0.45, 0.55, 0.2, 0.8], [0.6, 0.4, 0.3, 0.7, 0.52, 0.48]]
+        let lower = [Double](repeating: 0.3, count: 6)
+        let upper = [Double](repeating: 0.7, count: 6)
+        let candidates = optimizer.recombinationCandidates(
+            count: 200,
+            bases: bases,
+            partners: partners,
+            lower: lower,
+            upper: upper,
+            seed: 5
+        )
+        #expect(candidates.count == 200)
+        var fromPartner = 0
+        for x in candidates {
+            let matches = partners.contains { partner in
+                (0..<6).allSatisfy { j in x[j] == 0.5 || x[j] == min(max(partner[j], 0.3), 0.7) }
+            }
+            #expect(matches, "\(x)")
+            fromPartner += (0..<6).filter { x[$0] != 0.5 }.count
+        }
+        // About half the coordinates come from the partner (every partner coordinate differs from 0.5).
+        #expect(fromPartner > 450 && fromPartner < 750, "\(fromPartner) of 1200")
+    }
 }

@@ -20,6 +20,8 @@ struct BenchMOBOTests {
             (["--around-best", "-1"], "--around-best"),
             (["--around-best-scale", "0"], "--around-best-scale"),
             (["--local-from-dimension", "0"], "--local-from-dimension"),
+            (["--descent-steps", "-1"], "--descent-steps"),
+            (["--recombinations", "-1"], "--recombinations"),
             (["--designs"], "--designs"),
         ]
     )

@@ -140,6 +140,16 @@ extension BayesianOptimizer {
                 probability: probability,
                 seed: regionSeed
             )
+            if settings.recombinations > 0, frontIndices.count >= 2 {
+                candidates += recombinationCandidates(
+                    count: settings.recombinations,
+                    bases: bases.isEmpty ? [center] : bases.map { unitInputs[$0] },
+                    partners: frontIndices.map { unitInputs[$0] },
+                    lower: box.lower,
+                    upper: box.upper,
+                    seed: regionSeed ^ 0x2545_F491
+                )
+            }
             candidates = candidates.filter { !taken.contains($0) && satisfiesLinearConstraints($0) }
             guard !candidates.isEmpty else { continue }
             let inside = pending.indices.filter {
@@ -406,6 +416,32 @@ extension BayesianOptimizer {
                 }
             }
             for j in 0..<d where mask[j] { x[j] = lower[j] + u[j] * (upper[j] - lower[j]) }
+            result.append(space.point(fromUnit: x))
+        }
+        return result
+    }
+
+    /// Candidates that recombine front points: a base (drawn from `bases`) takes each coordinate
+    /// from a partner (drawn from `partners`, another one) with probability ½ (uniform crossover),
+    /// clamped into the box. Where the front's designs share the coordinates that set how close
+    /// to the front they are (as DTLZ's distance variables), a region far along the front learns
+    /// them from another one. Returns user units (integers rounded).
+    func recombinationCandidates(
+        count: Int,
+        bases: [[Double]],
+        partners: [[Double]],
+        lower: [Double],
+        upper: [Double],
+        seed: UInt64
+    ) -> [[Double]] {
+        let d = lower.count
+        var generator = SeededGenerator(seed: seed)
+        var result: [[Double]] = []
+        result.reserveCapacity(count)
+        for _ in 0..<count {
+            var x = bases[Int(generator.next() % UInt64(bases.count))]
+            let partner = partners[Int(generator.next() % UInt64(partners.count))]
+            for j in 0..<d where generator.nextUniform() < 0.5 { x[j] = min(max(partner[j], lower[j]), upper[j]) }
             result.append(space.point(fromUnit: x))
         }
         return result

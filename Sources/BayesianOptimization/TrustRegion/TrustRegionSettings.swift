@@ -23,6 +23,9 @@ public struct TrustRegionSettings: Sendable, Equatable {
     public var maximumLocalPoints = 400
     /// Discrete candidates per region and ask.
     public var candidatesPerRegion = 4096
+    /// More candidates per region and ask that recombine front points (uniform crossover of a
+    /// front point in the region with any other, clamped into the box); 0: none.
+    public var recombinations = 1024
     /// Random Fourier features of each Thompson sample path.
     public var features = 1024
     /// Steps of each batch slot's projected gradient descent on a scalarisation of the posterior

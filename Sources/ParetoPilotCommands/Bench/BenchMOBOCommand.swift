@@ -116,6 +116,12 @@ struct BenchMOBOCommand: AsyncParsableCommand {
     )
     var descentSteps: Int?
 
+    @Option(
+        name: .customLong("recombinations"),
+        help: "Candidates per trust region that recombine front points (default 1024, 0: none)."
+    )
+    var recombinations: Int?
+
     @Flag(help: "Print JSON lines.")
     var json = false
 
@@ -140,6 +146,7 @@ struct BenchMOBOCommand: AsyncParsableCommand {
             throw ValidationError("--local-from-dimension must be at least 1")
         }
         if let descentSteps, descentSteps < 0 { throw ValidationError("--descent-steps must be at least 0") }
+        if let recombinations, recombinations < 0 { throw ValidationError("--recombinations must be at least 0") }
         if designs && !json { throw ValidationError("--designs needs --json") }
         if noFeasibilityModel && hiddenConstraint == nil {
             throw ValidationError("--no-feasibility-model needs --hidden-constraint")
@@ -211,6 +218,7 @@ struct BenchMOBOCommand: AsyncParsableCommand {
         benchmark.recordsDesigns = designs
         benchmark.localAcquisitionDimension = localFromDimension
         benchmark.descentSteps = descentSteps
+        benchmark.recombinations = recombinations
         for seed in 0..<UInt64(seeds) {
             let result = try benchmark.run(seed: seed) { count, hv in
                 if !json { print("  seed \(seed): \(count) evaluations, hypervolume \(hv)") }

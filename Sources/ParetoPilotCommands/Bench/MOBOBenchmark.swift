@@ -46,6 +46,8 @@ public struct MOBOBenchmark: Sendable {
     public var localAcquisitionDimension: Int? = nil
     /// Gradient steps on the posterior means per slot of a Thompson batch; nil: the optimiser's.
     public var descentSteps: Int? = nil
+    /// Candidates per trust region that recombine front points; nil: the optimiser's.
+    public var recombinations: Int? = nil
 
     public init(
         problem: any TestProblem,
@@ -137,6 +139,7 @@ public struct MOBOBenchmark: Sendable {
         optimizer.parallelOutputFits = parallelOutputFits
         if let localAcquisitionDimension { optimizer.localAcquisitionDimension = localAcquisitionDimension }
         if let descentSteps { optimizer.trustRegion.descentSteps = descentSteps }
+        if let recombinations { optimizer.trustRegion.recombinations = recombinations }
         var observations = Observations()
         var askTimes: [Double] = []
         var hvTrace: [Double] = []
