@@ -342,7 +342,7 @@ extension BayesianOptimizer {
             lower: [Double](repeating: 0, count: d),
             upper: [Double](repeating: 1, count: d),
             slots: q,
-            descents: q,
+            descents: min(q, 8),
             observations: observations,
             frontScore: frontScore,
             taken: taken,
