@@ -316,22 +316,14 @@ public struct BayesianOptimizer: Sendable {
             return sobolDesigns(count: count, skip: tried + pending.count, seed: seed)
         }
         let reference = resolvedReference(observations)
-        if resolvedAcquisition == .trustRegion {
-            return try trustRegionDesigns(
-                count: count,
-                observations: observations,
-                pending: pending,
-                reference: reference,
-                seed: seed
-            )
-        }
-        if space.dimension >= trustRegionBatchDimension,
-            usesThompsonBatch(
+        let localThompson =
+            space.dimension >= trustRegionBatchDimension
+            && usesThompsonBatch(
                 count: count,
                 pending: pending.count,
                 observations: min(observations.count, maximumModelPoints)
             )
-        {
+        if resolvedAcquisition == .trustRegion || localThompson {
             return try trustRegionDesigns(
                 count: count,
                 observations: observations,

@@ -138,35 +138,28 @@ struct TrustRegionTests {
         let upper = [Double](repeating: 0.9, count: d)
         let starts = [[Double](repeating: 0.85, count: d), [Double](repeating: 0.15, count: d)]
         let weights = [[0.5, 0.5], [0.9, 0.1]]
-        let ideal = [0.0, 0.0]
-        let scales = [1.0, 1.0]
         func scalarised(_ x: [Double], _ w: [Double]) -> Double {
             let terms = (0..<2).map { w[$0] * models[$0].meanAndGradient(at: x).mean }
             return terms.max()! + 0.05 * terms.reduce(0, +)
         }
-        let descended = optimizer.descendedDesigns(
-            models: models,
-            starts: starts,
-            lower: lower,
-            upper: upper,
-            ideal: ideal,
-            scales: scales,
-            weights: weights
-        )
+        func descend(by optimizer: BayesianOptimizer) -> [[Double]] {
+            optimizer.descendedDesigns(
+                models: models,
+                starts: starts,
+                lower: lower,
+                upper: upper,
+                ideal: [0, 0],
+                scales: [1, 1],
+                weights: weights
+            )
+        }
+        let descended = descend(by: optimizer)
         for k in 0..<2 {
             #expect(scalarised(descended[k], weights[k]) < 0.5 * scalarised(starts[k], weights[k]), "slot \(k)")
             #expect(descended[k].allSatisfy { $0 >= 0.1 - 1e-12 && $0 <= 0.9 + 1e-12 }, "slot \(k) inside the box")
         }
         optimizer.trustRegion.descentSteps = 0
-        let unmoved = optimizer.descendedDesigns(
-            models: models,
-            starts: starts,
-            lower: lower,
-            upper: upper,
-            ideal: ideal,
-            scales: scales,
-            weights: weights
-        )
+        let unmoved = descend(by: optimizer)
         #expect(unmoved == starts.map { $0.map { min(max($0, 0.1), 0.9) } })
     }
 
