@@ -8,6 +8,30 @@ import Testing
 
 @Suite("Trust-region search")
 struct TrustRegionTests {
+    /// `optimizer` with trust-region settings small enough for a debug build.
+    static func smallTrustRegions(_ optimizer: BayesianOptimizer) -> BayesianOptimizer {
+        var optimizer = optimizer
+        optimizer.trustRegion.candidatesPerRegion = 256
+        optimizer.trustRegion.features = 128
+        optimizer.trustRegion.fitRestarts = 1
+        return optimizer
+    }
+
+    /// `problem`'s values at `optimizer`'s first `count` (initial, quasi-random) designs.
+    static func initialObservations(
+        _ problem: some TestProblem,
+        _ optimizer: BayesianOptimizer,
+        count: Int
+    ) throws -> Observations {
+        var observations = Observations()
+        BayesianOptimizerTests.observe(
+            problem,
+            try optimizer.suggest(count: count, observations: observations, seed: 1),
+            into: &observations
+        )
+        return observations
+    }
+
     @Test("Replayed bookkeeping: two failures halve the edge, two successes double it back")
     func bookkeepingByHand() {
         var settings = TrustRegionSettings()
@@ -63,17 +87,11 @@ struct TrustRegionTests {
     @Test("A trust-region batch is deterministic, distinct, new and inside the box")
     func batchIsDistinctAndSeeded() throws {
         let problem = DTLZ2(dimension: 6, objectives: 2)
-        var optimizer = BayesianOptimizerTests.optimizer(for: problem, acquisition: .trustRegion)
-        optimizer.trustRegion.candidatesPerRegion = 256
-        optimizer.trustRegion.features = 128
-        optimizer.trustRegion.fitRestarts = 1
-        optimizer.budget = 40
-        var observations = Observations()
-        BayesianOptimizerTests.observe(
-            problem,
-            try optimizer.suggest(count: 14, observations: observations, seed: 1),
-            into: &observations
+        var optimizer = Self.smallTrustRegions(
+            BayesianOptimizerTests.optimizer(for: problem, acquisition: .trustRegion)
         )
+        optimizer.budget = 40
+        let observations = try Self.initialObservations(problem, optimizer, count: 14)
         let a = try optimizer.suggest(count: 4, observations: observations, seed: 2)
         let b = try optimizer.suggest(count: 4, observations: observations, seed: 2)
         #expect(a == b)
@@ -169,17 +187,9 @@ struct TrustRegionTests {
     func largeBatchesInManyDimensionsUseTrustRegions() throws {
         for (dimension, local) in [(10, true), (6, false)] {
             let problem = DTLZ2(dimension: dimension, objectives: 2)
-            var optimizer = BayesianOptimizerTests.optimizer(for: problem)
-            optimizer.trustRegion.candidatesPerRegion = 128
-            optimizer.trustRegion.features = 64
-            optimizer.trustRegion.fitRestarts = 1
+            var optimizer = Self.smallTrustRegions(BayesianOptimizerTests.optimizer(for: problem))
             optimizer.trustRegion.descentSteps = 5
-            var observations = Observations()
-            BayesianOptimizerTests.observe(
-                problem,
-                try optimizer.suggest(count: 22, observations: observations, seed: 1),
-                into: &observations
-            )
+            let observations = try Self.initialObservations(problem, optimizer, count: 22)
             let batch = try optimizer.suggest(count: 16, observations: observations, seed: 2)
             let regions = try optimizer.trustRegionDesigns(
                 count: 16,
