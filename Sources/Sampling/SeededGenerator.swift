@@ -48,6 +48,14 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
         }
     }
 
+    /// A point drawn uniformly from the probability simplex of `dimension` coordinates
+    /// (normalised exponential deviates, one uniform draw each).
+    public mutating func nextSimplexPoint(dimension: Int) -> [Double] {
+        let draws = (0..<dimension).map { _ in -logarithm(max(nextUniform(), 1e-300)) }
+        let total = draws.reduce(0, +)
+        return draws.map { $0 / total }
+    }
+
     /// An independent generator derived from this one's seed stream and `index`
     /// (for parallel work that must not depend on scheduling).
     public mutating func split(_ index: UInt64 = 0) -> SeededGenerator {

@@ -48,10 +48,7 @@ public struct LogNoisyParEGO: MonteCarloAcquisition {
         if let weights {
             w = weights
         } else {
-            // Uniform on the simplex: normalised exponentials.
-            let e = (0..<m).map { _ in -log(max(generator.nextUniform(), 1e-300)) }
-            let total = e.reduce(0, +)
-            w = e.map { $0 / total }
+            w = generator.nextSimplexPoint(dimension: m)
         }
         self.weights = w
         offsets = objectiveModels.map { $0.trainingOutputs.min() ?? 0 }

@@ -155,7 +155,7 @@ extension BayesianOptimizer {
                     let factor = weights[j] / scales[j] * ((j == largest ? 1 : 0) + Self.chebyshevAugmentation)
                     for i in 0..<d where !frozen[i] { gradient[i] += factor * gradients[j][i] * widths[i] }
                 }
-                return (terms[largest] + Self.chebyshevAugmentation * terms.reduce(0, +), gradient)
+                return (Self.augmentedChebyshev(terms), gradient)
             }
             var u = map.unit(start).enumerated().map { min(max($0.element, lower[$0.offset]), upper[$0.offset]) }
             var current = evaluate(u)
@@ -189,14 +189,15 @@ extension BayesianOptimizer {
     /// The weight of the sum in the augmented Chebyshev scalarisation (ParEGO's 0.05).
     static let chebyshevAugmentation = 0.05
 
+    /// `max_j t_j + 0.05 Σ_j t_j` of the weighted, shifted and scaled objectives `t`.
+    static func augmentedChebyshev(_ terms: [Double]) -> Double {
+        (terms.max() ?? 0) + chebyshevAugmentation * terms.reduce(0, +)
+    }
+
     /// Per slot, weights drawn uniformly from the simplex of `m` objectives.
     static func simplexWeights(slots q: Int, objectives m: Int, seed: UInt64) -> [[Double]] {
         var generator = SeededGenerator(seed: seed ^ 0x3C6E_F372)
-        return (0..<q).map { _ in
-            let draws = (0..<m).map { _ in -log(max(generator.nextUniform(), 1e-300)) }
-            let total = draws.reduce(0, +)
-            return draws.map { $0 / total }
-        }
+        return (0..<q).map { _ in generator.nextSimplexPoint(dimension: m) }
     }
 
     /// Per slot `k`, the first `candidates` rows of `values` (per objective, a column per slot)
@@ -212,14 +213,9 @@ extension BayesianOptimizer {
         weights.enumerated().map { k, weights in
             var best = (index: 0, score: Double.infinity)
             for i in 0..<candidates {
-                var largest = -Double.infinity
-                var sum = 0.0
-                for j in weights.indices {
-                    let term = weights[j] * (values[j][i, k] - ideal[j]) / scales[j]
-                    largest = max(largest, term)
-                    sum += term
-                }
-                let score = largest + chebyshevAugmentation * sum
+                let score = augmentedChebyshev(
+                    weights.indices.map { j in weights[j] * (values[j][i, k] - ideal[j]) / scales[j] }
+                )
                 if score < best.score { best = (i, score) }
             }
             return best.index

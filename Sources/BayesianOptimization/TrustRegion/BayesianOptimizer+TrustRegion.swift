@@ -204,9 +204,7 @@ extension BayesianOptimizer {
         var used = proposals.map { [Bool](repeating: false, count: $0.candidates.count) }
         let scales = frontScore.scales
         for k in 0..<q {
-            var weights = (0..<objectiveCount).map { _ in -log(max(generator.nextUniform(), 1e-300)) }
-            let total = weights.reduce(0, +)
-            weights = weights.map { $0 / total }
+            let weights = generator.nextSimplexPoint(dimension: objectiveCount)
             var best: (rule: Int, score: Double, region: Int, index: Int, values: [Double])? = nil
             for (r, proposal) in proposals.enumerated() {
                 let c = proposal.candidates.count
