@@ -3,6 +3,7 @@
 // ParetoPilot: multi-objective Bayesian optimisation of expensive simulations.
 //===----------------------------------------------------------------------===//
 
+import CompilerPluginSupport
 import PackageDescription
 
 let package = Package(
@@ -44,34 +45,40 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
     ],
     targets: [
+        // MARK: Declarations for every module
+        // `@MemberwiseInit` writes public structs' memberwise initializers; its plugin speaks the compiler's
+        // plugin protocol itself, so no swift-syntax is built.
+        .macro(name: "MemberwiseMacros"),
+        .target(name: "Memberwise", dependencies: ["MemberwiseMacros"]),
+
         // MARK: Numerical core (no I/O, no global state)
         .systemLibrary(
             name: "CLinearAlgebra",
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]
         ),
-        .target(name: "LinearAlgebra", dependencies: ["CLinearAlgebra"]),
-        .target(name: "Optimization"),
+        .target(name: "LinearAlgebra", dependencies: ["Memberwise", "CLinearAlgebra"]),
+        .target(name: "Optimization", dependencies: ["Memberwise"]),
         .target(name: "Sampling"),
         .target(
             name: "GaussianProcess",
-            dependencies: ["LinearAlgebra", "Optimization", "Sampling"]
+            dependencies: ["Memberwise", "LinearAlgebra", "Optimization", "Sampling"]
         ),
-        .target(name: "Pareto", dependencies: ["LinearAlgebra"]),
+        .target(name: "Pareto", dependencies: ["Memberwise", "LinearAlgebra"]),
         .target(
             name: "Acquisition",
-            dependencies: ["LinearAlgebra", "GaussianProcess", "Pareto", "Sampling", "Optimization"]
+            dependencies: ["Memberwise", "LinearAlgebra", "GaussianProcess", "Pareto", "Sampling", "Optimization"]
         ),
         // Test problems: a leaf (the core never imports it); Benchmarking adapts problems to optimisers.
-        .target(name: "Problems", dependencies: ["Sampling"]),
-        .target(name: "Limits", dependencies: ["Sampling"]),
+        .target(name: "Problems", dependencies: ["Memberwise", "Sampling"]),
+        .target(name: "Limits", dependencies: ["Memberwise", "Sampling"]),
         .target(
             name: "ActiveLearning",
-            dependencies: ["Acquisition", "GaussianProcess", "LinearAlgebra", "Sampling"]
+            dependencies: ["Memberwise", "Acquisition", "GaussianProcess", "LinearAlgebra", "Sampling"]
         ),
         .target(
             name: "BayesianOptimization",
-            dependencies: ["Acquisition", "GaussianProcess", "LinearAlgebra", "Pareto", "Sampling", "FixtureTesting"]
+            dependencies: ["Memberwise", "Acquisition", "GaussianProcess", "LinearAlgebra", "Pareto", "Sampling", "FixtureTesting"]
         ),
         .target(
             name: "Benchmarking",
@@ -79,22 +86,22 @@ let package = Package(
         ),
 
         // MARK: Study vocabulary (no numerical code): the study model and the wire protocol
-        .target(name: "StudyModel"),
-        .target(name: "Wire", dependencies: ["StudyModel"]),
+        .target(name: "StudyModel", dependencies: ["Memberwise"]),
+        .target(name: "Wire", dependencies: ["Memberwise", "StudyModel"]),
 
         // MARK: Persistence
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
-        .target(name: "Store", dependencies: ["CSQLite", "StudyModel"]),
+        .target(name: "Store", dependencies: ["Memberwise", "CSQLite", "StudyModel"]),
         .target(name: "CProcessSpawn"),
-        .target(name: "Evaluation", dependencies: ["CProcessSpawn", "Problems", "StudyModel"]),
+        .target(name: "Evaluation", dependencies: ["Memberwise", "CProcessSpawn", "Problems", "StudyModel"]),
         .target(
             name: "Studies",
-            dependencies: ["BayesianOptimization", "Evaluation", "Pareto", "Problems", "Sampling", "Store", "StudyModel"]
+            dependencies: ["Memberwise", "BayesianOptimization", "Evaluation", "Pareto", "Problems", "Sampling", "Store", "StudyModel"]
         ),
         // The one owner of the trial lifecycle, driven by local workers and by the server's pilots.
         .target(
             name: "Engine",
-            dependencies: ["BayesianOptimization", "Evaluation", "Pareto", "Store", "Studies", "StudyModel"]
+            dependencies: ["Memberwise", "BayesianOptimization", "Evaluation", "Pareto", "Store", "Studies", "StudyModel"]
         ),
 
         // MARK: Distribution layer
@@ -102,7 +109,7 @@ let package = Package(
         .target(
             name: "Server",
             dependencies: [
-                "BayesianOptimization", "CTokenDigest", "DashboardAssets", "Engine", "Pareto", "Store", "Studies",
+                "Memberwise", "BayesianOptimization", "CTokenDigest", "DashboardAssets", "Engine", "Pareto", "Store", "Studies",
                 "StudyModel", "Wire",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -125,7 +132,7 @@ let package = Package(
         .target(
             name: "Pilot",
             dependencies: [
-                "Evaluation", "StudyModel", "Wire",
+                "Evaluation", "Memberwise", "StudyModel", "Wire",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -136,14 +143,14 @@ let package = Package(
         ),
         .target(
             name: "Provisioning",
-            dependencies: ["Evaluation", "Pilot", "StudyModel", "Wire", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["Memberwise", "Evaluation", "Pilot", "StudyModel", "Wire", .product(name: "Logging", package: "swift-log")]
         ),
 
         // MARK: Command line
         .target(
             name: "ParetoPilotCommands",
             dependencies: [
-                "LinearAlgebra",
+                "Memberwise", "LinearAlgebra",
                 "GaussianProcess",
                 "Pareto",
                 "Problems",
@@ -174,7 +181,7 @@ let package = Package(
         .target(
             name: "ParetoPilotTesting",
             dependencies: [
-                "Pilot",
+                "Memberwise", "Pilot",
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -184,6 +191,7 @@ let package = Package(
         ),
 
         // MARK: Tests
+        .testTarget(name: "MemberwiseTests", dependencies: ["Memberwise", "MemberwiseMacros"]),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
         .testTarget(name: "OptimizationTests", dependencies: ["Optimization"]),
         .testTarget(name: "SamplingTests", dependencies: ["Sampling", "FixtureTesting"]),

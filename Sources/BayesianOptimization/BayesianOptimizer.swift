@@ -1,30 +1,20 @@
 import Acquisition
 import GaussianProcess
 import LinearAlgebra
+import Memberwise
 import Pareto
 import Sampling
 
 /// Evaluated designs: inputs, objective values (minimised) and outcome-constraint values (feasible when `<= 0`).
+@MemberwiseInit
 public struct Observations: Sendable {
-    public var inputs: [[Double]]
-    public var objectives: [[Double]]
-    public var constraints: [[Double]]
+    public var inputs: [[Double]] = []
+    public var objectives: [[Double]] = []
+    public var constraints: [[Double]] = []
     /// Designs that turned out infeasible without outputs (an unknown constraint: a workflow step
     /// declared the design infeasible). The optimiser fits a feasibility model to them and the
     /// evaluated designs and weights its acquisition by the probability of feasibility.
-    public var infeasibleInputs: [[Double]]
-
-    public init(
-        inputs: [[Double]] = [],
-        objectives: [[Double]] = [],
-        constraints: [[Double]] = [],
-        infeasibleInputs: [[Double]] = []
-    ) {
-        self.inputs = inputs
-        self.objectives = objectives
-        self.constraints = constraints
-        self.infeasibleInputs = infeasibleInputs
-    }
+    public var infeasibleInputs: [[Double]] = []
 
     public var count: Int { inputs.count }
 

@@ -1,22 +1,18 @@
 import GaussianProcess
 import LinearAlgebra
+import Memberwise
 
 /// The fitted hyperparameters of one output's GP, kept between suggestions so that a new result
 /// is folded in by conditioning (one factorisation) rather than by a new fit.
 ///
 /// Lengthscales are in unit-cube units and the output scale and noise in standardised units, so
 /// they stay meaningful as data arrive: the outputs are standardised afresh each time.
+@MemberwiseInit
 public struct OutputHyperparameters: Sendable, Equatable {
     public var lengthscales: [Double]
     public var outputscale: Double
     /// The inferred noise variance (standardised units), or nil when the noise was fixed per point.
     public var noiseVariance: Double?
-
-    public init(lengthscales: [Double], outputscale: Double, noiseVariance: Double?) {
-        self.lengthscales = lengthscales
-        self.outputscale = outputscale
-        self.noiseVariance = noiseVariance
-    }
 
     /// The hyperparameters of a fitted model.
     public init(_ model: ExactGP) {

@@ -1,20 +1,15 @@
 import Evaluation
+import Memberwise
 import StudyModel
 
 /// Why an attempt failed: a message, the exit code of the process if one ran, and its stderr tail.
+@MemberwiseInit
 public struct EvaluationFailure: Sendable, Equatable {
     public var message: String
     public var exitCode: Int32?
     public var stderrTail: String?
     /// The trial it belongs to, when known.
     public var trial: Int?
-
-    public init(message: String, exitCode: Int32? = nil, stderrTail: String? = nil, trial: Int? = nil) {
-        self.message = message
-        self.exitCode = exitCode
-        self.stderrTail = stderrTail
-        self.trial = trial
-    }
 
     /// The message followed by the last `lines` lines of stderr, for a terminal.
     public func text(lines: Int = 5) -> String {

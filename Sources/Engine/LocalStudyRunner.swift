@@ -1,5 +1,6 @@
 import Evaluation
 import Foundation
+import Memberwise
 import Problems
 import Store
 import Studies
@@ -67,20 +68,14 @@ public struct StudyProgress: Sendable {
 /// A workflow study runs its steps instead: each step of each trial is a job, `workers` jobs at
 /// once across trials (steps whose dependencies are done run at once), with the same rules as on
 /// pilots (per-step retries, infeasible designs, checkpoint directories under `workDirectory`).
+@MemberwiseInit
 public struct LocalStudyRunner {
     public let engine: StudyEngine
     public let study: Int64
     /// The evaluator of a plain study (`nil` for a workflow study).
     public let evaluator: (any Evaluator)?
     /// Where a workflow study's trials get their directories, unless the evaluator names one.
-    public let workDirectory: String
-
-    public init(engine: StudyEngine, study: Int64, evaluator: (any Evaluator)?, workDirectory: String = ".") {
-        self.engine = engine
-        self.study = study
-        self.evaluator = evaluator
-        self.workDirectory = workDirectory
-    }
+    public var workDirectory: String = "."
 
     /// The evaluator a specification names (`nil` for a workflow, whose steps run as jobs).
     public static func evaluator(for specification: StudySpecification) throws(StudyError) -> (any Evaluator)? {

@@ -1,15 +1,13 @@
+import Memberwise
 import Problems
 import StudyModel
 
 /// Evaluates a built-in test problem in-process. Outputs: the problem's objectives by name,
 /// `constraint_<k>` for its own constraints (feasible when `<= 0`), and for ToyTracker every
 /// quantity it computes (silicon area, magnet energy).
+@MemberwiseInit
 public struct BuiltinProblemEvaluator: Evaluator {
     public let problem: any TestProblem
-
-    public init(problem: any TestProblem) {
-        self.problem = problem
-    }
 
     /// The output names of `problem`'s evaluator.
     public static func outputNames(of problem: any TestProblem) -> [String] {

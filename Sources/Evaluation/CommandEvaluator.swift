@@ -1,4 +1,5 @@
 import Foundation
+import Memberwise
 import StudyModel
 
 #if canImport(Glibc)
@@ -17,40 +18,20 @@ import Glibc
 /// `workingDirectory`, `environment` and `prefix` customise where and how the command runs: the
 /// shell changes to the directory first, the variables are added to the inherited environment, and
 /// the prefix (for instance `apptainer exec image.sif`) goes in front of the command.
+@MemberwiseInit
 public struct CommandEvaluator: Evaluator {
     public let command: String
-    public let timeout: Double
-    public let workingDirectory: String?
-    public let environment: [String: String]
-    public let prefix: String?
-
-    public init(
-        command: String,
-        timeout: Double = 3600,
-        workingDirectory: String? = nil,
-        environment: [String: String] = [:],
-        prefix: String? = nil
-    ) {
-        self.command = command
-        self.timeout = timeout
-        self.workingDirectory = workingDirectory
-        self.environment = environment
-        self.prefix = prefix
-    }
+    public var timeout: Double = 3600
+    public var workingDirectory: String? = nil
+    public var environment: [String: String] = [:]
+    public var prefix: String? = nil
 
     /// Hooks for a caller that watches a running evaluation (a pilot): output chunks as they come,
     /// and a flag polled to stop the evaluation early.
+    @MemberwiseInit
     public struct Observer: Sendable {
         public var onOutput: @Sendable (_ stream: String, _ chunk: Data) -> Void
         public var shouldStop: @Sendable () -> Bool
-
-        public init(
-            onOutput: @escaping @Sendable (_ stream: String, _ chunk: Data) -> Void,
-            shouldStop: @escaping @Sendable () -> Bool
-        ) {
-            self.onOutput = onOutput
-            self.shouldStop = shouldStop
-        }
     }
 
     /// Checks that the command's program exists and is executable (a path, or a name on `PATH`).

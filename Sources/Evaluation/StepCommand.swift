@@ -1,9 +1,11 @@
 import Foundation
+import Memberwise
 import StudyModel
 
 /// One job of a workflow step, ready to run on this machine (a pilot's or a local worker's): the
 /// step's command in the trial's working directory, with the design, the fan-out element and the
 /// outputs of the earlier steps (see ``WorkflowStep`` for what the command sees).
+@MemberwiseInit
 public struct StepCommand: Sendable {
     public var command: String
     public var prefix: String?
@@ -19,30 +21,6 @@ public struct StepCommand: Sendable {
     public var inputs: [String: JSONValue]
     /// The trial's working directory, shared by its steps; created if missing.
     public var trialDirectory: String
-
-    public init(
-        command: String,
-        prefix: String?,
-        environment: [String: String],
-        timeout: Double,
-        trial: Int,
-        parameters: [String: ParameterValue],
-        job: WorkflowJob,
-        element: JSONValue?,
-        inputs: [String: JSONValue],
-        trialDirectory: String
-    ) {
-        self.command = command
-        self.prefix = prefix
-        self.environment = environment
-        self.timeout = timeout
-        self.trial = trial
-        self.parameters = parameters
-        self.job = job
-        self.element = element
-        self.inputs = inputs
-        self.trialDirectory = trialDirectory
-    }
 
     /// The directory the pilot or local run started in: relative program paths of step commands
     /// (`scripts/simulate.sh ...`) are resolved against it, since the command runs in the trial's

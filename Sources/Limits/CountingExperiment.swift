@@ -1,3 +1,4 @@
+import Memberwise
 import Sampling
 
 #if canImport(Glibc)
@@ -108,18 +109,12 @@ public struct CountingExperiment: Sendable {
     }
 
     /// CLs from toys at one signal strength, with its binomial standard error.
+    @MemberwiseInit
     public struct ToyEstimate: Sendable, Equatable {
         public var signal: Double
         public var cls: Double
         public var error: Double
         public var toys: Int
-
-        public init(signal: Double, cls: Double, error: Double, toys: Int) {
-            self.signal = signal
-            self.cls = cls
-            self.error = error
-            self.toys = toys
-        }
     }
 
     /// Estimates CLs at `mu` with `toys` pseudo-experiments under `μ + b` and as many under `b`.

@@ -1,3 +1,4 @@
+import Memberwise
 import Sampling
 
 #if canImport(Glibc)
@@ -14,6 +15,7 @@ import Darwin
 /// compatible with `alpha` within two standard errors, until the bracket is narrower than the
 /// statistical resolution or the step budget is spent. The limit solves a weighted straight-line fit
 /// of `ln CLs` against `μ` near the crossing for `ln alpha`; its error follows from the fit.
+@MemberwiseInit
 public struct ToyLimitScan: Sendable {
     public var experiment: CountingExperiment
     public var observed: Int
@@ -21,12 +23,6 @@ public struct ToyLimitScan: Sendable {
     /// Toys per point and step.
     public var toys: Int
     public var maximumSteps: Int = 6
-
-    public init(experiment: CountingExperiment, observed: Int, toys: Int) {
-        self.experiment = experiment
-        self.observed = observed
-        self.toys = toys
-    }
 
     public struct Result: Sendable {
         public var limit: Double
@@ -171,18 +167,12 @@ public struct ToyLimitScan: Sendable {
 
 /// One batch item of a toy scan: estimate CLs at `signal` for `observed` counts with `toys` toys
 /// drawn from `seed`.
+@MemberwiseInit
 public struct ToyRequest: Sendable, Equatable {
     public var signal: Double
     public var observed: Int
     public var toys: Int
     public var seed: UInt64
-
-    public init(signal: Double, observed: Int, toys: Int, seed: UInt64) {
-        self.signal = signal
-        self.observed = observed
-        self.toys = toys
-        self.seed = seed
-    }
 }
 
 /// An error of a toy scan whose evaluations were made elsewhere.

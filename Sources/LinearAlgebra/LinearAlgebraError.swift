@@ -1,4 +1,7 @@
+import Memberwise
+
 /// An error raised by a factorisation or solve in ``LinearAlgebra``.
+@MemberwiseInit
 public struct LinearAlgebraError: Error, Sendable, CustomStringConvertible {
     /// What went wrong, in a form a caller can switch on.
     public enum Code: String, Sendable {
@@ -16,12 +19,6 @@ public struct LinearAlgebraError: Error, Sendable, CustomStringConvertible {
     public var message: String
     /// The LAPACK `info` value, where a LAPACK routine reported the failure.
     public var lapackInfo: Int32?
-
-    public init(code: Code, message: String, lapackInfo: Int32? = nil) {
-        self.code = code
-        self.message = message
-        self.lapackInfo = lapackInfo
-    }
 
     public var description: String { "\(code.rawValue): \(message)" }
 }

@@ -1,3 +1,5 @@
+import Memberwise
+
 /// A limited-memory quasi-Newton minimiser for smooth functions under box constraints.
 ///
 /// This is projected L-BFGS with an active set, in the spirit of L-BFGS-B (Byrd, Lu, Nocedal & Zhu
@@ -9,6 +11,7 @@
 /// the next step would (the Newton decrement `-gᵀd/2`), or at the iteration/evaluation caps.
 ///
 /// Non-finite objective values are treated as "too far": the line search backs off.
+@MemberwiseInit
 public struct BoundedLBFGS: Sendable {
     /// Number of correction pairs kept.
     public var memory: Int = 10
@@ -21,30 +24,16 @@ public struct BoundedLBFGS: Sendable {
     /// Largest projected-gradient component below which the search stops.
     public var gradientTolerance: Double = 1e-6
 
-    public init(
-        memory: Int = 10,
-        maxIterations: Int = 200,
-        maxEvaluations: Int = 500,
-        functionTolerance: Double = 1e-10,
-        gradientTolerance: Double = 1e-6
-    ) {
-        self.memory = memory
-        self.maxIterations = maxIterations
-        self.maxEvaluations = maxEvaluations
-        self.functionTolerance = functionTolerance
-        self.gradientTolerance = gradientTolerance
-    }
-
     /// Why a minimisation stopped.
     public enum Termination: String, Sendable {
         case gradientTolerance, functionTolerance, maxIterations, maxEvaluations, lineSearchFailed
     }
 
     /// The correction pairs `(s, y)` of a run, oldest first; they can seed a later run.
+    @MemberwiseInit
     public struct Memory: Sendable {
         public var steps: [[Double]] = []
         public var gradientChanges: [[Double]] = []
-        public init() {}
 
         /// The same memory with every `y` multiplied by `factor` (for a Hessian known to scale).
         public func scalingCurvature(by factor: Double) -> Memory {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Limits
+import Memberwise
 import Pilot
 import Sampling
 import Studies
@@ -135,29 +136,14 @@ struct LimitsCommand: AsyncParsableCommand {
 }
 
 /// The work of `paretopilot limits`.
+@MemberwiseInit
 public struct LimitsJob: Sendable {
     public var background: Double
     public var observed: Int
-    public var toys: Int
-    public var alpha: Double
-    public var seed: UInt64
-    public var asymptotic: Bool
-
-    public init(
-        background: Double,
-        observed: Int,
-        toys: Int = 10_000,
-        alpha: Double = 0.05,
-        seed: UInt64 = 0,
-        asymptotic: Bool = false
-    ) {
-        self.background = background
-        self.observed = observed
-        self.toys = toys
-        self.alpha = alpha
-        self.seed = seed
-        self.asymptotic = asymptotic
-    }
+    public var toys: Int = 10_000
+    public var alpha: Double = 0.05
+    public var seed: UInt64 = 0
+    public var asymptotic: Bool = false
 
     public struct Result: Sendable, Encodable {
         public var observedLimit: Double

@@ -1,6 +1,8 @@
 import ArgumentParser
+import Memberwise
 
 /// The `paretopilot` command: multi-objective Bayesian optimisation of expensive simulations.
+@MemberwiseInit
 public struct ParetoPilotCommand: AsyncParsableCommand {
     public static let version = "0.1.0"
 
@@ -19,6 +21,4 @@ public struct ParetoPilotCommand: AsyncParsableCommand {
             HypervolumeCommand.self, LimitsCommand.self, ExcursionCommand.self, BenchCommand.self,
         ]
     )
-
-    public init() {}
 }

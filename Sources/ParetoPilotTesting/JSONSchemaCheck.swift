@@ -1,15 +1,15 @@
 import Foundation
+import Memberwise
 
 /// Checks JSON values (as `JSONSerialization` reads them) against the schemas of an OpenAPI
 /// document: `$ref`, `type` (one or several), `enum`, `properties`, `required`,
 /// `additionalProperties` (false or a schema), `items`, `oneOf`, `not`, `anyOf`, `minimum`,
 /// `maximum`, `exclusiveMinimum`, `minLength`, `maxLength`, `minItems`, `maxItems`. What it does
 /// not know (`pattern`, formats) it passes.
+@MemberwiseInit
 public struct JSONSchemaCheck {
     /// The whole document, for `$ref`s to `#/components/schemas/...`.
     public let document: [String: Any]
-
-    public init(document: [String: Any]) { self.document = document }
 
     /// The schema of a component, by name.
     public func component(_ name: String) -> [String: Any]? {

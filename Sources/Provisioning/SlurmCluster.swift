@@ -1,17 +1,14 @@
 import Evaluation
 import Foundation
+import Memberwise
 
 /// A pilot job as the batch system reports it.
+@MemberwiseInit
 public struct BatchPilot: Sendable, Equatable {
     /// The job id (`123` or, for an array task, `122_3`).
     public var id: String
     /// `PENDING`, `RUNNING`, ...
     public var state: String
-
-    public init(id: String, state: String) {
-        self.id = id
-        self.state = state
-    }
 
     /// Waiting to start (the only pilots a provisioner cancels while work remains).
     public var isPending: Bool { ["PENDING", "REQUEUED", "REQUEUE_HOLD"].contains(state) }
@@ -28,13 +25,10 @@ public struct BatchSystemError: Error, Sendable, CustomStringConvertible {
 
 /// The Slurm commands a provisioner needs: `squeue` to find its pilots again by job name, `sbatch`
 /// to submit job arrays of pilots, `scancel` to cancel them.
+@MemberwiseInit
 public struct SlurmCluster: Sendable {
     /// Directory of the Slurm commands, if they are not on `PATH`.
     public var binDirectory: String?
-
-    public init(binDirectory: String? = nil) {
-        self.binDirectory = binDirectory
-    }
 
     func tool(_ name: String) -> String { binDirectory.map { "\($0)/\(name)" } ?? name }
 

@@ -3,20 +3,17 @@ import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS
 import Logging
+import Memberwise
 import NIOSSL
 import ServiceLifecycle
 import Wire
 
 /// The certificate and key `paretopilot serve` speaks TLS with (PEM files).
+@MemberwiseInit
 public struct ServerTLS: Sendable, Equatable {
     /// The server's certificate, followed by any intermediates.
     public var certificateChain: String
     public var privateKey: String
-
-    public init(certificateChain: String, privateKey: String) {
-        self.certificateChain = certificateChain
-        self.privateKey = privateKey
-    }
 
     /// The NIOSSL server configuration; errors name the file at fault.
     func configuration() throws(ServiceError) -> TLSConfiguration {

@@ -1,4 +1,5 @@
 import Foundation
+import Memberwise
 import StudyModel
 
 /// One attempt as the distribution layer sees it: who holds it, until when, and how it ended.
@@ -30,6 +31,7 @@ public struct AttemptRecord: Sendable, Equatable {
 }
 
 /// A trial's attempts as a listing shows them.
+@MemberwiseInit
 public struct AttemptSummary: Sendable, Equatable {
     /// The attempts' job ids, oldest first.
     public var jobs: [Int64] = []
@@ -39,8 +41,6 @@ public struct AttemptSummary: Sendable, Equatable {
     public var duration: Double?
     /// The stderr tail of the latest failed attempt that ran a process.
     public var stderrTail: String?
-
-    public init() {}
 }
 
 /// A log line of an attempt (defined with the vocabulary the wire protocol shares).

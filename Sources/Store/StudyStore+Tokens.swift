@@ -1,4 +1,5 @@
 import Foundation
+import Memberwise
 import StudyModel
 
 /// What a token may do.
@@ -6,6 +7,7 @@ import StudyModel
 public typealias TokenRole = StudyModel.TokenRole
 
 /// A stored token: only the digest of the secret is kept.
+@MemberwiseInit
 public struct TokenRecord: Sendable, Equatable {
     public var id: Int64
     /// Hex SHA-256 of the secret.
@@ -19,26 +21,6 @@ public struct TokenRecord: Sendable, Equatable {
     public var expiresAt: Double? = nil
     /// The lifetime it was created with (seconds), which a renewal gives the new token.
     public var lifetime: Double? = nil
-
-    public init(
-        id: Int64,
-        digest: String,
-        role: TokenRole,
-        study: Int64?,
-        name: String,
-        revoked: Bool,
-        expiresAt: Double? = nil,
-        lifetime: Double? = nil
-    ) {
-        self.id = id
-        self.digest = digest
-        self.role = role
-        self.study = study
-        self.name = name
-        self.revoked = revoked
-        self.expiresAt = expiresAt
-        self.lifetime = lifetime
-    }
 
     /// Whether the token is refused at `now` (Unix seconds): revoked or expired.
     public func isRefused(at now: Double) -> Bool { revoked || (expiresAt.map { $0 <= now } ?? false) }

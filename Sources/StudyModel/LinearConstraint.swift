@@ -1,15 +1,12 @@
 import Foundation
+import Memberwise
 
 /// A linear constraint between parameters, `Σ a_j x_j <= b`, over the optimiser's coordinates.
+@MemberwiseInit
 public struct LinearConstraint: Sendable, Equatable {
     /// One coefficient per parameter, in the study's order.
     public var coefficients: [Double]
     public var bound: Double
-
-    public init(coefficients: [Double], bound: Double) {
-        self.coefficients = coefficients
-        self.bound = bound
-    }
 
     /// Parses `"a*x + b*y <= c"` or `">= c"`; `parameters` name the variables, which must be
     /// linear-scale floats or integers.

@@ -1,4 +1,7 @@
+import Memberwise
+
 /// A log line of an attempt.
+@MemberwiseInit
 public struct LogLine: Sendable, Equatable, Codable {
     public var id: Int64
     /// `stdout`, `stderr` or `pilot`.
@@ -6,11 +9,4 @@ public struct LogLine: Sendable, Equatable, Codable {
     public var text: String
     /// Unix seconds.
     public var at: Double
-
-    public init(id: Int64, stream: String, text: String, at: Double) {
-        self.id = id
-        self.stream = stream
-        self.text = text
-        self.at = at
-    }
 }

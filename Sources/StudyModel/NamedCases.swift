@@ -1,3 +1,5 @@
+import Memberwise
+
 /// A closed set of values spelled as strings in JSON and on the command line. Decoding an unknown
 /// spelling fails with a message that lists the known ones.
 public protocol NamedCases: RawRepresentable<String>, CaseIterable, Codable, Sendable {}
@@ -59,10 +61,10 @@ public enum Noise: String, NamedCases {
 }
 
 /// Any JSON key, to find the keys a type does not know.
+@MemberwiseInit
 struct AnyCodingKey: CodingKey {
     var stringValue: String
     var intValue: Int? { nil }
-    init(stringValue: String) { self.stringValue = stringValue }
     init?(intValue: Int) { nil }
 }
 

@@ -1,5 +1,8 @@
+import Memberwise
+
 extension StudySpecification {
     /// An objective: a named output to minimise or maximise.
+    @MemberwiseInit
     public struct Objective: Codable, Sendable, Equatable {
         /// Whether an objective is minimised or maximised.
         public enum Direction: String, NamedCases {
@@ -19,17 +22,11 @@ extension StudySpecification {
         }
 
         public var name: String
-        public var direction: Direction
+        public var direction: Direction = .minimize
         /// Reference value for hypervolume, in the objective's own direction.
         public var reference: Double?
 
         enum CodingKeys: String, CodingKey, CaseIterable { case name, direction, reference }
-
-        public init(name: String, direction: Direction = .minimize, reference: Double? = nil) {
-            self.name = name
-            self.direction = direction
-            self.reference = reference
-        }
 
         public init(from decoder: any Decoder) throws {
             try decoder.rejectUnknownKeys(CodingKeys.self)

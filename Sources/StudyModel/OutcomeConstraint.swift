@@ -1,16 +1,12 @@
 import Foundation
+import Memberwise
 
 /// An outcome constraint `output <= bound` or `output >= bound`.
+@MemberwiseInit
 public struct OutcomeConstraint: Sendable, Equatable {
     public var output: String
     public var isUpperBound: Bool
     public var bound: Double
-
-    public init(output: String, isUpperBound: Bool, bound: Double) {
-        self.output = output
-        self.isUpperBound = isUpperBound
-        self.bound = bound
-    }
 
     /// Parses `"name <= value"` or `"name >= value"`.
     public init(parsing text: String) throws(StudyError) {

@@ -1,10 +1,12 @@
 import Foundation
+import Memberwise
 
 extension StudySpecification {
     /// A parameter of the design: a name and the values it takes.
     ///
     /// In JSON: `{"name", "type": "float"|"int"|"categorical", "lower", "upper", "scale": "linear"|"log",
     /// "choices"}`; parsed into a ``Domain`` so that no code reads optional bounds.
+    @MemberwiseInit
     public struct Parameter: Codable, Sendable, Equatable {
         /// The JSON `type`.
         public enum Kind: String, NamedCases {
@@ -25,11 +27,6 @@ extension StudySpecification {
 
         public var name: String
         public var domain: Domain
-
-        public init(name: String, domain: Domain) {
-            self.name = name
-            self.domain = domain
-        }
 
         /// A float in `[lower, upper]`.
         public static func float(_ name: String, _ lower: Double, _ upper: Double, scale: Scale = .linear) -> Self {

@@ -1,4 +1,5 @@
 import Foundation
+import Memberwise
 
 /// One axis of a plot: its range, scale and tick marks with readable labels.
 ///
@@ -6,6 +7,7 @@ import Foundation
 /// dashboard, whose script draws what it is given. Linear ticks step by 1, 2 or 5 times a power of
 /// ten; a range of positive values spanning two decades or more gets a log axis with a tick per
 /// decade (or per 1-2-5 within a decade when it spans fewer than three).
+@MemberwiseInit
 public struct PlotAxis: Sendable, Codable, Equatable {
     /// How values map to positions.
     public enum Scale: String, NamedCases {
@@ -14,14 +16,10 @@ public struct PlotAxis: Sendable, Codable, Equatable {
     }
 
     /// A tick mark: where, and what it says.
+    @MemberwiseInit
     public struct Tick: Sendable, Codable, Equatable {
         public var value: Double
         public var label: String
-
-        public init(value: Double, label: String) {
-            self.value = value
-            self.label = label
-        }
     }
 
     public var scale: Scale
@@ -30,13 +28,6 @@ public struct PlotAxis: Sendable, Codable, Equatable {
     /// The largest value shown.
     public var upper: Double
     public var ticks: [Tick]
-
-    public init(scale: Scale, lower: Double, upper: Double, ticks: [Tick]) {
-        self.scale = scale
-        self.lower = lower
-        self.upper = upper
-        self.ticks = ticks
-    }
 
     /// The axis for `values` (non-finite values ignored): log when `allowLog`, every value is
     /// positive and the largest is at least 100 times the smallest; else linear, widened to whole

@@ -1,4 +1,5 @@
 import Foundation
+import Memberwise
 
 /// Everything that defines a study: parameters, objectives, constraints, evaluator and strategy,
 /// in the form of a study file (JSON; see `README.md`), the body of `POST /v1/studies`, or what
@@ -8,8 +9,10 @@ import Foundation
 /// so a misspelt value is rejected when the JSON is parsed, naming the field. ``validate()`` then
 /// checks what one field cannot say alone (bounds in order, names unique, constraints parse). The
 /// defaults of unset fields are ``StudyDefaults``, read through the `resolved…` accessors.
+@MemberwiseInit
 public struct StudySpecification: Codable, Sendable, Equatable {
     /// What evaluates a design: nothing (the client tells results), a built-in problem, or a command.
+    @MemberwiseInit
     public struct Evaluator: Codable, Sendable, Equatable {
         /// A built-in problem name (`toytracker`, `branincurrin`, ...).
         public var problem: String?
@@ -50,12 +53,6 @@ public struct StudySpecification: Codable, Sendable, Equatable {
             directory = try container.decodeIfPresent(String.self, forKey: .directory)
         }
 
-        public init(problem: String? = nil, command: String? = nil, timeout: Double? = nil) {
-            self.problem = problem
-            self.command = command
-            self.timeout = timeout
-        }
-
         /// What kind of evaluator this is.
         public var kind: Kind {
             if let problem { return .problem(problem) }
@@ -79,6 +76,7 @@ public struct StudySpecification: Codable, Sendable, Equatable {
     }
 
     /// What one evaluation needs from the machine that runs it, for routing work to pilots.
+    @MemberwiseInit
     public struct Resources: Codable, Sendable, Equatable {
         public var cores: Int?
         public var memoryGB: Double?
@@ -134,20 +132,6 @@ public struct StudySpecification: Codable, Sendable, Equatable {
                 expectedSeconds: expectedSeconds ?? defaults.expectedSeconds
             )
         }
-
-        public init(
-            cores: Int? = nil,
-            memoryGB: Double? = nil,
-            gpus: Int? = nil,
-            queues: [String]? = nil,
-            expectedSeconds: Double? = nil
-        ) {
-            self.cores = cores
-            self.memoryGB = memoryGB
-            self.gpus = gpus
-            self.queues = queues
-            self.expectedSeconds = expectedSeconds
-        }
     }
 
     public var name: String
@@ -160,7 +144,7 @@ public struct StudySpecification: Codable, Sendable, Equatable {
     /// `"2*a - b >= 1"` (linear-scale float and integer parameters only).
     public var parameterConstraints: [String]?
     /// May be omitted for an ask/tell study.
-    public var evaluator: Evaluator
+    public var evaluator: Evaluator = .init()
     /// Total number of trials (initial design included).
     public var budget: Int?
     /// Evaluations run at once.
@@ -193,30 +177,6 @@ public struct StudySpecification: Codable, Sendable, Equatable {
         case minQueued = "min_queued"
         case leaseSeconds = "lease_seconds"
         case maxFailureRate = "max_failure_rate"
-    }
-
-    public init(
-        name: String,
-        parameters: [Parameter],
-        objectives: [Objective],
-        constraints: [String]? = nil,
-        evaluator: Evaluator = .init(),
-        budget: Int? = nil,
-        workers: Int? = nil,
-        maxAttempts: Int? = nil,
-        seed: UInt64? = nil,
-        strategy: Strategy? = nil
-    ) {
-        self.name = name
-        self.parameters = parameters
-        self.objectives = objectives
-        self.constraints = constraints
-        self.evaluator = evaluator
-        self.budget = budget
-        self.workers = workers
-        self.maxAttempts = maxAttempts
-        self.seed = seed
-        self.strategy = strategy
     }
 
     public init(from decoder: any Decoder) throws {

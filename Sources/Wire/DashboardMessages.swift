@@ -1,11 +1,14 @@
+import Memberwise
 import StudyModel
 
 /// `GET /v1/studies/{study}/dashboard`: what the dashboard draws, column by column, computed by the
 /// server (Pareto ranks, hypervolume history, axes) so that the browser only draws.
 ///
 /// One entry per completed trial with every objective, in trial order, in every array.
+@MemberwiseInit
 public struct StudyDashboard: Codable, Sendable {
     /// One plotted quantity (an objective or a parameter): its values per point and its axis.
+    @MemberwiseInit
     public struct Series: Codable, Sendable {
         public var name: String
         /// For objectives: minimize or maximize.
@@ -14,31 +17,13 @@ public struct StudyDashboard: Codable, Sendable {
         public var choices: [String]?
         public var axis: PlotAxis
         public var values: [Double]
-
-        public init(
-            name: String,
-            direction: StudySpecification.Objective.Direction? = nil,
-            choices: [String]? = nil,
-            axis: PlotAxis,
-            values: [Double]
-        ) {
-            self.name = name
-            self.direction = direction
-            self.choices = choices
-            self.axis = axis
-            self.values = values
-        }
     }
 
     /// The hypervolume after a number of trials.
+    @MemberwiseInit
     public struct HypervolumePoint: Codable, Sendable, Equatable {
         public var trials: Int
         public var hypervolume: Double
-
-        public init(trials: Int, hypervolume: Double) {
-            self.trials = trials
-            self.hypervolume = hypervolume
-        }
     }
 
     public var study: String
@@ -61,33 +46,13 @@ public struct StudyDashboard: Codable, Sendable {
         case hypervolumeAxis = "hypervolume_axis"
         case trialsAxis = "trials_axis"
     }
-
-    public init(
-        study: String,
-        trials: [Int],
-        feasible: [Bool],
-        ranks: [Int],
-        objectives: [Series],
-        parameters: [Series],
-        hypervolume: [HypervolumePoint],
-        hypervolumeAxis: PlotAxis,
-        trialsAxis: PlotAxis
-    ) {
-        self.study = study
-        self.trials = trials
-        self.feasible = feasible
-        self.ranks = ranks
-        self.objectives = objectives
-        self.parameters = parameters
-        self.hypervolume = hypervolume
-        self.hypervolumeAxis = hypervolumeAxis
-        self.trialsAxis = trialsAxis
-    }
 }
 
 /// `GET /v1/pilots`: the pilots the server has heard from, with the jobs they hold.
+@MemberwiseInit
 public struct PilotsResponse: Codable, Sendable {
     /// A job a pilot holds.
+    @MemberwiseInit
     public struct Lease: Codable, Sendable, Equatable {
         public var job: Int64
         public var study: String
@@ -101,16 +66,9 @@ public struct PilotsResponse: Codable, Sendable {
             case job, study, trial, state
             case leaseExpiresAt = "lease_expires_at"
         }
-
-        public init(job: Int64, study: String, trial: Int, state: String, leaseExpiresAt: Double?) {
-            self.job = job
-            self.study = study
-            self.trial = trial
-            self.state = state
-            self.leaseExpiresAt = leaseExpiresAt
-        }
     }
 
+    @MemberwiseInit
     public struct Pilot: Codable, Sendable {
         public var name: String
         /// Unix seconds of its last request (acquire or heartbeat) since the server started.
@@ -124,17 +82,7 @@ public struct PilotsResponse: Codable, Sendable {
             case name, slots, resources, leases
             case lastSeen = "last_seen"
         }
-
-        public init(name: String, lastSeen: Double?, slots: Int?, resources: PilotResources?, leases: [Lease]) {
-            self.name = name
-            self.lastSeen = lastSeen
-            self.slots = slots
-            self.resources = resources
-            self.leases = leases
-        }
     }
 
     public var pilots: [Pilot]
-
-    public init(pilots: [Pilot]) { self.pilots = pilots }
 }

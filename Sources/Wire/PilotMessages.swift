@@ -1,7 +1,9 @@
+import Memberwise
 import StudyModel
 
 /// One job handed to a pilot: an attempt of a trial, with everything needed to run it.
 /// The same type is encoded by the server and decoded by pilots.
+@MemberwiseInit
 public struct PilotJob: Codable, Sendable {
     public var job: Int64
     public var study: Int64
@@ -40,43 +42,10 @@ public struct PilotJob: Codable, Sendable {
 
     /// The workflow job this is, if it is one.
     public var workflowJob: WorkflowJob? { step.map { WorkflowJob(step: $0, element: elementIndex) } }
-
-    public init(
-        job: Int64,
-        study: Int64,
-        studyName: String,
-        trial: Int,
-        attempt: Int,
-        parameters: [String: ParameterValue],
-        command: String?,
-        problem: String?,
-        timeout: Double?,
-        workingDirectory: String?,
-        environment: [String: String]?,
-        prefix: String?,
-        objectives: [String],
-        leaseSeconds: Double,
-        heartbeatSeconds: Double
-    ) {
-        self.job = job
-        self.study = study
-        self.studyName = studyName
-        self.trial = trial
-        self.attempt = attempt
-        self.parameters = parameters
-        self.command = command
-        self.problem = problem
-        self.timeout = timeout
-        self.workingDirectory = workingDirectory
-        self.environment = environment
-        self.prefix = prefix
-        self.objectives = objectives
-        self.leaseSeconds = leaseSeconds
-        self.heartbeatSeconds = heartbeatSeconds
-    }
 }
 
 /// The answer to `POST /v1/pilots/acquire`.
+@MemberwiseInit
 public struct AcquireResponse: Codable, Sendable {
     public var jobs: [PilotJob]
     /// Seconds to wait before asking again when no job was given.
@@ -86,14 +55,10 @@ public struct AcquireResponse: Codable, Sendable {
         case jobs
         case retryAfter = "retry_after"
     }
-
-    public init(jobs: [PilotJob], retryAfter: Double?) {
-        self.jobs = jobs
-        self.retryAfter = retryAfter
-    }
 }
 
 /// The answer to a heartbeat: `continue` or `kill`.
+@MemberwiseInit
 public struct HeartbeatResponse: Codable, Sendable {
     /// What the pilot is to do with the job.
     public enum Command: String, NamedCases {
@@ -108,15 +73,10 @@ public struct HeartbeatResponse: Codable, Sendable {
         case command, reason
         case leaseExpiresAt = "lease_expires_at"
     }
-
-    public init(command: Command, reason: String?, leaseExpiresAt: Double? = nil) {
-        self.command = command
-        self.reason = reason
-        self.leaseExpiresAt = leaseExpiresAt
-    }
 }
 
 /// The answer to `POST /v1/jobs/{job}/complete`.
+@MemberwiseInit
 public struct CompleteResponse: Codable, Sendable {
     public var trial: Int
     public var state: TrialState
@@ -124,11 +84,4 @@ public struct CompleteResponse: Codable, Sendable {
     public var recorded: Bool
     /// The next jobs, when the request asked for them.
     public var jobs: [PilotJob]?
-
-    public init(trial: Int, state: TrialState, recorded: Bool, jobs: [PilotJob]?) {
-        self.trial = trial
-        self.state = state
-        self.recorded = recorded
-        self.jobs = jobs
-    }
 }

@@ -1,3 +1,4 @@
+import Memberwise
 import Optimization
 import Sampling
 
@@ -19,14 +20,10 @@ import Darwin
 public struct AcquisitionOptimizer: Sendable {
     /// A coordinate that takes one of a few values of the unit cube (a categorical choice index
     /// `k` of `C` is `k / (C - 1)`).
+    @MemberwiseInit
     public struct DiscreteCoordinate: Sendable, Equatable {
         public var dimension: Int
         public var values: [Double]
-
-        public init(dimension: Int, values: [Double]) {
-            self.dimension = dimension
-            self.values = values
-        }
 
         /// The choices of a categorical coordinate with `choices` values, in the unit cube.
         public static func categorical(dimension: Int, choices: Int) -> Self {
@@ -97,15 +94,11 @@ public struct AcquisitionOptimizer: Sendable {
     }
 
     /// One local optimum.
+    @MemberwiseInit
     public struct Candidate: Sendable {
         /// The point in the unit cube.
         public var point: [Double]
         public var value: Double
-
-        public init(point: [Double], value: Double) {
-            self.point = point
-            self.value = value
-        }
     }
 
     /// The local optima from every start, best first.

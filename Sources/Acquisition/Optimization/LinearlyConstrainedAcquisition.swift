@@ -1,12 +1,10 @@
+import Memberwise
+
 /// A linear inequality on the unit-cube coordinates: `Σ_j a_j u_j <= b`.
+@MemberwiseInit
 public struct UnitLinearConstraint: Sendable, Equatable {
     public var coefficients: [Double]
     public var bound: Double
-
-    public init(coefficients: [Double], bound: Double) {
-        self.coefficients = coefficients
-        self.bound = bound
-    }
 
     /// How far `u` is beyond the bound (0 when satisfied).
     public func violation(_ u: [Double]) -> Double {
@@ -21,15 +19,11 @@ public struct UnitLinearConstraint: Sendable, Equatable {
 /// Inside the feasible polytope the value is the wrapped acquisition's; outside it is
 /// `-3000 - Σ violation²` (below every continuation value), with its gradient pointing back inside,
 /// so raw samples and quasi-Newton steps that leave the polytope are drawn back to it.
+@MemberwiseInit
 public struct LinearlyConstrainedAcquisition<Base: AcquisitionFunction>: AcquisitionFunction {
     public let base: Base
     public let constraints: [UnitLinearConstraint]
     static var offset: Double { -3000 }
-
-    public init(base: Base, constraints: [UnitLinearConstraint]) {
-        self.base = base
-        self.constraints = constraints
-    }
 
     public var dimension: Int { base.dimension }
 

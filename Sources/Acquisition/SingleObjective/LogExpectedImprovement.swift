@@ -1,4 +1,5 @@
 import GaussianProcess
+import Memberwise
 import Sampling
 
 #if canImport(Glibc)
@@ -14,19 +15,11 @@ import Darwin
 /// computed directly; below, `h(u) = φ(u) g(-u)` with `g(t) = 1 - t R(t)` (R the Mills ratio, from
 /// its continued fraction up to `t = 10` and the asymptotic series `1/t² - 3/t⁴ + 15/t⁶ - ...`
 /// beyond), so `log EI` stays finite and informative where EI underflows.
+@MemberwiseInit
 public struct LogExpectedImprovement: AcquisitionFunction {
     let model: ExactGP
     let best: Double
     let map: UnitCubeMap
-
-    /// - Parameters:
-    ///   - model: the objective's GP (condition it on pending designs first, as fantasies).
-    ///   - best: the incumbent (lowest observed value).
-    public init(model: ExactGP, best: Double, map: UnitCubeMap) {
-        self.model = model
-        self.best = best
-        self.map = map
-    }
 
     public var dimension: Int { map.dimension }
 
@@ -93,16 +86,11 @@ public struct LogExpectedImprovement: AcquisitionFunction {
 
 /// The lower confidence bound `-(μ - √β σ)` (minimisation; larger is better), BoTorch's
 /// `UpperConfidenceBound(maximize=False)`.
+@MemberwiseInit
 public struct LowerConfidenceBound: AcquisitionFunction {
     let model: ExactGP
-    let beta: Double
+    var beta: Double = 2
     let map: UnitCubeMap
-
-    public init(model: ExactGP, beta: Double = 2, map: UnitCubeMap) {
-        self.model = model
-        self.beta = beta
-        self.map = map
-    }
 
     public var dimension: Int { map.dimension }
 

@@ -1,20 +1,16 @@
 import Acquisition
 import GaussianProcess
 import LinearAlgebra
+import Memberwise
 import Sampling
 
 /// The straddle acquisition of Bryan et al. (2005) for level sets: `1.96 σ(x) - |μ(x) - t|`,
 /// largest where the function is both uncertain and close to the threshold.
+@MemberwiseInit
 public struct StraddleAcquisition: AcquisitionFunction {
     let model: ExactGP
     let threshold: Double
     let map: UnitCubeMap
-
-    public init(model: ExactGP, threshold: Double, map: UnitCubeMap) {
-        self.model = model
-        self.threshold = threshold
-        self.map = map
-    }
 
     public var dimension: Int { map.dimension }
 

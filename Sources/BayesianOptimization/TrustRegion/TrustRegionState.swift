@@ -1,3 +1,4 @@
+import Memberwise
 import Pareto
 
 #if canImport(Glibc)
@@ -26,6 +27,7 @@ struct TrustRegion: Sendable, Equatable {
 /// from one ask: success and failure counts, edge lengths and restarts follow MORBO's rules, so
 /// the state is a deterministic function of the history (a restarted server or a second client
 /// sees the same regions) and needs no storage of its own.
+@MemberwiseInit
 struct TrustRegionHistory {
     let settings: TrustRegionSettings
     /// Observed designs in the unit cube.
@@ -41,26 +43,6 @@ struct TrustRegionHistory {
     private(set) var regions: [TrustRegion] = []
     /// Centres of regions that collapsed: never a centre again.
     private(set) var tabu: Set<Int> = []
-
-    init(
-        settings: TrustRegionSettings,
-        unitInputs: [[Double]],
-        objectives: [[Double]],
-        feasible: [Bool],
-        reference: [Double],
-        regionCount: Int,
-        initialCount: Int,
-        budget: Int?
-    ) {
-        self.settings = settings
-        self.unitInputs = unitInputs
-        self.objectives = objectives
-        self.feasible = feasible
-        self.reference = reference
-        self.regionCount = regionCount
-        self.initialCount = initialCount
-        self.budget = budget
-    }
 
     var dimension: Int { unitInputs.first?.count ?? 0 }
 

@@ -1,3 +1,5 @@
+import Memberwise
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -19,16 +21,12 @@ public enum LengthscalePrior: Sendable, Equatable {
 ///
 /// Densities are of the values (`τ`, `τ / ℓ_j²`), with no Jacobian of the log transform, so the
 /// MAP estimate matches BoTorch's `get_map_saas_model`.
+@MemberwiseInit
 public struct SparseAxisAlignedPrior: Sendable, Equatable {
     /// Scale of the half-Cauchy prior on the global shrinkage `τ` (BoTorch: 0.1).
-    public var globalScale: Double
+    public var globalScale: Double = 0.1
     /// Bounds of `τ` in the fit (BoTorch: 1e-3 ... 10).
-    public var globalBounds: ClosedRange<Double>
-
-    public init(globalScale: Double = 0.1, globalBounds: ClosedRange<Double> = 1e-3...10) {
-        self.globalScale = globalScale
-        self.globalBounds = globalBounds
-    }
+    public var globalBounds: ClosedRange<Double> = 1e-3...10
 
     /// BoTorch's settings.
     public static let botorch = SparseAxisAlignedPrior()

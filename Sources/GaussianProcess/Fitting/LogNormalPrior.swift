@@ -1,3 +1,5 @@
+import Memberwise
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -8,16 +10,12 @@ import Darwin
 ///
 /// As in GPyTorch, the density is of `θ` itself (no Jacobian of the log transform), so the MAP
 /// estimate matches BoTorch's.
+@MemberwiseInit
 public struct LogNormalPrior: Sendable, Equatable, Codable {
     /// Mean of `ln θ`.
     public var location: Double
     /// Standard deviation of `ln θ`.
     public var scale: Double
-
-    public init(location: Double, scale: Double) {
-        self.location = location
-        self.scale = scale
-    }
 
     /// `log p(θ)` at `θ = exp(logValue)`.
     public func logDensity(atLog logValue: Double) -> Double {

@@ -1,4 +1,5 @@
 import LinearAlgebra
+import Memberwise
 
 /// The negative log posterior of GP hyperparameters and its analytic gradient.
 ///
@@ -199,6 +200,7 @@ final class MarginalLikelihoodObjective {
 }
 
 /// Priors on the hyperparameters of an ``ExactGP`` (nil: flat).
+@MemberwiseInit
 public struct GPPriors: Sendable, Equatable {
     /// Prior on the lengthscales (unit-cube units).
     public var lengthscale: LengthscalePrior
@@ -206,12 +208,6 @@ public struct GPPriors: Sendable, Equatable {
     public var outputscale: LogNormalPrior?
     /// Prior on an inferred noise variance (standardised units).
     public var noise: LogNormalPrior?
-
-    public init(lengthscale: LengthscalePrior, outputscale: LogNormalPrior?, noise: LogNormalPrior?) {
-        self.lengthscale = lengthscale
-        self.outputscale = outputscale
-        self.noise = noise
-    }
 
     /// BoTorch's priors (since 0.12) for `d` inputs, with a weak `LogNormal(0, 1)` on the output scale.
     public static func botorch(dimension: Int) -> GPPriors {

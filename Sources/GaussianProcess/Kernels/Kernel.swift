@@ -1,3 +1,5 @@
+import Memberwise
+
 /// The shape of a stationary covariance function with ARD lengthscales.
 ///
 /// A kernel here is `k(x, x') = outputscale * c(r²)` with the scaled squared distance
@@ -34,14 +36,10 @@ public protocol Kernel: Sendable {
 }
 
 /// Lengthscales and output scale of a ``Kernel``, in the model's (normalised-input) units.
+@MemberwiseInit
 public struct KernelHyperparameters: Sendable, Equatable, Codable {
     /// One lengthscale per input dimension.
     public var lengthscales: [Double]
     /// Signal variance: `k(x, x) = outputscale`.
-    public var outputscale: Double
-
-    public init(lengthscales: [Double], outputscale: Double = 1) {
-        self.lengthscales = lengthscales
-        self.outputscale = outputscale
-    }
+    public var outputscale: Double = 1
 }

@@ -1,3 +1,5 @@
+import Memberwise
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -7,8 +9,8 @@ import Darwin
 /// The Matérn kernel with smoothness 3/2: `c(r) = (1 + √3 r) exp(-√3 r)`, `dc/dr² = -(3/2) exp(-√3 r)`.
 ///
 /// Rougher than Matérn-5/2; useful for simulation outputs with kinks (thresholds, binning).
+@MemberwiseInit
 public struct Matern32Kernel: Kernel {
-    public init() {}
     public var name: String { "matern32" }
     public var spectralDensity: SpectralDensity { .studentT(degreesOfFreedom: 3) }
 

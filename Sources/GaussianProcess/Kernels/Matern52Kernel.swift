@@ -1,3 +1,5 @@
+import Memberwise
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -8,8 +10,8 @@ import Darwin
 ///
 /// `dc/dr² = -(5/6) (1 + √5 r) exp(-√5 r)`. The default kernel, as in BoTorch before 0.12 and
 /// in most Bayesian optimisation since Snoek et al. (2012).
+@MemberwiseInit
 public struct Matern52Kernel: Kernel {
-    public init() {}
     public var name: String { "matern52" }
     public var spectralDensity: SpectralDensity { .studentT(degreesOfFreedom: 5) }
 

@@ -1,3 +1,5 @@
+import Memberwise
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -7,8 +9,8 @@ import Darwin
 /// The squared-exponential (RBF) kernel: `c(r²) = exp(-r²/2)`, `dc/dr² = -c/2`.
 ///
 /// BoTorch's default kernel since 0.12, with a dimension-scaled lengthscale prior.
+@MemberwiseInit
 public struct RBFKernel: Kernel {
-    public init() {}
     public var name: String { "rbf" }
     public var spectralDensity: SpectralDensity { .gaussian }
 

@@ -1,6 +1,8 @@
 import LinearAlgebra
+import Memberwise
 
 /// An error from building, fitting or querying a Gaussian process.
+@MemberwiseInit
 public struct GPError: Error, Sendable, CustomStringConvertible {
     /// What went wrong.
     public enum Code: String, Sendable {
@@ -16,13 +18,6 @@ public struct GPError: Error, Sendable, CustomStringConvertible {
     public var field: String?
     /// The linear-algebra error behind a ``Code/numericalFailure``.
     public var cause: LinearAlgebraError?
-
-    public init(code: Code, message: String, field: String? = nil, cause: LinearAlgebraError? = nil) {
-        self.code = code
-        self.message = message
-        self.field = field
-        self.cause = cause
-    }
 
     public var description: String {
         var text = "\(code.rawValue): \(message)"

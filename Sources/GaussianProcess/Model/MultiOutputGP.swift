@@ -1,15 +1,15 @@
 import Dispatch
 import LinearAlgebra
+import Memberwise
 
 /// Independent GPs, one per output (BoTorch's `ModelListGP`), fitted together.
 ///
 /// The outputs are fitted concurrently; each uses its own seed derived from the caller's, so the
 /// result does not depend on scheduling.
+@MemberwiseInit
 public struct MultiOutputGP: Sendable {
     /// One model per output column.
     public let models: [ExactGP]
-
-    public init(models: [ExactGP]) { self.models = models }
 
     /// Number of outputs.
     public var outputCount: Int { models.count }

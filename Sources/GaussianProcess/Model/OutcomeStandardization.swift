@@ -1,17 +1,15 @@
+import Memberwise
+
 /// Standardises outputs to zero mean and unit variance, as BoTorch's `Standardize`.
 ///
 /// The scale is the sample standard deviation (divisor `n - 1`); with fewer than two points or
 /// constant outputs the scale is 1, so a constant function still fits.
+@MemberwiseInit
 public struct OutcomeStandardization: Sendable, Equatable, Codable {
     /// Subtracted from every output.
     public var mean: Double
     /// Every centred output is divided by this.
     public var scale: Double
-
-    public init(mean: Double, scale: Double) {
-        self.mean = mean
-        self.scale = scale
-    }
 
     /// No change (mean 0, scale 1).
     public static let identity = OutcomeStandardization(mean: 0, scale: 1)

@@ -1,4 +1,5 @@
 import CLinearAlgebra
+import Memberwise
 
 #if canImport(Glibc)
 import Glibc
@@ -12,19 +13,14 @@ import Darwin
 /// point (duplicated inputs, tiny noise). The factorisation is tried first as given, then with
 /// `jitter = initialRelative * mean(diag)` added to the diagonal, growing by `growth` each try, up
 /// to `maximumRelative * mean(diag)`; past that it throws ``LinearAlgebraError/Code/notPositiveDefinite``.
+@MemberwiseInit
 public struct JitterPolicy: Sendable, Equatable {
     /// First jitter tried, relative to the mean of the diagonal.
-    public var initialRelative: Double
+    public var initialRelative: Double = 1e-10
     /// Factor between successive jitters.
-    public var growth: Double
+    public var growth: Double = 10
     /// Largest jitter allowed, relative to the mean of the diagonal.
-    public var maximumRelative: Double
-
-    public init(initialRelative: Double = 1e-10, growth: Double = 10, maximumRelative: Double = 1e-3) {
-        self.initialRelative = initialRelative
-        self.growth = growth
-        self.maximumRelative = maximumRelative
-    }
+    public var maximumRelative: Double = 1e-3
 
     /// The default policy: 1e-10 up to 1e-3 of the mean diagonal, by factors of 10.
     public static let `default` = JitterPolicy()

@@ -1,3 +1,5 @@
+import Memberwise
+
 /// Disjoint box decompositions of the dominated and the non-dominated region of a point set, the
 /// structure that EHVI-type acquisitions integrate over (minimisation).
 ///
@@ -99,14 +101,10 @@ public struct HypervolumeBoxDecomposition: Sendable {
 }
 
 /// An axis-aligned box `[lower, upper]`.
+@MemberwiseInit
 public struct Box: Sendable, Equatable {
     public var lower: [Double]
     public var upper: [Double]
-
-    public init(lower: [Double], upper: [Double]) {
-        self.lower = lower
-        self.upper = upper
-    }
 
     /// The product of the side lengths (infinite for an unbounded box).
     public var volume: Double { zip(lower, upper).reduce(1) { $0 * ($1.1 - $1.0) } }

@@ -1,8 +1,10 @@
+import Memberwise
+
 /// Two-objective hypervolume by one sweep over the points sorted by the first objective.
 ///
 /// - Complexity: `O(n log n)`.
+@MemberwiseInit
 public struct Hypervolume2D: HypervolumeAlgorithm {
-    public init() {}
     public var name: String { "sweep2d" }
     public func supports(dimension: Int) -> Bool { dimension == 2 }
 

@@ -1,3 +1,5 @@
+import Memberwise
+
 /// Three-objective hypervolume by a sweep over the third objective (the HV3D class).
 ///
 /// Points are visited in increasing third objective; the two-dimensional front of the points seen
@@ -7,8 +9,8 @@
 /// once), and the volume grows by the area times the gap to the next point's third objective.
 ///
 /// - Complexity: `O(n log n)` for the two sorts, then `O(n log₆₄ n)`.
+@MemberwiseInit
 public struct Hypervolume3D: HypervolumeAlgorithm {
-    public init() {}
     public var name: String { "sweep3d" }
     public func supports(dimension: Int) -> Bool { dimension == 3 }
 

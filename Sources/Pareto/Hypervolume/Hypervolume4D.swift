@@ -1,3 +1,5 @@
+import Memberwise
+
 /// Four-objective hypervolume by the HV4D+ sweep (Guerreiro & Fonseca 2018), `O(n²)`.
 ///
 /// The fourth objective is swept upwards while the three-dimensional volume of the points seen so
@@ -5,8 +7,8 @@
 /// a list sorted by `(z, y, x)`; each remembers its two delimiters in the `(x, y)` staircase of the
 /// points before it (`closest`), so the staircase at any height is rebuilt in `O(n)` by splicing,
 /// and a contribution is computed in one pass up the list.
+@MemberwiseInit
 public struct Hypervolume4D: HypervolumeAlgorithm {
-    public init() {}
     public var name: String { "hv4d" }
     public func supports(dimension: Int) -> Bool { dimension == 4 }
 

@@ -1,3 +1,5 @@
+import Memberwise
+
 /// Hypervolume in any number of objectives by the WFG recursion (While, Bradstreet & Barone 2012).
 ///
 /// With the points sorted by the last objective, worst first, the hypervolume is the sum of each
@@ -6,8 +8,8 @@
 /// where `limit_i = {max(p_i, p_j) : j > i}` (all limit points share `p_i`'s last objective, so the
 /// set lives in one slice). Limit sets are filtered to their non-dominated points before recursing,
 /// which keeps them small; four objectives end in the `O(n²)` HV4D+ sweep.
+@MemberwiseInit
 public struct HypervolumeWFG: HypervolumeAlgorithm {
-    public init() {}
     public var name: String { "wfg" }
     public func supports(dimension: Int) -> Bool { dimension >= 2 }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LinearAlgebra
+import Memberwise
 
 /// `paretopilot bench blas`: the machine's BLAS/LAPACK speed on the routines the GP uses.
 struct BenchBLASCommand: AsyncParsableCommand {
@@ -48,14 +49,10 @@ struct BenchBLASCommand: AsyncParsableCommand {
 }
 
 /// Best-of-k timings of the dense kernels at one order.
+@MemberwiseInit
 public struct BLASBenchmark: Sendable {
     public var order: Int
     public var repetitions: Int
-
-    public init(order: Int, repetitions: Int) {
-        self.order = order
-        self.repetitions = repetitions
-    }
 
     public struct Measurement: Sendable {
         public var routine: String

@@ -2,22 +2,17 @@ import Benchmarking
 import Foundation
 import GaussianProcess
 import LinearAlgebra
+import Memberwise
 import Problems
 import Sampling
 
 /// The workload of `paretopilot bench gp` and of the GP benchmarks.
+@MemberwiseInit
 public struct GPBenchmark: Sendable {
     public var count: Int
     public var dimension: Int
-    public var predictionCount: Int
-    public var seed: UInt64
-
-    public init(count: Int, dimension: Int, predictionCount: Int = 10_000, seed: UInt64 = 0) {
-        self.count = count
-        self.dimension = dimension
-        self.predictionCount = predictionCount
-        self.seed = seed
-    }
+    public var predictionCount: Int = 10_000
+    public var seed: UInt64 = 0
 
     /// One measurement.
     public struct Result: Sendable, Encodable {

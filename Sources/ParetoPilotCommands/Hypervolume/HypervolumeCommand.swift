@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Memberwise
 import Pareto
 
 /// `paretopilot hv`: the hypervolume of a CSV file of objective vectors.
@@ -61,18 +62,12 @@ struct HypervolumeCommand: AsyncParsableCommand {
 }
 
 /// The work of `paretopilot hv`, separate from argument parsing so it can be tested.
+@MemberwiseInit
 public struct HypervolumeJob: Sendable {
     public var file: String
     public var reference: String
-    public var repetitions: Int
+    public var repetitions: Int = 1
     public var algorithm: String?
-
-    public init(file: String, reference: String, repetitions: Int = 1, algorithm: String? = nil) {
-        self.file = file
-        self.reference = reference
-        self.repetitions = repetitions
-        self.algorithm = algorithm
-    }
 
     public struct Result: Sendable, Encodable {
         public var hypervolume: Double

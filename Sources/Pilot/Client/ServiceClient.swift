@@ -1,4 +1,5 @@
 import Foundation
+import Memberwise
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
@@ -8,16 +9,12 @@ import Wire
 /// How a client secures its connection: the CA certificates it trusts for https (the system's
 /// trust store when `nil`), and whether it may send a token over plain http to a non-loopback
 /// address.
+@MemberwiseInit
 public struct ClientSecurity: Sendable, Equatable {
     /// A PEM file of CA certificates to verify the server against.
     public var caFile: String?
     /// Allow tokens over plain http beyond loopback (a trusted network only).
-    public var insecure: Bool
-
-    public init(caFile: String? = nil, insecure: Bool = false) {
-        self.caFile = caFile
-        self.insecure = insecure
-    }
+    public var insecure: Bool = false
 
     /// From `PARETOPILOT_CA_FILE` and `PARETOPILOT_INSECURE=1`, which the CLI's `--ca-file` and
     /// `--insecure` set for every client of the process (and the pilots it starts).

@@ -1,3 +1,5 @@
+import Memberwise
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -8,8 +10,8 @@ import Darwin
 ///
 /// `f₀ = Branin(15 x₀ - 5, 15 x₁)`, `f₁ = (1 - exp(-1/(2 x₁))) (2300 x₀³ + 1900 x₀² + 2092 x₀ + 60) /
 /// (100 x₀³ + 500 x₀² + 4 x₀ + 20)`. Reference point (18, 6), maximum hypervolume 59.36011874867746.
+@MemberwiseInit
 public struct BraninCurrin: TestProblem {
-    public init() {}
     public var name: String { "branincurrin" }
     public var dimension: Int { 2 }
     public var objectiveNames: [String] { ["branin", "currin"] }

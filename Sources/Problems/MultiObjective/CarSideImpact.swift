@@ -1,9 +1,11 @@
+import Memberwise
+
 /// Car side-impact design (Tanabe & Ishibuchi 2020, RE4-7-1): four objectives of seven inputs;
 /// the fourth objective is the total violation of ten design constraints.
 ///
 /// Reference point (45.4872, 4.5114, 13.3394, 10.3942); maximum hypervolume 484.72654347642793.
+@MemberwiseInit
 public struct CarSideImpact: TestProblem {
-    public init() {}
     public var name: String { "carsideimpact" }
     public var dimension: Int { 7 }
     public var objectiveNames: [String] { ["weight", "pubic_force", "velocity", "violation"] }

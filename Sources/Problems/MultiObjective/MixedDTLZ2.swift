@@ -1,3 +1,5 @@
+import Memberwise
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -14,13 +16,12 @@ import Darwin
 /// effects are not monotone in the choice index (so an ordinal reading of `c0` misleads), and the
 /// front, at `c0 = 1`, `c1 = 2`, `x1 = x2 = x3 = 0.5`, is DTLZ2's: reference point 1.1, maximum
 /// hypervolume `1.21 - π/4`.
+@MemberwiseInit
 public struct MixedDTLZ2: TestProblem {
     /// The distance added by each choice of `c0`.
     public static let firstEffects = [0.45, 0.0, 0.7, 0.2, 0.55]
     /// The distance added by each choice of `c1`.
     public static let secondEffects = [0.3, 0.55, 0.0]
-
-    public init() {}
 
     public var name: String { "mixeddtlz2" }
     public var dimension: Int { 6 }

@@ -1,9 +1,11 @@
+import Memberwise
+
 /// Vehicle crashworthiness (Tanabe & Ishibuchi 2020, RE3-5-4): three objectives (mass,
 /// acceleration, toe-board intrusion) of five thicknesses in `[1, 3]`.
 ///
 /// Reference point (1864.72022, 11.81993945, 0.2903999384); maximum hypervolume 246.81607081187002.
+@MemberwiseInit
 public struct VehicleSafety: TestProblem {
-    public init() {}
     public var name: String { "vehiclesafety" }
     public var dimension: Int { 5 }
     public var objectiveNames: [String] { ["mass", "acceleration", "intrusion"] }

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import Memberwise
 import ServiceLifecycle
 import Store
 import Studies
@@ -415,10 +416,10 @@ struct ServerSentEvent: Sendable {
 struct StrictBody<T: WireRequest>: Decodable {
     var value: T
 
+    @MemberwiseInit
     struct AnyKey: CodingKey {
         var stringValue: String
         var intValue: Int? { nil }
-        init(stringValue: String) { self.stringValue = stringValue }
         init?(intValue: Int) { nil }
     }
 

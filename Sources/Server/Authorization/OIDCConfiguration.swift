@@ -1,4 +1,5 @@
 import Foundation
+import Memberwise
 import StudyModel
 
 /// Which OIDC issuers `paretopilot serve --oidc-config FILE` trusts and what their tokens' groups
@@ -111,14 +112,10 @@ public struct OIDCConfiguration: Codable, Sendable, Equatable {
 }
 
 /// A role on the studies whose names match a pattern: what an OIDC caller's groups give it.
+@MemberwiseInit
 public struct StudyGrant: Sendable, Equatable {
     public var pattern: String
     public var role: TokenRole
-
-    public init(pattern: String, role: TokenRole) {
-        self.pattern = pattern
-        self.role = role
-    }
 
     /// Whether `name` matches the pattern, where `*` stands for any run of characters.
     public func matches(_ name: String) -> Bool {

@@ -1,12 +1,12 @@
 import Foundation
+import Memberwise
 import StudyModel
 
 /// SVG plots of a study that a browser shows: the objectives of every completed trial with the
 /// Pareto front highlighted (one panel per pair of objectives), and the hypervolume against trials.
+@MemberwiseInit
 public struct StudyPlots: Sendable {
     public let report: StudyReport
-
-    public init(report: StudyReport) { self.report = report }
 
     /// File names and SVG texts.
     public var files: [(String, String)] {

@@ -1,3 +1,5 @@
+import Memberwise
+
 /// The steps of a workflow evaluator, checked when parsed: names unique and non-empty, every
 /// dependency a step of the workflow, no cycle, exactly one step marked `objectives` (not fanned
 /// out). In JSON it is the array of steps; the steps are kept in a dependency order (every step
@@ -126,15 +128,11 @@ public struct Workflow: Codable, Sendable, Equatable {
 }
 
 /// One job of a trial's workflow: a step, and the fan-out element it runs for.
+@MemberwiseInit
 public struct WorkflowJob: Hashable, Sendable, Codable {
     public var step: String
     /// The index into the step's `fan_out`, if it has one.
     public var element: Int?
-
-    public init(step: String, element: Int?) {
-        self.step = step
-        self.element = element
-    }
 
     /// `simulate[3]`, or the step's name.
     public var label: String { element.map { "\(step)[\($0)]" } ?? step }

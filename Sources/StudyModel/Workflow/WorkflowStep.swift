@@ -1,3 +1,5 @@
+import Memberwise
+
 /// What the failure of a workflow step means.
 public enum StepFailureMeaning: String, NamedCases {
     /// The run broke: the step is retried up to its attempts, then the trial fails.
@@ -20,11 +22,12 @@ public enum StepFailureMeaning: String, NamedCases {
 /// directory kept across the attempts of this step of this trial, to resume from). The last line of
 /// stdout that is a JSON object is the step's output; the objectives step must print one with
 /// every objective.
+@MemberwiseInit
 public struct WorkflowStep: Codable, Sendable, Equatable {
     public var name: String
     public var command: String
     /// Steps that must have completed (every element of a fanned-out one) before this one runs.
-    public var after: [String]
+    public var after: [String] = []
     /// Run once per element, the element given to the command.
     public var fanOut: [JSONValue]?
     /// What one job of this step needs; unset fields are the study's `resources`.
@@ -36,31 +39,15 @@ public struct WorkflowStep: Codable, Sendable, Equatable {
     /// Seconds before the step's command is killed (default: the evaluator's timeout).
     public var timeout: Double?
     /// Whether this step prints the trial's objectives (exactly one step does).
-    public var objectives: Bool
+    public var objectives: Bool = false
     /// What a failure of this step means.
-    public var onFailure: StepFailureMeaning
+    public var onFailure: StepFailureMeaning = .error
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case name, command, after, resources, environment, timeout, objectives
         case fanOut = "fan_out"
         case maxAttempts = "max_attempts"
         case onFailure = "on_failure"
-    }
-
-    public init(
-        name: String,
-        command: String,
-        after: [String] = [],
-        fanOut: [JSONValue]? = nil,
-        objectives: Bool = false,
-        onFailure: StepFailureMeaning = .error
-    ) {
-        self.name = name
-        self.command = command
-        self.after = after
-        self.fanOut = fanOut
-        self.objectives = objectives
-        self.onFailure = onFailure
     }
 
     public init(from decoder: any Decoder) throws {

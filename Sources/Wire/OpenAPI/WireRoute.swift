@@ -1,3 +1,4 @@
+import Memberwise
 import StudyModel
 
 /// One route of the HTTP API: method, path, what it takes and what it answers. ``all`` is the
@@ -17,6 +18,7 @@ public struct WireRoute: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// A server-sent event stream a route answers with `follow=true`: its event names and data.
+    @MemberwiseInit
     public struct EventStream: Sendable {
         /// The `event:` names, `end` included.
         public var events: [String]
@@ -24,12 +26,6 @@ public struct WireRoute: Sendable, Hashable, CustomStringConvertible {
         public var data: String
         /// Whether `data:` is JSON.
         public var json: Bool
-
-        public init(events: [String], data: String, json: Bool) {
-            self.events = events
-            self.data = data
-            self.json = json
-        }
     }
 
     /// A query parameter.
