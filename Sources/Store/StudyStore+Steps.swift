@@ -198,15 +198,7 @@ extension StudyStore {
         trialOutputs: [String: Double]?
     ) throws(StoreError) -> Double? {
         try connection.transaction { () throws(StoreError) -> Double? in
-            let (trial, state) = try attemptInfo(attempt)
-            guard state.isOpen else {
-                throw StoreError(.invalidTransition, "attempt \(attempt) is \(state.rawValue); it cannot complete")
-            }
-            let now = Self.now()
-            try connection.query(
-                "UPDATE attempts SET state = 'completed', finished_at = ?, duration = ? - started_unix, resumed = ? WHERE id = ?",
-                [.text(now), .real(Date().timeIntervalSince1970), .integer(resumed ? 1 : 0), .integer(attempt)]
-            )
+            let trial = try markCompleted(attempt, resumed: resumed)
             try connection.query(
                 "UPDATE steps SET state = 'completed', output = ? WHERE id = (SELECT step_id FROM attempts WHERE id = ?)",
                 [output.map { .text($0.json) } ?? .null, .integer(attempt)]
@@ -218,15 +210,10 @@ extension StudyStore {
                 )
             }
             if let trialOutputs {
-                try recordCompletion(
-                    trial: trial,
-                    attempt: attempt,
-                    outputs: trialOutputs,
-                    message: "completed by its last step, job \(attempt)"
-                )
+                let message = "completed by its last step, job \(attempt)"
+                try recordCompletion(trial, by: attempt, outputs: trialOutputs, message: message)
             }
-            return try connection.query("SELECT duration FROM attempts WHERE id = ?", [.integer(attempt)]).first?[0]
-                .double
+            return try duration(of: attempt)
         }
     }
 

@@ -424,24 +424,29 @@ public final class StudyStore {
     @discardableResult
     public func completeAttempt(_ attempt: Int64, outputs: [String: Double]) throws(StoreError) -> Double? {
         try connection.transaction { () throws(StoreError) -> Double? in
-            let (trial, state) = try attemptInfo(attempt)
-            guard state.isOpen else {
-                throw StoreError(.invalidTransition, "attempt \(attempt) is \(state.rawValue); it cannot complete")
-            }
-            let now = Self.now()
-            try connection.query(
-                "UPDATE attempts SET state = 'completed', finished_at = ?, duration = ? - started_unix WHERE id = ?",
-                [.text(now), .real(Date().timeIntervalSince1970), .integer(attempt)]
-            )
-            try recordCompletion(
-                trial: trial,
-                attempt: attempt,
-                outputs: outputs,
-                message: "completed by attempt \(attempt)"
-            )
-            return try connection.query("SELECT duration FROM attempts WHERE id = ?", [.integer(attempt)]).first?[0]
-                .double
+            let trial = try markCompleted(attempt, resumed: false)
+            try recordCompletion(trial, by: attempt, outputs: outputs, message: "completed by attempt \(attempt)")
+            return try duration(of: attempt)
         }
+    }
+
+    /// Marks an open attempt completed, with its duration (inside the caller's transaction); returns its trial.
+    /// - Throws: `StoreError.invalidTransition` when the attempt is no longer open.
+    func markCompleted(_ attempt: Int64, resumed: Bool) throws(StoreError) -> Int64 {
+        let (trial, state) = try attemptInfo(attempt)
+        guard state.isOpen else {
+            throw StoreError(.invalidTransition, "attempt \(attempt) is \(state.rawValue); it cannot complete")
+        }
+        try connection.query(
+            "UPDATE attempts SET state = 'completed', finished_at = ?, duration = ? - started_unix, resumed = ? WHERE id = ?",
+            [.text(Self.now()), .real(Date().timeIntervalSince1970), .integer(resumed ? 1 : 0), .integer(attempt)]
+        )
+        return trial
+    }
+
+    /// The attempt's wall-clock seconds from start to finish, once it has finished.
+    func duration(of attempt: Int64) throws(StoreError) -> Double? {
+        try connection.query("SELECT duration FROM attempts WHERE id = ?", [.integer(attempt)]).first?[0].double
     }
 
     /// Records a failed attempt; the trial fails too unless `retry`, in which case it stays running
@@ -490,7 +495,12 @@ public final class StudyStore {
     }
 
     /// Stores a trial's result from `attempt` and completes the trial (inside the caller's transaction).
-    func recordCompletion(trial: Int64, attempt: Int64, outputs: [String: Double], message: String) throws(StoreError) {
+    func recordCompletion(
+        _ trial: Int64,
+        by attempt: Int64,
+        outputs: [String: Double],
+        message: String
+    ) throws(StoreError) {
         try connection.query(
             "INSERT INTO observations (trial_id, attempt_id, outputs, recorded_at) VALUES (?, ?, ?, ?)",
             [.integer(trial), .integer(attempt), .text(Self.encode(outputs)), .text(Self.now())]

@@ -263,17 +263,8 @@ public struct ResultsResponse: Codable, Sendable {
 /// `GET /v1/audit` (admins): who created, told or changed what, and from where.
 @MemberwiseInit
 public struct AuditResponse: Codable, Sendable {
-    @MemberwiseInit
-    public struct Record: Codable, Sendable, Equatable {
-        public var id: Int64
-        public var at: String
-        public var actor: String
-        public var role: TokenRole
-        public var action: String
-        public var study: String?
-        public var target: String?
-        public var address: String?
-    }
+    /// One record: who did what to which study, and from where.
+    public typealias Record = AuditRecord
 
     public var records: [Record]
     /// Pass as `after` for the next page.

@@ -172,34 +172,7 @@ extension StudyCoordinator {
 
     func job(_ attempt: AttemptRecord, runtime: StudyRuntime) throws -> PilotJob {
         let evaluator = runtime.specification.evaluator
-        if let workflow = runtime.workflow, let step = attempt.step.flatMap({ workflow.step(named: $0.step) }) {
-            var job = PilotJob(
-                job: attempt.id,
-                study: runtime.id,
-                studyName: runtime.name,
-                trial: attempt.trialNumber,
-                attempt: attempt.number,
-                parameters: runtime.specification.decode(attempt.parameters),
-                command: step.command,
-                problem: nil,
-                timeout: step.timeout ?? evaluator.resolvedTimeout,
-                workingDirectory: nil,
-                environment: (evaluator.environment ?? [:]).merging(step.environment ?? [:]) { $1 },
-                prefix: evaluator.prefix,
-                objectives: step.objectives ? runtime.specification.objectives.map(\.name) : [],
-                leaseSeconds: runtime.leaseSeconds,
-                heartbeatSeconds: max(0.2, runtime.leaseSeconds / 4)
-            )
-            job.step = step.name
-            job.elementIndex = attempt.step?.element
-            job.element = attempt.step?.element.flatMap { index in step.fanOut.map { $0[index] } }
-            job.inputs = try engine.stepInputs(trial: attempt.trialID, workflow: workflow)
-            job.trialDirectory = evaluator.directory.map {
-                StudyEngine.trialDirectory(root: $0, study: runtime.name, trial: attempt.trialNumber)
-            }
-            return job
-        }
-        return PilotJob(
+        var job = PilotJob(
             job: attempt.id,
             study: runtime.id,
             studyName: runtime.name,
@@ -216,6 +189,23 @@ extension StudyCoordinator {
             leaseSeconds: runtime.leaseSeconds,
             heartbeatSeconds: max(0.2, runtime.leaseSeconds / 4)
         )
+        guard let workflow = runtime.workflow, let step = attempt.step.flatMap({ workflow.step(named: $0.step) })
+        else { return job }
+        // A workflow step runs its own command in the trial's directory, with the study's environment under its own.
+        job.command = step.command
+        job.problem = nil
+        job.timeout = step.timeout ?? evaluator.resolvedTimeout
+        job.workingDirectory = nil
+        job.environment = (evaluator.environment ?? [:]).merging(step.environment ?? [:]) { $1 }
+        job.objectives = step.objectives ? job.objectives : []
+        job.step = step.name
+        job.elementIndex = attempt.step?.element
+        job.element = attempt.step?.element.flatMap { index in step.fanOut.map { $0[index] } }
+        job.inputs = try engine.stepInputs(trial: attempt.trialID, workflow: workflow)
+        job.trialDirectory = evaluator.directory.map {
+            StudyEngine.trialDirectory(root: $0, study: runtime.name, trial: attempt.trialNumber)
+        }
+        return job
     }
 
     func checkPilotName(_ name: String) throws(ServiceError) {

@@ -194,18 +194,7 @@ public actor StudyCoordinator {
     func auditRecords(_ caller: Caller, after: Int64, limit: Int, study: String?) throws -> AuditResponse {
         try require(caller, .admin)
         let name = try study.map { try resolve($0).name }
-        let records = try store.audit(after: after, limit: limit, study: name).map {
-            AuditResponse.Record(
-                id: $0.id,
-                at: $0.at,
-                actor: $0.actor,
-                role: $0.role,
-                action: $0.action,
-                study: $0.study,
-                target: $0.target,
-                address: $0.address
-            )
-        }
+        let records = try store.audit(after: after, limit: limit, study: name)
         return AuditResponse(records: records, nextAfter: records.last?.id ?? after)
     }
 
