@@ -190,21 +190,11 @@ def run_botorch(X, y, Xt, ft, repeat: int, seed: int) -> dict:
         "botorch": botorch.__version__,
         "gpytorch": gpytorch.__version__,
         "torch": torch.__version__,
-        "n": n,
-        "dim": d,
-        "fit_s": statistics.median(fit_times),
-        "predict_s": statistics.median(pred_times),
+        **_timings(n, d, fit_times, pred_times, repeat, Xt, seed, mean_np, var_np, ft),
         "mll": mll_value,
         "predict_warm_s": statistics.median(warm_times),
         "predict_pointwise_s": statistics.median(pw_times),
         "pointwise_max_abs_diff": pw_diff,
-        "fit_s_all": fit_times,
-        "predict_s_all": pred_times,
-        "repeat": repeat,
-        "n_test": int(Xt.shape[0]),
-        "seed": seed,
-        "rmse_true": float(np.sqrt(np.mean((mean_np - ft) ** 2))),
-        "mean_var": float(np.mean(var_np)),
         "min_var": float(np.min(var_np)),
         "kernel": type(model.covar_module).__name__,
         "max_cholesky_size": int(linear_operator.settings.max_cholesky_size.value()),
@@ -212,6 +202,23 @@ def run_botorch(X, y, Xt, ft, repeat: int, seed: int) -> dict:
     }
     rec.update(_hyperparameters(model))
     return rec
+
+
+def _timings(n, d, fit_times, pred_times, repeat, Xt, seed, mean, var, ft) -> dict:
+    """The fields every peer reports: sizes, median and all fit/predict times, error against the truth."""
+    return {
+        "n": n,
+        "dim": d,
+        "fit_s": statistics.median(fit_times),
+        "predict_s": statistics.median(pred_times),
+        "fit_s_all": fit_times,
+        "predict_s_all": pred_times,
+        "repeat": repeat,
+        "n_test": int(Xt.shape[0]),
+        "seed": seed,
+        "rmse_true": float(np.sqrt(np.mean((mean - ft) ** 2))),
+        "mean_var": float(np.mean(var)),
+    }
 
 
 def run_sklearn(X, y, Xt, ft, repeat: int, seed: int) -> dict:
@@ -243,18 +250,8 @@ def run_sklearn(X, y, Xt, ft, repeat: int, seed: int) -> dict:
         "peer": "sklearn",
         "sklearn": sklearn.__version__,
         "numpy": np.__version__,
-        "n": n,
-        "dim": d,
-        "fit_s": statistics.median(fit_times),
-        "predict_s": statistics.median(pred_times),
+        **_timings(n, d, fit_times, pred_times, repeat, Xt, seed, mean, var, ft),
         "mll": float(gpr.log_marginal_likelihood_value_) / n,
-        "fit_s_all": fit_times,
-        "predict_s_all": pred_times,
-        "repeat": repeat,
-        "n_test": int(Xt.shape[0]),
-        "seed": seed,
-        "rmse_true": float(np.sqrt(np.mean((mean - ft) ** 2))),
-        "mean_var": float(np.mean(var)),
         "kernel": str(k),
         "lengthscale": np.atleast_1d(k.k1.k2.length_scale).tolist(),
         "outputscale": float(k.k1.k1.constant_value),

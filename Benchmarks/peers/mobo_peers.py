@@ -290,6 +290,17 @@ def fit_saas_models(U_all, Y_max, args):
     return models
 
 
+def append_batch(problem: Problem, cand, U_all, X: list, Y: list, t0: float):
+    """Snaps BoTorch's candidate batch to the problem's grid, evaluates it and appends it to X and Y;
+    returns the unit-cube designs so far and the seconds since t0 (the ask's time, evaluation excluded)."""
+    u = problem.snap_unit(cand.detach().clamp(0.0, 1.0))
+    x = problem.to_bounds(u)
+    dt = time.perf_counter() - t0
+    X.append(x)
+    Y.append(problem.evaluate(x))
+    return torch.cat([U_all, u]), dt
+
+
 def run_botorch(problem: Problem, engine, sizes: list, seed: int, args):
     from botorch.fit import fit_gpytorch_mll
     from botorch.models import ModelListGP, SingleTaskGP
@@ -332,12 +343,7 @@ def run_botorch(problem: Problem, engine, sizes: list, seed: int, args):
             options={"batch_limit": 5, "maxiter": 200},
             sequential=True,
         )
-        u = problem.snap_unit(cand.detach().clamp(0.0, 1.0))
-        x = problem.to_bounds(u)
-        dt = time.perf_counter() - t0
-        U_all = torch.cat([U_all, u])
-        X.append(x)
-        Y.append(problem.evaluate(x))
+        U_all, dt = append_batch(problem, cand, U_all, X, Y, t0)
         yield X, Y, dt
 
 
@@ -387,12 +393,7 @@ def run_botorch_mixed(problem: Problem, engine, sizes: list, seed: int, args):
             fixed_features_list=fixed_features_list,
             options={"batch_limit": 5, "maxiter": 200},
         )
-        u = problem.snap_unit(cand.detach().clamp(0.0, 1.0))
-        x = problem.to_bounds(u)
-        dt = time.perf_counter() - t0
-        U_all = torch.cat([U_all, u])
-        X.append(x)
-        Y.append(problem.evaluate(x))
+        U_all, dt = append_batch(problem, cand, U_all, X, Y, t0)
         yield X, Y, dt
 
 

@@ -19,3 +19,15 @@ extension SearchSpace {
         )
     }
 }
+
+extension BayesianOptimizer {
+    /// An optimiser for a test problem: its search space, objectives, constraints and reference point.
+    public init(problem: some TestProblem) {
+        self.init(
+            space: SearchSpace(problem: problem),
+            objectiveCount: problem.objectiveCount,
+            constraintCount: problem.constraintCount,
+            referencePoint: problem.referencePoint
+        )
+    }
+}

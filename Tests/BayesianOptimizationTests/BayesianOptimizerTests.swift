@@ -8,12 +8,7 @@ import Testing
 struct BayesianOptimizerTests {
     /// A small, fast configuration for debug-built tests.
     static func optimizer(for problem: some TestProblem, acquisition: AcquisitionChoice = .auto) -> BayesianOptimizer {
-        var optimizer = BayesianOptimizer(
-            space: SearchSpace(problem: problem),
-            objectiveCount: problem.objectiveCount,
-            constraintCount: problem.constraintCount,
-            referencePoint: problem.referencePoint
-        )
+        var optimizer = BayesianOptimizer(problem: problem)
         optimizer.acquisition = acquisition
         optimizer.monteCarloSamples = 16
         optimizer.optimizer = .init(rawSamples: 64, restarts: 2)

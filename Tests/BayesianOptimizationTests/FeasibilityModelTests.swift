@@ -83,11 +83,7 @@ struct FeasibilityModelTests {
     @Test("Told where designs failed, the optimiser proposes fewer infeasible ones than without (control)")
     func fewerInfeasibleProposals() throws {
         let problem = BraninCurrin()
-        var optimizer = BayesianOptimizer(
-            space: SearchSpace(problem: problem),
-            objectiveCount: 2,
-            referencePoint: problem.referencePoint
-        )
+        var optimizer = BayesianOptimizer(problem: problem)
         optimizer.monteCarloSamples = 16
         optimizer.optimizer = .init(rawSamples: 128, restarts: 2)
         optimizer.fitOptions.restarts = 2
@@ -101,11 +97,7 @@ struct FeasibilityModelTests {
     @Test("Trust-region batches told where designs failed propose fewer infeasible ones than without (control)")
     func trustRegionAvoidsInfeasible() throws {
         let problem = BraninCurrin()
-        var optimizer = BayesianOptimizer(
-            space: SearchSpace(problem: problem),
-            objectiveCount: 2,
-            referencePoint: problem.referencePoint
-        )
+        var optimizer = BayesianOptimizer(problem: problem)
         optimizer.acquisition = .trustRegion
         optimizer.trustRegion.candidatesPerRegion = 256
         optimizer.trustRegion.features = 128

@@ -106,7 +106,6 @@ seeds, SobolQMCNormalSampler with fixed seeds -> reproducible output.
 Floats are written with Python's round-trip repr (full double precision).
 """
 
-import json
 import math
 import os
 import sys
@@ -143,6 +142,7 @@ from gpytorch.constraints import GreaterThan
 from gpytorch.kernels import MaternKernel, ScaleKernel
 from gpytorch.likelihoods import GaussianLikelihood
 from gpytorch.means import ZeroMean
+from fixture_io import write_fixture
 
 torch.set_default_dtype(torch.float64)
 mpmath.mp.dps = 60
@@ -608,10 +608,7 @@ def main():
         "ehvi_case": ehvi_case,
         "qnehvi_case": qnehvi_case,
     }
-    with open(OUT, "w") as fh:
-        json.dump(out, fh, indent=1)
-        fh.write("\n")
-    print(f"wrote {OUT} ({os.path.getsize(OUT)} bytes)")
+    write_fixture(OUT, out)
 
 
 if __name__ == "__main__":

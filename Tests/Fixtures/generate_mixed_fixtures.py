@@ -46,7 +46,6 @@ How to run (from the package root; a few seconds on CPU)
     /tmp/peers/bin/python Tests/Fixtures/generate_mixed_fixtures.py
 """
 
-import json
 import math
 import os
 import warnings
@@ -65,6 +64,7 @@ from botorch.models.kernels.categorical import CategoricalKernel  # noqa: E402
 from gpytorch.kernels import RBFKernel, ScaleKernel  # noqa: E402
 from gpytorch.likelihoods import GaussianLikelihood  # noqa: E402
 from optuna._gp.gp import GPRegressor  # noqa: E402
+from fixture_io import write_fixture
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "mixed_kernel_oracles.json")
 SEED = 20261201
@@ -192,10 +192,7 @@ def main():
         ],
         "cases": cases,
     }
-    with open(OUT, "w") as f:
-        json.dump(document, f, indent=1)
-        f.write("\n")
-    print(f"wrote {OUT} ({len(cases)} cases)")
+    write_fixture(OUT, document, f"{len(cases)} cases")
 
 
 if __name__ == "__main__":

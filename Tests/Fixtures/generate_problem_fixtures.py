@@ -54,7 +54,6 @@ Everything is seeded, so reruns with the same versions reproduce the JSON bit-fo
 
 from __future__ import annotations
 
-import json
 import math
 import os
 import sys
@@ -72,6 +71,7 @@ from botorch.test_functions.multi_objective import (
     CarSideImpact,
     VehicleSafety,
 )
+from fixture_io import write_fixture
 
 SEED = 20240611
 N_RANDOM = 6
@@ -158,10 +158,7 @@ def main() -> None:
         "notes": NOTES,
         "problems": problems,
     }
-    with open(OUT, "w") as fh:
-        json.dump(out, fh, indent=1)
-        fh.write("\n")
-    print(f"wrote {OUT}", file=sys.stderr)
+    write_fixture(OUT, out, stream=sys.stderr)
 
 
 if __name__ == "__main__":

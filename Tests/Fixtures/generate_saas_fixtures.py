@@ -82,7 +82,6 @@ How to run (from the package root, /work/main; a few seconds on CPU)
 (pyro-ppl / jax are NOT needed: only the MAP SAAS model is used.)
 """
 
-import json
 import math
 import os
 import warnings
@@ -97,6 +96,7 @@ import botorch  # noqa: E402
 import gpytorch  # noqa: E402
 from botorch.models.map_saas import get_map_saas_model  # noqa: E402
 from gpytorch.mlls import ExactMarginalLogLikelihood  # noqa: E402
+from fixture_io import write_fixture
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "saas_botorch.json")
 SEED = 20240611
@@ -320,10 +320,7 @@ def main():
         ],
         "cases": cases,
     }
-    with open(OUT, "w") as fh:
-        json.dump(doc, fh, indent=1)
-        fh.write("\n")
-    print(f"wrote {OUT} ({len(cases)} cases)")
+    write_fixture(OUT, doc, f"{len(cases)} cases")
 
 
 if __name__ == "__main__":

@@ -19,6 +19,19 @@ import Glibc
 )
 struct SlurmProvisioningTests {
     /// `paretopilot provision slurm --until-done` against the server at `url`, with the admin token.
+    /// `paretopilot serve` on a study file in `directory`, with an admin client of it.
+    func startService(
+        in directory: URL
+    ) async throws -> (
+        processes: ServiceProcessTests, server: ChildCommand, db: String, url: String, client: ServiceClient
+    ) {
+        let db = directory.appendingPathComponent("service.sqlite").path
+        let processes = ServiceProcessTests()
+        let (server, port) = try await processes.startServer(db: db)
+        let url = "http://127.0.0.1:\(port)"
+        return (processes, server, db, url, try ServiceClient(url: url, token: ServiceProcessTests.admin))
+    }
+
     func provision(url: String, pilots: Int, slots: Int, logs: String, jobName: String) throws -> ChildCommand {
         try ChildCommand(
             [
@@ -50,12 +63,9 @@ struct SlurmProvisioningTests {
             """,
             in: directory
         )
-        let db = directory.appendingPathComponent("service.sqlite").path
-        let processes = ServiceProcessTests()
-        let (server, port) = try await processes.startServer(db: db)
-        defer { server.kill() }
-        let url = "http://127.0.0.1:\(port)"
-        let client = try ServiceClient(url: url, token: ServiceProcessTests.admin)
+        let service = try await startService(in: directory)
+        defer { service.server.kill() }
+        let (processes, db, url, client) = (service.processes, service.db, service.url, service.client)
         var study = processes.study(name: "slurm", script: script, budget: 20)
         study["lease_seconds"] = 5
         try await client.call(.POST, "/v1/studies", json: study)
@@ -130,12 +140,9 @@ struct SlurmProvisioningTests {
         study["evaluator"] = evaluator
         study["budget"] = 6
         study["strategy"] = "sobol"
-        let db = directory.appendingPathComponent("service.sqlite").path
-        let processes = ServiceProcessTests()
-        let (server, port) = try await processes.startServer(db: db)
-        defer { server.kill() }
-        let url = "http://127.0.0.1:\(port)"
-        let client = try ServiceClient(url: url, token: ServiceProcessTests.admin)
+        let service = try await startService(in: directory)
+        defer { service.server.kill() }
+        let (processes, db, url, client) = (service.processes, service.db, service.url, service.client)
         try await client.call(.POST, "/v1/studies", json: study)
         let jobName = "pp-wf-\(UUID().uuidString.prefix(8))"
         let provisioner = try provision(url: url, pilots: 2, slots: 3, logs: logs, jobName: jobName)

@@ -25,6 +25,23 @@ struct PilotProtocolTests {
         return answer["jobs"] as! [[String: Any]]
     }
 
+    /// The jobs of the first acquire that hands `pilot` any that `keep` accepts; the test stops when none come.
+    func jobsWhenQueued(
+        _ client: ServiceClient,
+        pilot: String,
+        slots: Int = 1,
+        keep: @escaping ([String: Any]) -> Bool = { _ in true }
+    ) async throws -> [[String: Any]] {
+        var jobs: [[String: Any]] = []
+        try #require(
+            try await eventually {
+                jobs = try await acquire(client, pilot: pilot, slots: slots).filter(keep)
+                return !jobs.isEmpty
+            }
+        )
+        return jobs
+    }
+
     @Test("An expired lease is reaped and re-run by another pilot; the stolen lease's result is refused")
     func stolenLease() async throws {
         let server = try await TestServer.start(reapInterval: 0.1)
@@ -36,13 +53,7 @@ struct PilotProtocolTests {
             json: studySpecification(name: "lease", budget: 2, extra: ["lease_seconds": 3, "max_attempts": 3])
         )
         let pilots = try server.client(try await server.token(role: "pilot"))
-        var first: [[String: Any]] = []
-        #expect(
-            try await eventually {
-                first = try await acquire(pilots, pilot: "A")
-                return !first.isEmpty
-            }
-        )
+        let first = try await jobsWhenQueued(pilots, pilot: "A")
         let job = first[0]["job"] as! Int
         let trial = first[0]["trial"] as! Int
         let beat = try await pilots.call(.POST, "/v1/jobs/\(job)/heartbeat", json: ["pilot": "A"]) as! [String: Any]
@@ -52,13 +63,7 @@ struct PilotProtocolTests {
         }
         // A goes silent: after the lease (3 s, long enough that B's own lease outlives a loaded
         // test machine's pauses) the reaper queues the trial again and B gets it.
-        var second: [[String: Any]] = []
-        #expect(
-            try await eventually {
-                second = try await acquire(pilots, pilot: "B", slots: 2).filter { $0["trial"] as? Int == trial }
-                return !second.isEmpty
-            }
-        )
+        let second = try await jobsWhenQueued(pilots, pilot: "B", slots: 2) { $0["trial"] as? Int == trial }
         #expect(second[0]["attempt"] as? Int == 2)
         let kill = try await pilots.call(.POST, "/v1/jobs/\(job)/heartbeat", json: ["pilot": "A"]) as! [String: Any]
         #expect(kill["command"] as? String == "kill")
@@ -208,13 +213,7 @@ struct PilotProtocolTests {
         let admin = try server.client()
         try await admin.call(.POST, "/v1/studies", json: studySpecification(name: "logs"))
         let pilots = try server.client(try await server.token(role: "pilot"))
-        var jobs: [[String: Any]] = []
-        #expect(
-            try await eventually {
-                jobs = try await acquire(pilots, pilot: "P")
-                return !jobs.isEmpty
-            }
-        )
+        let jobs = try await jobsWhenQueued(pilots, pilot: "P")
         let job = jobs[0]["job"] as! Int
         try await pilots.call(
             .POST,

@@ -13,15 +13,23 @@ struct TLSTests {
         return path
     }
 
-    @Test("A client that trusts the server's CA gets answers over https; one with another CA or none is refused")
-    func handshakeAndVerification() async throws {
-        let directory = try directory()
-        let authority = try TestCertificateAuthority(directory: directory)
-        let (certificate, key) = try authority.serverCertificate()
+    /// A server on https with a certificate from a new CA for the given names (default: localhost and 127.0.0.1), and the CA.
+    func httpsServer(
+        dnsNames: [String] = ["localhost"],
+        addresses: [[UInt8]] = [[127, 0, 0, 1]]
+    ) async throws -> (TestServer, TestCertificateAuthority) {
+        let authority = try TestCertificateAuthority(directory: try directory())
+        let (certificate, key) = try authority.serverCertificate(dnsNames: dnsNames, addresses: addresses)
         let server = try await TestServer.start(
             tls: ServerTLS(certificateChain: certificate, privateKey: key),
             caFile: authority.certificateFile
         )
+        return (server, authority)
+    }
+
+    @Test("A client that trusts the server's CA gets answers over https; one with another CA or none is refused")
+    func handshakeAndVerification() async throws {
+        let (server, authority) = try await httpsServer()
         defer { Task { await server.stop() } }
         #expect(server.url.hasPrefix("https://"))
         let studies = try await server.client().call(.GET, "/v1/studies")
@@ -33,7 +41,7 @@ struct TLSTests {
             security: ClientSecurity(caFile: authority.certificateFile)
         )
         #expect(try await byName.send(.GET, "/v1/studies").status == 200)
-        let other = try TestCertificateAuthority(name: "another CA", directory: directory)
+        let other = try TestCertificateAuthority(name: "another CA", directory: try directory())
         for security in [ClientSecurity(caFile: other.certificateFile), ClientSecurity()] {
             let client = try ServiceClient(url: server.url, token: TestServer.adminSecret, security: security)
             await #expect(throws: (any Error).self) { _ = try await client.send(.GET, "/v1/studies") }
@@ -45,16 +53,7 @@ struct TLSTests {
 
     @Test("A certificate from the trusted CA for another host is refused, by address and by name")
     func wrongHost() async throws {
-        let directory = try directory()
-        let authority = try TestCertificateAuthority(directory: directory)
-        let (certificate, key) = try authority.serverCertificate(
-            dnsNames: ["other.example"],
-            addresses: [[10, 9, 8, 7]]
-        )
-        let server = try await TestServer.start(
-            tls: ServerTLS(certificateChain: certificate, privateKey: key),
-            caFile: authority.certificateFile
-        )
+        let (server, authority) = try await httpsServer(dnsNames: ["other.example"], addresses: [[10, 9, 8, 7]])
         defer { Task { await server.stop() } }
         for url in [server.url, "https://localhost:\(server.port)"] {
             let client = try ServiceClient(
@@ -68,13 +67,7 @@ struct TLSTests {
 
     @Test("A pilot speaks https to the server and runs a study")
     func pilotOverTLS() async throws {
-        let directory = try directory()
-        let authority = try TestCertificateAuthority(directory: directory)
-        let (certificate, key) = try authority.serverCertificate()
-        let server = try await TestServer.start(
-            tls: ServerTLS(certificateChain: certificate, privateKey: key),
-            caFile: authority.certificateFile
-        )
+        let (server, authority) = try await httpsServer()
         defer { Task { await server.stop() } }
         try await server.client().call(
             .POST,

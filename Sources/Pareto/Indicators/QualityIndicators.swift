@@ -12,14 +12,7 @@ public enum QualityIndicators {
         _ approximation: PointSet,
         referenceFront: PointSet
     ) throws(ParetoError) -> Double {
-        try meanOverReference(approximation, referenceFront) { a, r, d in
-            var sum = 0.0
-            for j in 0..<d {
-                let delta = a[j] - r[j]
-                sum += delta * delta
-            }
-            return sum.squareRoot()
-        }
+        try meanOverReference(approximation, referenceFront) { a, r, d in distance(a, r, d) { $0 } }
     }
 
     /// IGD+ (Ishibuchi et al. 2015): as IGD, with only the amounts by which an approximation point
@@ -28,14 +21,7 @@ public enum QualityIndicators {
         _ approximation: PointSet,
         referenceFront: PointSet
     ) throws(ParetoError) -> Double {
-        try meanOverReference(approximation, referenceFront) { a, r, d in
-            var sum = 0.0
-            for j in 0..<d {
-                let delta = max(a[j] - r[j], 0)
-                sum += delta * delta
-            }
-            return sum.squareRoot()
-        }
+        try meanOverReference(approximation, referenceFront) { a, r, d in distance(a, r, d) { max($0, 0) } }
     }
 
     /// Additive epsilon: the smallest `ε` such that every reference point is weakly dominated by some
@@ -74,6 +60,21 @@ public enum QualityIndicators {
         guard approximation.count > 0, referenceFront.count > 0 else {
             throw ParetoError(message: "both sets need at least one point", field: "points")
         }
+    }
+
+    /// `sqrt(Σ_j gap(a_j - r_j)²)` over the `d` coordinates of `a` and `r`.
+    private static func distance(
+        _ a: UnsafePointer<Double>,
+        _ r: UnsafePointer<Double>,
+        _ d: Int,
+        gap: (Double) -> Double
+    ) -> Double {
+        var sum = 0.0
+        for j in 0..<d {
+            let delta = gap(a[j] - r[j])
+            sum += delta * delta
+        }
+        return sum.squareRoot()
     }
 
     private static func meanOverReference(

@@ -103,26 +103,12 @@ public struct MOBOBenchmark: Sendable {
             case categorical, designs, objectives
         }
 
-        public var jsonLine: String {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            encoder.nonConformingFloatEncodingStrategy = .convertToString(
-                positiveInfinity: "inf",
-                negativeInfinity: "-inf",
-                nan: "nan"
-            )
-            return String(decoding: (try? encoder.encode(self)) ?? Data(), as: UTF8.self)
-        }
+        public var jsonLine: String { StudyExecution.jsonLine(self) }
     }
 
     /// Runs the strategy with `seed`; `progress` is called after each batch.
     public func run(seed: UInt64, progress: (Int, Double) -> Void = { _, _ in }) throws -> Result {
-        var optimizer = BayesianOptimizer(
-            space: SearchSpace(problem: problem),
-            objectiveCount: problem.objectiveCount,
-            constraintCount: problem.constraintCount,
-            referencePoint: problem.referencePoint
-        )
+        var optimizer = BayesianOptimizer(problem: problem)
         optimizer.acquisition = acquisition
         optimizer.initialDesignSize = initialDesignSize
         optimizer.budget = budget

@@ -13,6 +13,7 @@ Only the standard library is needed; pandas for ``trials_dataframe()``.
 """
 
 from .client import Client
+from . import errors as _errors
 from .errors import (
     APIError,
     AuthenticationError,
@@ -28,17 +29,5 @@ from .study import Study, Trial
 
 __version__ = "0.1.0"
 
-__all__ = [
-    "Client",
-    "Study",
-    "Trial",
-    "objective",
-    "ParetoPilotError",
-    "APIError",
-    "AuthenticationError",
-    "PermissionDenied",
-    "NotFound",
-    "Conflict",
-    "ConnectionFailed",
-    "InsecureTransport",
-]
+# The exception classes are errors.__all__.
+__all__ = ["Client", "Study", "Trial", "objective", *_errors.__all__]

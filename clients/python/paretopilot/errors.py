@@ -18,7 +18,6 @@ __all__ = [
     "Conflict",
     "ConnectionFailed",
     "InsecureTransport",
-    "describe_token",
 ]
 
 
