@@ -290,6 +290,27 @@ def fit_saas_models(U_all, Y_max, args):
     return models
 
 
+def fitted(model):
+    """The model with its hyperparameters fitted by maximising its exact marginal likelihood."""
+    from botorch.fit import fit_gpytorch_mll
+    from gpytorch.mlls import ExactMarginalLogLikelihood
+
+    fit_gpytorch_mll(ExactMarginalLogLikelihood(model.likelihood, model))
+    return model
+
+
+def batch_options(acqf, unit_bounds, q: int, args) -> dict:
+    """optimize_acqf's settings, the same for the continuous and the mixed BoTorch peers."""
+    return dict(
+        acq_function=acqf,
+        bounds=unit_bounds,
+        q=q,
+        num_restarts=args.num_restarts,
+        raw_samples=args.raw_samples,
+        options={"batch_limit": 5, "maxiter": 200},
+    )
+
+
 def append_batch(problem: Problem, cand, U_all, X: list, Y: list, t0: float):
     """Snaps BoTorch's candidate batch to the problem's grid, evaluates it and appends it to X and Y;
     returns the unit-cube designs so far and the seconds since t0 (the ask's time, evaluation excluded)."""
@@ -302,12 +323,10 @@ def append_batch(problem: Problem, cand, U_all, X: list, Y: list, t0: float):
 
 
 def run_botorch(problem: Problem, engine, sizes: list, seed: int, args):
-    from botorch.fit import fit_gpytorch_mll
     from botorch.models import ModelListGP, SingleTaskGP
     from botorch.models.transforms.input import Normalize
     from botorch.models.transforms.outcome import Standardize
     from botorch.optim import optimize_acqf
-    from gpytorch.mlls import ExactMarginalLogLikelihood
 
     torch.manual_seed(seed)
     d = problem.d
@@ -331,18 +350,9 @@ def run_botorch(problem: Problem, engine, sizes: list, seed: int, args):
                 input_transform=tf,
                 outcome_transform=Standardize(m=1),
             )
-            fit_gpytorch_mll(ExactMarginalLogLikelihood(model_i.likelihood, model_i))
-            models.append(model_i)
+            models.append(fitted(model_i))
         acqf = qlognehvi(ModelListGP(*models), ref_max, U_all, args)
-        cand, _ = optimize_acqf(
-            acq_function=acqf,
-            bounds=unit_bounds,
-            q=q,
-            num_restarts=args.num_restarts,
-            raw_samples=args.raw_samples,
-            options={"batch_limit": 5, "maxiter": 200},
-            sequential=True,
-        )
+        cand, _ = optimize_acqf(**batch_options(acqf, unit_bounds, q, args), sequential=True)
         U_all, dt = append_batch(problem, cand, U_all, X, Y, t0)
         yield X, Y, dt
 
@@ -354,11 +364,9 @@ def run_botorch_mixed(problem: Problem, engine, sizes: list, seed: int, args):
     choices (fixed_features_list), sequential greedy over the batch."""
     import itertools
 
-    from botorch.fit import fit_gpytorch_mll
     from botorch.models import MixedSingleTaskGP, ModelListGP
     from botorch.models.transforms.outcome import Standardize
     from botorch.optim import optimize_acqf_mixed
-    from gpytorch.mlls import ExactMarginalLogLikelihood
 
     if not problem.categorical:
         raise SystemExit(f"botorch_mixed needs a problem with categorical inputs; {problem.name} has none")
@@ -381,18 +389,9 @@ def run_botorch_mixed(problem: Problem, engine, sizes: list, seed: int, args):
             model_i = MixedSingleTaskGP(
                 U_all, Y_max[:, i:i + 1], cat_dims=problem.categorical, outcome_transform=Standardize(m=1)
             )
-            fit_gpytorch_mll(ExactMarginalLogLikelihood(model_i.likelihood, model_i))
-            models.append(model_i)
+            models.append(fitted(model_i))
         acqf = qlognehvi(ModelListGP(*models), ref_max, U_all, args)
-        cand, _ = optimize_acqf_mixed(
-            acq_function=acqf,
-            bounds=unit_bounds,
-            q=q,
-            num_restarts=args.num_restarts,
-            raw_samples=args.raw_samples,
-            fixed_features_list=fixed_features_list,
-            options={"batch_limit": 5, "maxiter": 200},
-        )
+        cand, _ = optimize_acqf_mixed(**batch_options(acqf, unit_bounds, q, args), fixed_features_list=fixed_features_list)
         U_all, dt = append_batch(problem, cand, U_all, X, Y, t0)
         yield X, Y, dt
 

@@ -1,3 +1,4 @@
+import FixtureTesting
 import GaussianProcess
 import LinearAlgebra
 import Sampling
@@ -27,10 +28,7 @@ struct AcquisitionGradientTests {
         #expect(abs(value - acquisition.value(at: u)) <= 1e-10 * max(1, abs(value)))
         for j in u.indices {
             let h = 1e-6
-            var plus = u
-            plus[j] += h
-            var minus = u
-            minus[j] -= h
+            let (plus, minus) = centralDifferencePoints(u, along: j, step: h)
             let numeric = (acquisition.value(at: plus) - acquisition.value(at: minus)) / (2 * h)
             #expect(
                 abs(numeric - gradient[j]) <= tolerance * max(1, abs(numeric)),

@@ -17,6 +17,22 @@ struct BayesianOptimizerTests {
         return optimizer
     }
 
+    /// The observations of `count` designs that `optimizer` suggests with no data (its initial design).
+    static func observed(
+        _ problem: some TestProblem,
+        suggestedBy optimizer: BayesianOptimizer,
+        count: Int,
+        seed: UInt64
+    ) throws -> Observations {
+        var observations = Observations()
+        observe(
+            problem,
+            try optimizer.suggest(count: count, observations: observations, seed: seed),
+            into: &observations
+        )
+        return observations
+    }
+
     static func observe(_ problem: some TestProblem, _ designs: [[Double]], into observations: inout Observations) {
         for x in designs {
             observations.inputs.append(x)
@@ -130,12 +146,7 @@ struct BayesianOptimizerTests {
         let problem = try #require(try ProblemRegistry.problem(named: "zdt1", dimension: 3))
         var optimizer = Self.optimizer(for: problem)
         optimizer.trustRegion.features = 256
-        var observations = Observations()
-        Self.observe(
-            problem,
-            try optimizer.suggest(count: 12, observations: observations, seed: 2),
-            into: &observations
-        )
+        let observations = try Self.observed(problem, suggestedBy: optimizer, count: 12, seed: 2)
         let pending = try optimizer.suggest(count: 4, observations: observations, seed: 3)
         let batch = try optimizer.suggest(count: 32, observations: observations, pending: pending, seed: 4)
         #expect(batch.count == 32)
@@ -158,12 +169,7 @@ struct BayesianOptimizerTests {
     func integersAndConstraints() throws {
         let problem = ToyTracker(objectives: ["resolution", "cost"])
         let optimizer = Self.optimizer(for: problem)
-        var observations = Observations()
-        Self.observe(
-            problem,
-            try optimizer.suggest(count: 12, observations: observations, seed: 4),
-            into: &observations
-        )
+        let observations = try Self.observed(problem, suggestedBy: optimizer, count: 12, seed: 4)
         let batch = try optimizer.suggest(count: 2, observations: observations, seed: 5)
         for x in batch {
             #expect(x[0] == x[0].rounded() && x[0] >= 3 && x[0] <= 10)

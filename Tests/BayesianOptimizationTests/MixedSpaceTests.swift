@@ -51,12 +51,7 @@ struct MixedSpaceTests {
         let problem = MixedDTLZ2()
         let optimizer = Self.optimizer(.overlap)
         #expect(optimizer.space.categoricalCoordinates.map(\.dimension) == [4, 5])
-        var observations = Observations()
-        BayesianOptimizerTests.observe(
-            problem,
-            try optimizer.suggest(count: 14, observations: observations, seed: 1),
-            into: &observations
-        )
+        let observations = try BayesianOptimizerTests.observed(problem, suggestedBy: optimizer, count: 14, seed: 1)
         let overlap = try optimizer.fittedHyperparameters(observations: observations, seed: 2)
         let ordinal = try Self.optimizer(.ordinal).fittedHyperparameters(observations: observations, seed: 2)
         #expect(overlap != ordinal)
@@ -111,12 +106,7 @@ struct ParallelOutputFitTests {
     func concurrentFitsEqualSequentialFits() throws {
         let problem = ToyTracker()
         var optimizer = BayesianOptimizerTests.optimizer(for: problem)
-        var observations = Observations()
-        BayesianOptimizerTests.observe(
-            problem,
-            try optimizer.suggest(count: 14, observations: observations, seed: 1),
-            into: &observations
-        )
+        let observations = try BayesianOptimizerTests.observed(problem, suggestedBy: optimizer, count: 14, seed: 1)
         let sequential = try optimizer.fittedHyperparameters(observations: observations, seed: 4)
         let sequentialDesigns = try optimizer.suggest(count: 2, observations: observations, seed: 4)
         optimizer.parallelOutputFits = true

@@ -23,12 +23,7 @@ struct TrustRegionTests {
         _ optimizer: BayesianOptimizer,
         count: Int
     ) throws -> Observations {
-        var observations = Observations()
-        BayesianOptimizerTests.observe(
-            problem,
-            try optimizer.suggest(count: count, observations: observations, seed: 1),
-            into: &observations
-        )
+        let observations = try BayesianOptimizerTests.observed(problem, suggestedBy: optimizer, count: count, seed: 1)
         return observations
     }
 

@@ -158,12 +158,7 @@ struct CategoricalKernelTests {
         let binary = try model(CategoricalInputs(choices: [3: 2]))
         let ordinal = try model(.none)
         let probe = Matrix(rowArrays: [[0.2, 0.3, 1, 0], [0.8, 0.6, 2, 1]])
-        let a = binary.posterior(at: probe)
-        let b = ordinal.posterior(at: probe)
-        for i in 0..<probe.rows {
-            #expect(abs(a.mean[i] - b.mean[i]) <= 1e-12)
-            #expect(abs(a.variance[i] - b.variance[i]) <= 1e-12)
-        }
+        expectSamePosterior(binary, ordinal, at: probe, tolerance: 1e-12)
         #expect(abs(binary.logMarginalLikelihood - ordinal.logMarginalLikelihood) <= 1e-10)
     }
 
@@ -201,12 +196,7 @@ struct CategoricalKernelTests {
             categorical: Self.categorical
         )
         let probe = Matrix(rowArrays: [[0.1, 0.9, 2, 0], [0.6, 0.4, 0, 2]])
-        let a = conditioned.posterior(at: probe)
-        let b = direct.posterior(at: probe)
-        for i in 0..<probe.rows {
-            #expect(abs(a.mean[i] - b.mean[i]) <= 1e-8)
-            #expect(abs(a.variance[i] - b.variance[i]) <= 1e-8)
-        }
+        expectSamePosterior(conditioned, direct, at: probe, tolerance: 1e-8)
     }
 
     @Test("Posterior gradients: central differences on continuous inputs, zero on categorical ones")
@@ -217,10 +207,7 @@ struct CategoricalKernelTests {
         let p = model.posteriorWithGradients(at: point)
         let h = 1e-6
         for j in 0..<2 {
-            var plus = point
-            plus[j] += h
-            var minus = point
-            minus[j] -= h
+            let (plus, minus) = centralDifferencePoints(point, along: j, step: h)
             let up = model.posterior(at: Matrix(rowArrays: [plus]))
             let down = model.posterior(at: Matrix(rowArrays: [minus]))
             let meanSlope = (up.mean[0] - down.mean[0]) / (2 * h)

@@ -27,12 +27,7 @@ struct ExactGPConditioningTests {
             outcomeTransform: standardization
         )
         let probe = Matrix(rowArrays: [[0.1, 0.1], [0.5, 0.7], [0.9, 0.2]])
-        let a = updated.posterior(at: probe)
-        let b = direct.posterior(at: probe)
-        for i in 0..<3 {
-            #expect(abs(a.mean[i] - b.mean[i]) < 1e-10)
-            #expect(abs(a.variance[i] - b.variance[i]) < 1e-10)
-        }
+        expectSamePosterior(updated, direct, at: probe, tolerance: 1e-10)
         #expect(updated.count == 30)
         // A fantasy at a point lowers the variance there.
         let before = base.posterior(at: Matrix(rowArrays: [[0.5, 0.5]])).variance[0]

@@ -1,3 +1,4 @@
+import FixtureTesting
 import GaussianProcess
 import LinearAlgebra
 import Sampling
@@ -49,10 +50,7 @@ struct ExactGPGradientTests {
         var scratch = gradient
         for k in theta.indices {
             let h = 1e-5
-            var plus = theta
-            plus[k] += h
-            var minus = theta
-            minus[k] -= h
+            let (plus, minus) = centralDifferencePoints(theta, along: k, step: h)
             let numeric =
                 (objective.evaluate(plus, gradient: &scratch) - objective.evaluate(minus, gradient: &scratch)) / (2 * h)
             #expect(
@@ -80,10 +78,7 @@ struct ExactGPGradientTests {
             let p = gp.posteriorWithGradients(at: point)
             for j in 0..<3 {
                 let h = 1e-6
-                var plus = point
-                plus[j] += h
-                var minus = point
-                minus[j] -= h
+                let (plus, minus) = centralDifferencePoints(point, along: j, step: h)
                 let up = gp.posterior(at: Matrix(rowArrays: [plus]))
                 let down = gp.posterior(at: Matrix(rowArrays: [minus]))
                 let dm = (up.mean[0] - down.mean[0]) / (2 * h)
@@ -163,10 +158,7 @@ struct CrossPosteriorTests {
         for b in 0..<3 { #expect(abs(cross.covariance[b] - joint.covariance[0, b + 1]) < 1e-10) }
         for j in 0..<2 {
             let h = 1e-6
-            var plus = point
-            plus[j] += h
-            var minus = point
-            minus[j] -= h
+            let (plus, minus) = centralDifferencePoints(point, along: j, step: h)
             let up = gp.crossPosterior(at: plus, reference: set)
             let down = gp.crossPosterior(at: minus, reference: set)
             #expect(abs((up.mean - down.mean) / (2 * h) - cross.meanGradient[j]) < 1e-6)

@@ -5,17 +5,24 @@ import Testing
 
 @Suite("paretopilot excursion with a user's evaluator")
 struct ExcursionCommandTests {
-    @Test("An external command's excursion set is learnt and written per grid point")
-    func evaluatorCommand() async throws {
-        let directory = try Scratch.directory()
-        // f(x) = 11 - 10 [tanh(3(x - 0.3)) + 0.15 sin(30x)] (the 1-D test function), g = x, by awk.
-        let script = try Scratch.script(
+    /// An evaluator script printing the 1-D test function f(x) = 11 - 10 [tanh(3(x - 0.3)) + 0.15 sin(30x)] of
+    /// `$PARETOPILOT_PARAM_X` (by awk, tanh from exp) and, with `alsoPrintingG`, g = x.
+    static func evaluator(alsoPrintingG: Bool, in directory: URL) throws -> String {
+        let fields = alsoPrintingG ? #"{\"f\": %.17g, \"g\": %.17g}\n"# : #"{\"f\": %.17g}\n"#
+        let values = "11 - 10*((t-1)/(t+1) + 0.15*sin(30*x))" + (alsoPrintingG ? ", x" : "")
+        return try Scratch.script(
             """
             cat > /dev/null
-            awk -v x="$PARETOPILOT_PARAM_X" 'BEGIN { t = exp(6*(x-0.3)); printf("{\\"f\\": %.17g, \\"g\\": %.17g}\\n", 11 - 10*((t-1)/(t+1) + 0.15*sin(30*x)), x) }'
+            awk -v x="$PARETOPILOT_PARAM_X" 'BEGIN { t = exp(6*(x-0.3)); printf("\(fields)", \(values)) }'
             """,
             in: directory
         )
+    }
+
+    @Test("An external command's excursion set is learnt and written per grid point")
+    func evaluatorCommand() async throws {
+        let directory = try Scratch.directory()
+        let script = try Self.evaluator(alsoPrintingG: true, in: directory)
         let grid = directory.appendingPathComponent("grid.csv").path
         var command = try ParetoPilotCommand.parseAsRoot([
             "excursion", "--evaluator", script, "--parameter", "x=0:1", "--output", "f:0.7", "--output", "g:0.25,0.75",

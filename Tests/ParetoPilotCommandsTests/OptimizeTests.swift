@@ -91,12 +91,12 @@ struct OptimizeTests {
         #expect(plots.map(\.0).contains("hypervolume.svg") && plots.allSatisfy { $0.1.hasPrefix("<svg") })
     }
 
-    @Test("An evaluator that always fails stops the study after five trials with its stderr's last lines, exit 1")
+    @Test(
+        "An evaluator that always fails stops the study after five trials with its stderr's last lines, exit 1",
+        .enabled(if: Scratch.binary != nil, "the paretopilot executable is not built next to the tests")
+    )
     func alwaysFailingEvaluatorStopsEarly() async throws {
-        guard let binary = Scratch.binary else {
-            Issue.record("the paretopilot executable was not found next to the tests")
-            return
-        }
+        let binary = try #require(Scratch.binary)
         let directory = try Scratch.directory()
         let script = try Scratch.script(
             "cat > /dev/null\necho 'Traceback (most recent call last):' >&2\necho 'ZeroDivisionError: division by zero' >&2\nexit 1\n",
@@ -213,12 +213,12 @@ struct OptimizeTests {
         #expect(!FileManager.default.fileExists(atPath: job.database!))
     }
 
-    @Test("A study killed with SIGKILL mid-run and resumed keeps every completed observation once")
+    @Test(
+        "A study killed with SIGKILL mid-run and resumed keeps every completed observation once",
+        .enabled(if: Scratch.binary != nil, "the paretopilot executable is not built next to the tests")
+    )
     func killAndResume() async throws {
-        guard let binary = Scratch.binary else {
-            Issue.record("the paretopilot executable was not found next to the tests")
-            return
-        }
+        let binary = try #require(Scratch.binary)
         let directory = try Scratch.directory()
         let script = try Scratch.script("sleep 0.2\n" + twoObjectiveScript, in: directory)
         let database = directory.appendingPathComponent("killed.sqlite").path

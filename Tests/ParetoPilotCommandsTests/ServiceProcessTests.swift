@@ -232,13 +232,7 @@ struct ServiceProcessTests {
     @Test("An excursion scan ships every batch to the server's pilots and learns the set")
     func excursionOnPilots() async throws {
         let directory = try Scratch.directory()
-        let script = try Scratch.script(
-            """
-            cat > /dev/null
-            awk -v x="$PARETOPILOT_PARAM_X" 'BEGIN { t = exp(6*(x-0.3)); printf("{\\"f\\": %.17g}\\n", 11 - 10*((t-1)/(t+1) + 0.15*sin(30*x))) }'
-            """,
-            in: directory
-        )
+        let script = try ExcursionCommandTests.evaluator(alsoPrintingG: false, in: directory)
         let (server, port) = try await startServer(db: directory.appendingPathComponent("service.sqlite").path)
         defer { server.kill() }
         let worker = try pilot(

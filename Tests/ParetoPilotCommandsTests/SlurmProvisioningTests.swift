@@ -15,7 +15,10 @@ import Glibc
 @Suite(
     "Pilots under Slurm",
     .serialized,
-    .enabled(if: ProcessInfo.processInfo.environment["PARETOPILOT_SLURM_TESTS"] == "1")
+    .enabled(
+        if: ProcessInfo.processInfo.environment["PARETOPILOT_SLURM_TESTS"] == "1",
+        "needs a Slurm cluster: PARETOPILOT_SLURM_TESTS=1 after .ci/slurm-cluster start"
+    )
 )
 struct SlurmProvisioningTests {
     /// `paretopilot provision slurm --until-done` against the server at `url`, with the admin token.
@@ -32,8 +35,16 @@ struct SlurmProvisioningTests {
         return (processes, server, db, url, try ServiceClient(url: url, token: ServiceProcessTests.admin))
     }
 
-    func provision(url: String, pilots: Int, slots: Int, logs: String, jobName: String) throws -> ChildCommand {
-        try ChildCommand(
+    /// `paretopilot provision slurm` until the work is done, its job array named `jobPrefix` and a random suffix.
+    func provision(
+        url: String,
+        pilots: Int,
+        slots: Int,
+        logs: String,
+        jobPrefix: String
+    ) throws -> (ChildCommand, jobName: String) {
+        let jobName = "\(jobPrefix)-\(UUID().uuidString.prefix(8))"
+        let provisioner = try ChildCommand(
             [
                 "provision", "slurm", "--server", url, "--pilots", String(pilots), "--slots", String(slots),
                 "--interval", "1", "--idle-exit", "5", "--drain", "1", "--log-dir", logs, "--job-name", jobName,
@@ -41,14 +52,18 @@ struct SlurmProvisioningTests {
             ],
             environment: ["PARETOPILOT_TOKEN": ServiceProcessTests.admin]
         )
+        return (provisioner, jobName)
+    }
+
+    /// Stops the provisioner and cancels whatever pilots of its job array Slurm still has.
+    func stop(_ provisioner: ChildCommand, jobName: String) {
+        provisioner.kill()
+        _ = try? ShellCommand.run(["scancel", "--name", jobName])
     }
 
     @Test("Server, provisioner and Slurm pilots complete a study; scancel of a pilot mid-job re-runs the job once")
     func study() async throws {
-        guard Scratch.binary != nil else {
-            Issue.record("the paretopilot binary is not built")
-            return
-        }
+        try #require(Scratch.binary != nil, "the paretopilot binary is built with the tests")
         let directory = try Scratch.directory()
         let logs = directory.appendingPathComponent("logs").path
         try FileManager.default.createDirectory(atPath: logs, withIntermediateDirectories: true)
@@ -69,12 +84,8 @@ struct SlurmProvisioningTests {
         var study = processes.study(name: "slurm", script: script, budget: 20)
         study["lease_seconds"] = 5
         try await client.call(.POST, "/v1/studies", json: study)
-        let jobName = "pp-test-\(UUID().uuidString.prefix(8))"
-        let provisioner = try provision(url: url, pilots: 3, slots: 2, logs: logs, jobName: jobName)
-        defer {
-            provisioner.kill()
-            _ = try? ShellCommand.run(["scancel", "--name", jobName])
-        }
+        let (provisioner, jobName) = try provision(url: url, pilots: 3, slots: 2, logs: logs, jobPrefix: "pp-test")
+        defer { stop(provisioner, jobName: jobName) }
         let hung = directory.appendingPathComponent("hung").path
         #expect(try await processes.waitUntil(seconds: 120) { FileManager.default.fileExists(atPath: hung) })
         let slurmJob = try String(contentsOfFile: hung, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
@@ -144,12 +155,8 @@ struct SlurmProvisioningTests {
         defer { service.server.kill() }
         let (processes, db, url, client) = (service.processes, service.db, service.url, service.client)
         try await client.call(.POST, "/v1/studies", json: study)
-        let jobName = "pp-wf-\(UUID().uuidString.prefix(8))"
-        let provisioner = try provision(url: url, pilots: 2, slots: 3, logs: logs, jobName: jobName)
-        defer {
-            provisioner.kill()
-            _ = try? ShellCommand.run(["scancel", "--name", jobName])
-        }
+        let (provisioner, jobName) = try provision(url: url, pilots: 2, slots: 3, logs: logs, jobPrefix: "pp-wf")
+        defer { stop(provisioner, jobName: jobName) }
         let finished = try await processes.waitUntil(seconds: 240) {
             let summary = try await client.call(.GET, "/v1/studies/drich-workflow") as! [String: Any]
             return (summary["completed"] as? Int ?? 0) + (summary["infeasible"] as? Int ?? 0) == 6

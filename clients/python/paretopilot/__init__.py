@@ -13,7 +13,6 @@ Only the standard library is needed; pandas for ``trials_dataframe()``.
 """
 
 from .client import Client
-from . import errors as _errors
 from .errors import (
     APIError,
     AuthenticationError,
@@ -29,5 +28,17 @@ from .study import Study, Trial
 
 __version__ = "0.1.0"
 
-# The exception classes are errors.__all__.
-__all__ = ["Client", "Study", "Trial", "objective", *_errors.__all__]
+__all__ = [
+    "Client",
+    "Study",
+    "Trial",
+    "objective",
+    "ParetoPilotError",
+    "APIError",
+    "AuthenticationError",
+    "PermissionDenied",
+    "NotFound",
+    "Conflict",
+    "ConnectionFailed",
+    "InsecureTransport",
+]

@@ -18,6 +18,7 @@ __all__ = [
     "Conflict",
     "ConnectionFailed",
     "InsecureTransport",
+    "describe_token",
 ]
 
 
