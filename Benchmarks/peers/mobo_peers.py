@@ -299,10 +299,13 @@ def fitted(model):
     return model
 
 
-def batch_options(acqf, unit_bounds, q: int, args) -> dict:
-    """optimize_acqf's settings, the same for the continuous and the mixed BoTorch peers."""
+def batch_options(models: list, ref_max, U_all, unit_bounds, q: int, args) -> dict:
+    """qLogNEHVI over the fitted models and optimize_acqf's settings, the same for the continuous and the
+    mixed BoTorch peers."""
+    from botorch.models import ModelListGP
+
     return dict(
-        acq_function=acqf,
+        acq_function=qlognehvi(ModelListGP(*models), ref_max, U_all, args),
         bounds=unit_bounds,
         q=q,
         num_restarts=args.num_restarts,
@@ -323,7 +326,7 @@ def append_batch(problem: Problem, cand, U_all, X: list, Y: list, t0: float):
 
 
 def run_botorch(problem: Problem, engine, sizes: list, seed: int, args):
-    from botorch.models import ModelListGP, SingleTaskGP
+    from botorch.models import SingleTaskGP
     from botorch.models.transforms.input import Normalize
     from botorch.models.transforms.outcome import Standardize
     from botorch.optim import optimize_acqf
@@ -345,14 +348,13 @@ def run_botorch(problem: Problem, engine, sizes: list, seed: int, args):
             models = fit_saas_models(U_all, Y_max, args)
         for i in range(problem.m if not models else 0):
             tf = Normalize(d=d, bounds=unit_bounds) if args.normalize == "bounds" else Normalize(d=d)
-            model_i = SingleTaskGP(
+            models.append(fitted(SingleTaskGP(
                 U_all, Y_max[:, i:i + 1],
                 input_transform=tf,
                 outcome_transform=Standardize(m=1),
-            )
-            models.append(fitted(model_i))
-        acqf = qlognehvi(ModelListGP(*models), ref_max, U_all, args)
-        cand, _ = optimize_acqf(**batch_options(acqf, unit_bounds, q, args), sequential=True)
+            )))
+        options = batch_options(models, ref_max, U_all, unit_bounds, q, args)
+        cand, _ = optimize_acqf(**options, sequential=True)
         U_all, dt = append_batch(problem, cand, U_all, X, Y, t0)
         yield X, Y, dt
 
@@ -364,7 +366,7 @@ def run_botorch_mixed(problem: Problem, engine, sizes: list, seed: int, args):
     choices (fixed_features_list), sequential greedy over the batch."""
     import itertools
 
-    from botorch.models import MixedSingleTaskGP, ModelListGP
+    from botorch.models import MixedSingleTaskGP
     from botorch.models.transforms.outcome import Standardize
     from botorch.optim import optimize_acqf_mixed
 
@@ -386,12 +388,11 @@ def run_botorch_mixed(problem: Problem, engine, sizes: list, seed: int, args):
         Y_max = -torch.cat(Y)
         models = []
         for i in range(problem.m):
-            model_i = MixedSingleTaskGP(
+            models.append(fitted(MixedSingleTaskGP(
                 U_all, Y_max[:, i:i + 1], cat_dims=problem.categorical, outcome_transform=Standardize(m=1)
-            )
-            models.append(fitted(model_i))
-        acqf = qlognehvi(ModelListGP(*models), ref_max, U_all, args)
-        cand, _ = optimize_acqf_mixed(**batch_options(acqf, unit_bounds, q, args), fixed_features_list=fixed_features_list)
+            )))
+        options = batch_options(models, ref_max, U_all, unit_bounds, q, args)
+        cand, _ = optimize_acqf_mixed(**options, fixed_features_list=fixed_features_list)
         U_all, dt = append_batch(problem, cand, U_all, X, Y, t0)
         yield X, Y, dt
 

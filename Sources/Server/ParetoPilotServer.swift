@@ -44,42 +44,25 @@ public struct ServerTLS: Sendable, Equatable {
 }
 
 /// Settings of `paretopilot serve`.
+@MemberwiseInit
 public struct ServerConfiguration: Sendable {
-    public var host: String
+    public var host: String = "127.0.0.1"
     /// 0 picks a free port (reported through `onRunning`).
-    public var port: Int
+    public var port: Int = 8080
     public var databasePath: String
     /// Seconds between sweeps for expired leases.
-    public var reapInterval: Double
+    public var reapInterval: Double = 1
     /// Largest request body accepted, in bytes.
-    public var maxBodyBytes: Int
+    public var maxBodyBytes: Int = 4 << 20
     /// Seconds between polls of a followed log.
-    public var followInterval: Double
+    public var followInterval: Double = 0.25
     /// Serve the file for reading only (`paretopilot dashboard`): every request that would change
     /// it is refused, no candidates are generated and no lease is reaped.
-    public var readOnly: Bool
+    public var readOnly: Bool = false
     /// Speak https with this certificate and key (plain http when `nil`).
     public var tls: ServerTLS? = nil
     /// Accept OIDC (JWT) bearer tokens as this configuration says.
     public var oidc: OIDCConfiguration? = nil
-
-    public init(
-        host: String = "127.0.0.1",
-        port: Int = 8080,
-        databasePath: String,
-        reapInterval: Double = 1,
-        maxBodyBytes: Int = 4 << 20,
-        followInterval: Double = 0.25,
-        readOnly: Bool = false
-    ) {
-        self.host = host
-        self.port = port
-        self.databasePath = databasePath
-        self.reapInterval = reapInterval
-        self.maxBodyBytes = maxBodyBytes
-        self.followInterval = followInterval
-        self.readOnly = readOnly
-    }
 }
 
 /// The ParetoPilot HTTP service: ask/tell for clients, jobs for pilots, tokens, a lease reaper.

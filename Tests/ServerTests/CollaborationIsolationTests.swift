@@ -80,38 +80,19 @@ struct CollaborationIsolationTests {
                 }
             )
         }
-        let members = [
-            Member(
-                label: "drich client",
-                token: try await issuer.token(subject: "d", groups: ["eic:drich"]),
-                collaboration: "drich",
-                role: .client
-            ),
-            Member(
-                label: "drich pilot",
-                token: try await issuer.token(subject: "p", groups: ["eic:drich-pilots"]),
-                collaboration: "drich",
-                role: .pilot
-            ),
-            Member(
-                label: "tracker client",
-                token: try await issuer.token(subject: "t", groups: ["eic:tracker"]),
-                collaboration: "tracker",
-                role: .client
-            ),
-            Member(
-                label: "tracker viewer",
-                token: try await issuer.token(subject: "v", groups: ["eic:tracker-viewers"]),
-                collaboration: "tracker",
-                role: .viewer
-            ),
-            Member(
-                label: "ops",
-                token: try await issuer.token(subject: "o", groups: ["eic:ops"]),
-                collaboration: nil,
-                role: .admin
-            ),
+        // The identity provider's groups and what they give: (label, subject, group, collaboration, role).
+        let roster: [(String, String, String, String?, TokenRole)] = [
+            ("drich client", "d", "eic:drich", "drich", .client),
+            ("drich pilot", "p", "eic:drich-pilots", "drich", .pilot),
+            ("tracker client", "t", "eic:tracker", "tracker", .client),
+            ("tracker viewer", "v", "eic:tracker-viewers", "tracker", .viewer),
+            ("ops", "o", "eic:ops", nil, .admin),
         ]
+        var members: [Member] = []
+        for (label, subject, group, collaboration, role) in roster {
+            let token = try await issuer.token(subject: subject, groups: [group])
+            members.append(Member(label: label, token: token, collaboration: collaboration, role: role))
+        }
         let endpoints = ParetoPilotServer.endpoints.map { "\($0.method) \($0.path)" }
         #expect(
             Set(endpoints) == Set(Self.routes.keys),

@@ -41,7 +41,7 @@ struct LongPollTests {
 
     @Test("Without work, an acquisition waits its wait and answers empty; without wait it answers at once")
     func emptyAfterTheWait() async throws {
-        let (server, admin, pilots) = try await served("idle", extra: ["strategy": "external"])
+        let (server, _, pilots) = try await served("idle", extra: ["strategy": "external"])
         defer { Task { await server.stop() } }
         var started = Date()
         let waited =

@@ -25,6 +25,19 @@ struct PilotProtocolTests {
         return answer["jobs"] as! [[String: Any]]
     }
 
+    /// A test server on which the admin has created the study `specification`.
+    func serverWithStudy(_ specification: [String: Any]) async throws -> (TestServer, admin: ServiceClient) {
+        let server = try await TestServer.start()
+        do {
+            let admin = try server.client()
+            try await admin.call(.POST, "/v1/studies", json: specification)
+            return (server, admin)
+        } catch {
+            await server.stop()
+            throw error
+        }
+    }
+
     /// The jobs of the first acquire that hands `pilot` any that `keep` accepts; the test stops when none come.
     func jobsWhenQueued(
         _ client: ServiceClient,
@@ -74,20 +87,17 @@ struct PilotProtocolTests {
                 json: ["pilot": "A", "outputs": ["f1": 1.0, "f2": 1.0]]
             )
         }
-        let done =
+        let completeSecond = {
             try await pilots.call(
                 .POST,
                 "/v1/jobs/\(second[0]["job"] as! Int)/complete",
                 json: ["pilot": "B", "outputs": ["f1": 0.5, "f2": 0.25]]
             ) as! [String: Any]
+        }
+        let done = try await completeSecond()
         #expect(done["state"] as? String == "completed")
         // Completing again with the same values is a no-op.
-        let repeated =
-            try await pilots.call(
-                .POST,
-                "/v1/jobs/\(second[0]["job"] as! Int)/complete",
-                json: ["pilot": "B", "outputs": ["f1": 0.5, "f2": 0.25]]
-            ) as! [String: Any]
+        let repeated = try await completeSecond()
         #expect(repeated["recorded"] as? Bool == false)
         let trials = try await admin.call(.GET, "/v1/studies/lease/trials") as! [[String: Any]]
         let record = trials.first { $0["trial"] as? Int == trial }!
@@ -97,17 +107,13 @@ struct PilotProtocolTests {
 
     @Test("Jobs go only to pilots that have what the study needs")
     func routing() async throws {
-        let server = try await TestServer.start()
-        defer { Task { await server.stop() } }
-        let admin = try server.client()
-        try await admin.call(
-            .POST,
-            "/v1/studies",
-            json: studySpecification(
+        let (server, admin) = try await serverWithStudy(
+            studySpecification(
                 name: "gpu",
                 extra: ["resources": ["gpus": 1, "cores": 4, "memory_gb": 8, "queues": ["gpu-a100"]]]
             )
         )
+        defer { Task { await server.stop() } }
         let pilots = try server.client(try await server.token(role: "pilot"))
         #expect(
             try await eventually {
@@ -148,14 +154,10 @@ struct PilotProtocolTests {
 
     @Test("A pilot with too little wall time left gets no job that would not fit")
     func wallTime() async throws {
-        let server = try await TestServer.start()
-        defer { Task { await server.stop() } }
-        let admin = try server.client()
-        try await admin.call(
-            .POST,
-            "/v1/studies",
-            json: studySpecification(name: "long", extra: ["resources": ["expected_seconds": 600]])
+        let (server, admin) = try await serverWithStudy(
+            studySpecification(name: "long", extra: ["resources": ["expected_seconds": 600]])
         )
+        defer { Task { await server.stop() } }
         let pilots = try server.client(try await server.token(role: "pilot"))
         #expect(
             try await eventually {
@@ -208,10 +210,8 @@ struct PilotProtocolTests {
 
     @Test("Log lines are stored, listed and followed live as server-sent events")
     func logs() async throws {
-        let server = try await TestServer.start()
+        let (server, admin) = try await serverWithStudy(studySpecification(name: "logs"))
         defer { Task { await server.stop() } }
-        let admin = try server.client()
-        try await admin.call(.POST, "/v1/studies", json: studySpecification(name: "logs"))
         let pilots = try server.client(try await server.token(role: "pilot"))
         let jobs = try await jobsWhenQueued(pilots, pilot: "P")
         let job = jobs[0]["job"] as! Int
