@@ -11,7 +11,8 @@ struct MessageConnection {
     private let input: Int32 = 0
     private let output: Int32 = 1
 
-    /// The next message's bytes, or nil at the end of input.
+    /// The next message's bytes, or nil at the end of input or at an empty message (the compiler sends one,
+    /// a zero length, when it is done with the plugin).
     func receive() throws(MessageConnectionError) -> [UInt8]? {
         var header = [UInt8](repeating: 0, count: 8)
         let headerCount = try transfer(header.count) { offset in
@@ -21,6 +22,7 @@ struct MessageConnection {
         guard headerCount == header.count else { throw .truncated }
         var count: UInt64 = 0
         for (index, byte) in header.enumerated() { count |= UInt64(byte) << (8 * UInt64(index)) }
+        if count == 0 { return nil }
         var payload = [UInt8](repeating: 0, count: Int(count))
         let payloadCount = try transfer(payload.count) { offset in
             payload.withUnsafeMutableBytes { read(input, $0.baseAddress! + offset, $0.count - offset) }
