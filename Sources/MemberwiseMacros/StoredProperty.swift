@@ -137,11 +137,7 @@ struct StoredProperty: Equatable {
 
         if let accessorStart {
             // Observers keep a property stored; `get`, `set` or a bare expression make it computed.
-            let accessors = StructDeclaration.wordPositions(
-                in: Array(structure[(accessorStart + 1)..<end]),
-                depthZeroOnly: true
-            )
-            guard let first = accessors.first?.word, first == "willSet" || first == "didSet" else { return nil }
+            guard Self.opensObservers(structure, at: accessorStart, before: end) else { return nil }
         }
         if let initializerStart {
             if introducer == "let" { return nil }
@@ -161,6 +157,18 @@ struct StoredProperty: Equatable {
         self.defaultValue = defaultValue
     }
 
+    /// Whether the `{` at `open` starts a `willSet` or `didSet` block: its first word, read before `end`.
+    private static func opensObservers(_ structure: [Character], at open: Int, before end: Int) -> Bool {
+        var position = open + 1
+        while position < end, " \t\n\r".contains(structure[position]) { position += 1 }
+        var word = ""
+        while position < end, structure[position].isLetter {
+            word.append(structure[position])
+            position += 1
+        }
+        return word == "willSet" || word == "didSet"
+    }
+
     /// Where the initial value in `range` ends: before a `{ willSet ... }` or `{ didSet ... }` block outside
     /// brackets (a closure literal's braces belong to the value).
     private static func endOfInitialValue(_ structure: [Character], _ range: Range<Int>) -> Int {
@@ -170,11 +178,7 @@ struct StoredProperty: Equatable {
             if "([".contains(character) { depth += 1 }
             if ")]".contains(character) { depth -= 1 }
             guard depth == 0, character == "{" else { continue }
-            let inside = StructDeclaration.wordPositions(
-                in: Array(structure[(position + 1)..<range.upperBound]),
-                depthZeroOnly: true
-            )
-            if let first = inside.first?.word, first == "willSet" || first == "didSet" { return position }
+            if opensObservers(structure, at: position, before: range.upperBound) { return position }
         }
         return range.upperBound
     }
