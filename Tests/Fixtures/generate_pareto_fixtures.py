@@ -33,7 +33,9 @@ Layout::
 Case families (hypervolume_cases):
   * random_d{d}_n{n}: uniform [0,1]^d, ref 1.1; n in {1,5,40,150} for d<=4 and {1,5,40,80} for d=5,6.
   * sphere_d{d}_n{n}: |N(0,I)| normalised onto the positive unit sphere, ref 1.1;
-    n=100 for d=2,3,4 and n=50 for d=5,6 (all mutually non-dominated).
+    n=100 for d=2,3,4 and n=50 for d=5,6 (all mutually non-dominated); for d=5 also
+    sphere_d5_n200, grid_ties_d5_n150 (coords 0..5, ref 6) and sphere_rounded_d5_n150 (rounded
+    to 1/16: ties in every objective).
   * degenerate, for d=2,3,4: duplicates, integer-grid ties (coords 0..4, ref 5),
     boundary (coordinates exactly equal to the reference), one point dominating all,
     all points outside the reference (HV 0), single point, negative coordinates.
@@ -264,6 +266,20 @@ def hypervolume_cases():
         n = 100 if d <= 4 else 50
         rng = rng_for(2000 + d)
         cases.append(make_hv_case(f"sphere_d{d}_n{n}", sphere(rng, n, d), [1.1] * d))
+
+    # --- five objectives at the sizes where its own level of the recursion runs: a larger
+    # sphere, integer-grid ties (equal coordinates in every objective and duplicates), and a
+    # sphere rounded to 1/16 (ties in the fourth and fifth objectives among non-dominated points)
+    rng = rng_for(2100)
+    cases.append(make_hv_case("sphere_d5_n200", sphere(rng, 200, 5), [1.1] * 5))
+    rng = rng_for(2101)
+    cases.append(make_hv_case(
+        "grid_ties_d5_n150", rng.integers(0, 6, size=(150, 5)).astype(float), [6.0] * 5,
+        notes="Integer coordinates 0..5 with ref 6: ties in every objective, weak dominance and duplicates."))
+    rng = rng_for(2102)
+    cases.append(make_hv_case(
+        "sphere_rounded_d5_n150", np.round(sphere(rng, 150, 5) * 16) / 16, [1.1] * 5,
+        notes="Sphere points rounded to multiples of 1/16: ties among near-front points in every objective."))
 
     # --- degenerate sets
     for d in (2, 3, 4):
