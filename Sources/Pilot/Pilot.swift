@@ -295,12 +295,8 @@ public actor Pilot {
                 outcome = .failed
             }
         case .success(let values):
-            if let missing = job.objectives.first(where: { values[$0] == nil }) {
-                failure = FailurePayload(message: "output '\(missing)' missing from the evaluator's JSON")
-                outcome = .failed
-            } else {
-                outputs = values
-            }
+            // The server turns outputs that lack an objective or a constrained output into a failure.
+            outputs = values
         case .failure(let message, let exitCode, let stderrTail):
             failure = FailurePayload(message: message, exitCode: exitCode, stderrTail: stderrTail)
             outcome = .failed
@@ -328,6 +324,8 @@ public actor Pilot {
                     body: report,
                     as: CompleteResponse.self
                 )
+                // The server may have judged the outputs a failure (an output the study needs is missing).
+                if job.step == nil && outcome == .completed && answer.state != .completed { outcome = .failed }
                 if !stopping { for next in answer.jobs ?? [] { launch(next) } }
                 break
             } catch let error as ServiceClientError where error.status < 500 {

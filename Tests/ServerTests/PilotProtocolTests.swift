@@ -105,6 +105,28 @@ struct PilotProtocolTests {
         #expect(record["attempts"] as? Int == 2)
     }
 
+    @Test("Outputs a pilot reports without an objective fail the attempt, and the trial runs again")
+    func missingObjectiveIsRetried() async throws {
+        let (server, admin) = try await serverWithStudy(
+            studySpecification(name: "missing", budget: 1, extra: ["max_attempts": 2])
+        )
+        defer { Task { await server.stop() } }
+        let pilots = try server.client(try await server.token(role: "pilot"))
+        let first = try await jobsWhenQueued(pilots, pilot: "A")
+        let trial = first[0]["trial"] as! Int
+        let answer =
+            try await pilots.call(
+                .POST,
+                "/v1/jobs/\(first[0]["job"] as! Int)/complete",
+                json: ["pilot": "A", "outputs": ["f1": 0.5, "unrelated": 1.0]]
+            ) as! [String: Any]
+        #expect(answer["state"] as? String == "running", "a failed attempt with attempts left keeps the trial open")
+        let again = try await jobsWhenQueued(pilots, pilot: "A") { $0["trial"] as? Int == trial }
+        #expect(again[0]["attempt"] as? Int == 2)
+        let detail = try await admin.call(.GET, "/v1/studies/missing/trials/\(trial)") as! [String: Any]
+        #expect(detail["error"] as? String == "output 'f2' missing")
+    }
+
     @Test("Jobs go only to pilots that have what the study needs")
     func routing() async throws {
         let (server, admin) = try await serverWithStudy(

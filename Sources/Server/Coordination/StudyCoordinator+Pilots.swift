@@ -290,7 +290,14 @@ extension StudyCoordinator {
                 throw ServiceError(.badRequest, "give one of 'output', 'outputs' and 'failure'", field: "output")
             }
         } else {
-            outcome = try Self.outcome(values: request.outputs, failure: request.failure, field: "outputs")
+            let told = try Self.outcome(values: request.outputs, failure: request.failure, field: "outputs")
+            // Outputs lacking an objective or a constrained output are a failed attempt (retried), by
+            // the rule a local evaluator's result follows; a client's tell of such values is refused.
+            if case .success(let values) = told, let specification = engine.runtimes[attempt.studyID]?.specification {
+                outcome = EvaluationOutcome(.success(values), specification: specification, trial: attempt.trialNumber)
+            } else {
+                outcome = told
+            }
         }
         let recorded = try record(outcome, for: attempt, retry: true).changed
         var jobs: [PilotJob]? = nil
