@@ -24,8 +24,8 @@ extension HypervolumeWFG {
         let d = 5
         let n = order.count
         // Buffers allocated once: the suffix front; the limit points without the fourth objective
-        // in their mask (a segment of n per mask) and the front points with it; the limit set; per
-        // mask, the indices of its kept limit points.
+        // in their mask (a segment of n per mask) and those with it (in the front's order); the
+        // limit set; per mask, the indices of its kept limit points.
         let front = UnsafeMutablePointer<SIMD4<Double>>.allocate(capacity: n)
         let doomed = UnsafeMutablePointer<Bool>.allocate(capacity: n)
         let low = UnsafeMutablePointer<SIMD4<Double>>.allocate(capacity: 8 * n)
@@ -100,13 +100,16 @@ extension HypervolumeWFG {
                     anyDoomed = anyDoomed || dominatedByP
                     if mask & (mask - 1) == 0 {
                         threshold = threshold.replacing(with: f, where: worse .& (f .< threshold))
-                    } else if mask & 8 == 0 {
-                        low[mask * n + lowCount[mask]] = p.replacing(with: f, where: worse)
-                        lowCount[mask] += 1
                     } else {
-                        high[highCount] = f
-                        highMask[highCount] = mask
-                        highCount += 1
+                        let a = p.replacing(with: f, where: worse)
+                        if mask & 8 == 0 {
+                            low[mask * n + lowCount[mask]] = a
+                            lowCount[mask] += 1
+                        } else {
+                            high[highCount] = a
+                            highMask[highCount] = mask
+                            highCount += 1
+                        }
                     }
                 }
                 if covered {
@@ -145,13 +148,12 @@ extension HypervolumeWFG {
                     }
                     m = write
                 }
-                // Greater heights, ascending (the front's order).
+                // Greater heights (a_3 = f_3 > p_3), ascending: the front's order.
                 var ties = false
                 var lastHeight = -Double.infinity
                 for k in 0..<highCount {
-                    let f = high[k]
-                    if f[3] >= threshold[3] { break }
-                    let a = p.replacing(with: f, where: f .> p)
+                    let a = high[k]
+                    if a[3] >= threshold[3] { break }
                     if any(a .>= threshold) || dominated(a, mask: highMask[k]) { continue }
                     ties = ties || a[3] == lastHeight
                     lastHeight = a[3]
