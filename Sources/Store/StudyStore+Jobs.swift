@@ -338,15 +338,16 @@ extension StudyStore {
         return id
     }
 
-    /// Durations in seconds of a study's completed attempts.
-    public func completedDurations(study: Int64) throws(StoreError) -> [Double] {
+    /// Durations in seconds of a study's latest `limit` completed attempts, oldest first.
+    public func completedDurations(study: Int64, limit: Int) throws(StoreError) -> [Double] {
         try connection.query(
             """
             SELECT a.duration FROM attempts a JOIN trials t ON t.id = a.trial_id
             WHERE t.study_id = ? AND a.state = 'completed' AND a.duration IS NOT NULL
+            ORDER BY a.id DESC LIMIT ?
             """,
-            [.integer(study)]
-        ).compactMap { $0[0].double }
+            [.integer(study), .integer(Int64(limit))]
+        ).compactMap { $0[0].double }.reversed()
     }
 
     // MARK: Logs
@@ -375,14 +376,14 @@ extension StudyStore {
     }
 
     /// Parses a JSON array of numbers as this store writes it (`[0.5,1,2e-05]`), falling back to
-    /// the JSON decoder for anything else.
+    /// the JSON decoder for anything else (spaces, `null`).
     static func decodeDoubles(_ text: String?) -> [Double] {
         guard let text, text.first == "[", text.last == "]" else { return [] }
         let body = text.dropFirst().dropLast()
         if body.isEmpty { return [] }
         var values: [Double] = []
-        for part in body.split(separator: ",") {
-            guard let value = Double(part.trimmingCharacters(in: .whitespaces)) else {
+        for part in body.split(separator: ",", omittingEmptySubsequences: false) {
+            guard let value = Double(part) else {
                 return (try? JSONDecoder().decode([Double].self, from: Data(text.utf8))) ?? []
             }
             values.append(value)

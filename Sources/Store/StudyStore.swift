@@ -300,7 +300,38 @@ public final class StudyStore {
             + "\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2)).\(pad(Int32(milliseconds), 3))Z"
     }
 
-    static func encode<T: Encodable>(_ value: T) -> String {
+    /// A design as a JSON array (`[0.5,1.0,2e-05]`: Swift's shortest round-trip digits, which JSON
+    /// reads as the same doubles); the JSON encoder's text (`null` for a non-finite value) otherwise.
+    static func encode(_ values: [Double]) -> String {
+        guard values.allSatisfy(\.isFinite) else { return json(values) }
+        var text = "["
+        for (index, value) in values.enumerated() {
+            if index > 0 { text += "," }
+            text += value.description
+        }
+        return text + "]"
+    }
+
+    /// Outputs as a JSON object with sorted keys, written directly when every key is plain ASCII
+    /// that needs no escaping and every value is finite; by the JSON encoder otherwise.
+    static func encode(_ outputs: [String: Double]) -> String {
+        let plain = outputs.allSatisfy { key, value in
+            value.isFinite
+                && key.utf8.allSatisfy {
+                    $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\")
+                }
+        }
+        guard plain else { return json(outputs) }
+        var text = "{"
+        for (index, key) in outputs.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }).enumerated() {
+            if index > 0 { text += "," }
+            text += "\"\(key)\":\(outputs[key]!.description)"
+        }
+        return text + "}"
+    }
+
+    /// Any value as JSON text with sorted keys (`null` if it cannot be encoded).
+    static func json<T: Encodable>(_ value: T) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         return String(decoding: (try? encoder.encode(value)) ?? Data("null".utf8), as: UTF8.self)
@@ -365,7 +396,7 @@ public final class StudyStore {
                 "INSERT INTO trials (study_id, number, parameters, state, created_at, updated_at, metadata, queued) VALUES (?, ?, ?, 'pending', ?, ?, ?, 1)",
                 [
                     .integer(study), .integer(next), .text(Self.encode(parameters)), .text(now), .text(now),
-                    metadata.map { .text(Self.encode($0)) } ?? .null,
+                    metadata.map { .text(Self.json($0)) } ?? .null,
                 ]
             )
             return TrialRecord(

@@ -30,6 +30,27 @@ struct StudyStoreTests {
         #expect(!TrialState.failed.canMove(to: .pending))
     }
 
+    static let awkwardNumbers: [Double] = [
+        0.1 + 0.2, 1e-05, -0.0, 1e300, 5e-324, -123_456_789.125, 1, 2.5e16, .pi, -.ulpOfOne,
+    ]
+
+    @Test("Designs and outputs come back bit for bit, whatever their digits and key characters")
+    func numbersRoundTripExactly() throws {
+        let store = try StudyStore(path: Self.temporaryPath())
+        let study = try store.createStudy(name: "s", specification: "{}")
+        let trial = try store.createTrial(study: study, parameters: Self.awkwardNumbers)
+        let outputs: [String: Double] = [
+            "resolution": 0.1 + 0.2, "Cost": -1e-300, "quote\"d": 2, "back\\slash": 3, "ünïcode": 4, "tab\t": 5,
+            "zero": -0.0,
+        ]
+        try store.completeAttempt(try store.startAttempt(trial: trial.id), outputs: outputs)
+        let record = try #require(try store.trials(study: study).first)
+        #expect(record.parameters.map(\.bitPattern) == Self.awkwardNumbers.map(\.bitPattern))
+        let stored = try #require(record.outputs)
+        #expect(stored.keys.sorted() == outputs.keys.sorted())
+        for (key, value) in outputs { #expect(stored[key]?.bitPattern == value.bitPattern, "\(key)") }
+    }
+
     @Test("A failure without retry fails the trial; interrupted attempts are recovered")
     func failuresAndRecovery() throws {
         let path = Self.temporaryPath()
