@@ -7,7 +7,7 @@ import Testing
 
 @Suite("The study engine: one set of lifecycle rules")
 struct StudyEngineTests {
-    func engine(maxAttempts: Int = 2) throws -> (StudyEngine, StudyRuntime) {
+    func engine(maxAttempts: Int = 2, budget: Int = 10) throws -> (StudyEngine, StudyRuntime) {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("engine-\(UUID().uuidString).sqlite")
         let engine = try StudyEngine(store: StudyStore(path: path.path))
         var specification = StudySpecification(
@@ -15,7 +15,7 @@ struct StudyEngineTests {
             parameters: [.float("x", 0, 1)],
             objectives: [.init(name: "f")],
             constraints: ["g <= 1"],
-            budget: 10,
+            budget: budget,
             maxAttempts: maxAttempts,
             strategy: .sobol
         )
@@ -85,5 +85,20 @@ struct StudyEngineTests {
         #expect(again.stopReason != nil)
         again.resetFailurePolicy()
         #expect(throws: Never.self) { try reopened.candidateRequest(again.id, count: 1) }
+    }
+
+    @Test("The expected evaluation time is the median of the latest 255 durations, in memory and after a restart")
+    func durationsKeepTheLatestWindow() throws {
+        let (engine, runtime) = try engine(budget: 300)
+        let trials = try engine.storeCandidates(engine.candidateRequest(runtime.id, count: 300).compute())
+        for trial in trials {
+            try engine.record(.success(["f": 0.5, "g": 0]), for: attempt(engine, trial.id), retry: false)
+        }
+        #expect(runtime.completedCount == 300)
+        #expect(runtime.durations.count == 255)
+        let reopened = try StudyEngine(store: engine.store).runtime("s")
+        #expect(reopened.durations == runtime.durations)
+        let median = runtime.durations.sorted()[127]
+        #expect(runtime.expectedSeconds == median)
     }
 }
