@@ -10,7 +10,7 @@ struct BenchMOBOCommand: AsyncParsableCommand {
         commandName: "mobo",
         abstract: "Run a multi-objective strategy on a test problem and report the final hypervolume.",
         discussion: """
-            For each seed 0..S-1: an initial Sobol design of 2(d+1) points, at most max(20, budget/10) (--initial), then batches of Q until the \
+            For each seed F..F+S-1 (--first-seed F, default 0): an initial Sobol design of 2(d+1) points, at most max(20, budget/10) (--initial), then batches of Q until the \
             budget (which counts every evaluation). With --json prints one line per seed: \
             {"problem", "strategy", "model", "seed", "budget", "batch", "hv", "max_hv", "log10_hv_diff", \
             "median_ask_s", "hv_trace", "n_trace", and "categorical" for a problem with categorical parameters}; median_ask_s is the median wall time of one ask \
@@ -39,8 +39,11 @@ struct BenchMOBOCommand: AsyncParsableCommand {
     @Option(help: "Batch size after the initial design.")
     var batch: Int = 4
 
-    @Option(help: "Number of seeds (0..S-1).")
+    @Option(help: "Number of seeds (F..F+S-1).")
     var seeds: Int = 1
+
+    @Option(help: "The first seed F (default 0): runs of disjoint seeds can go on separate cores.")
+    var firstSeed: UInt64 = 0
 
     @Option(help: "Strategy (\(AcquisitionChoice.allCases.map(\.rawValue).joined(separator: ", "))).")
     var strategy: String = "auto"
@@ -219,7 +222,7 @@ struct BenchMOBOCommand: AsyncParsableCommand {
         benchmark.localAcquisitionDimension = localFromDimension
         benchmark.descentSteps = descentSteps
         benchmark.recombinations = recombinations
-        for seed in 0..<UInt64(seeds) {
+        for seed in firstSeed..<(firstSeed + UInt64(seeds)) {
             let result = try benchmark.run(seed: seed) { count, hv in
                 if !json { print("  seed \(seed): \(count) evaluations, hypervolume \(hv)") }
             }
