@@ -27,6 +27,14 @@ struct TrustRegionTests {
         return observations
     }
 
+    @Test(
+        "A global Thompson batch descends the means in 8 slots, and in one of six from batches of 54 on",
+        arguments: [(1, 1), (4, 4), (8, 8), (50, 8), (53, 8), (54, 9), (120, 20), (200, 33)]
+    )
+    func globalDescentsPerBatch(batch: Int, descents: Int) {
+        #expect(BayesianOptimizer.globalDescents(batch: batch) == descents)
+    }
+
     @Test("Replayed bookkeeping: two failures halve the edge, two successes double it back")
     func bookkeepingByHand() {
         var settings = TrustRegionSettings()
