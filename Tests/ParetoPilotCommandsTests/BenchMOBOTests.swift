@@ -23,6 +23,8 @@ struct BenchMOBOTests {
             (["--descent-steps", "-1"], "--descent-steps"),
             (["--recombinations", "-1"], "--recombinations"),
             (["--designs"], "--designs"),
+            (["--first-seed", "-1"], "--first-seed"),
+            (["--first-seed", "18446744073709551615", "--seeds", "2"], "--first-seed"),
         ]
     )
     func badArguments(arguments: [String], option: String) {

@@ -139,6 +139,9 @@ struct BenchMOBOCommand: AsyncParsableCommand {
         if let initial, initial < 1 { throw ValidationError("--initial must be at least 1") }
         guard inert >= 0 else { throw ValidationError("--inert must be at least 0") }
         guard seeds >= 1 else { throw ValidationError("--seeds must be at least 1") }
+        guard firstSeed <= UInt64.max - UInt64(seeds) else {
+            throw ValidationError("--first-seed plus --seeds must stay below 2^64")
+        }
         if let hiddenConstraint, !(hiddenConstraint > 0 && hiddenConstraint < 1) {
             throw ValidationError("--hidden-constraint must be between 0 and 1 (exclusive)")
         }
