@@ -304,12 +304,7 @@ public final class StudyStore {
     /// reads as the same doubles); the JSON encoder's text (`null` for a non-finite value) otherwise.
     static func encode(_ values: [Double]) -> String {
         guard values.allSatisfy(\.isFinite) else { return json(values) }
-        var text = "["
-        for (index, value) in values.enumerated() {
-            if index > 0 { text += "," }
-            text += value.description
-        }
-        return text + "]"
+        return "[" + values.map(\.description).joined(separator: ",") + "]"
     }
 
     /// Outputs as a JSON object with sorted keys, written directly when every key is plain ASCII
@@ -322,12 +317,8 @@ public final class StudyStore {
                 }
         }
         guard plain else { return json(outputs) }
-        var text = "{"
-        for (index, key) in outputs.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }).enumerated() {
-            if index > 0 { text += "," }
-            text += "\"\(key)\":\(outputs[key]!.description)"
-        }
-        return text + "}"
+        let sorted = outputs.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+        return "{" + sorted.map { "\"\($0.key)\":\($0.value.description)" }.joined(separator: ",") + "}"
     }
 
     /// Any value as JSON text with sorted keys (`null` if it cannot be encoded).
