@@ -67,6 +67,34 @@ struct AcquisitionRegionTests {
         #expect(regions.compactMap(\.self).allSatisfy { $0.lower.count == dimension })
     }
 
+    @Test(
+        "A fresh box's edge is 0.8 up to 10 parameters, then 0.8 √(10/d): the half diagonal stays 0.4 √10",
+        arguments: [(6, 0.8), (10, 0.8), (16, 0.632_455_532), (30, 0.461_880_215), (100, 0.252_982_213)]
+    )
+    func freshBoxEdgeByDimension(dimension: Int, edge: Double) throws {
+        let problem = DTLZ2(dimension: dimension, objectives: 2)
+        var optimizer = BayesianOptimizerTests.optimizer(for: problem)
+        #expect(abs(optimizer.acquisitionRegionLength - edge) < 1e-8)
+        guard dimension >= optimizer.localAcquisitionDimension else { return }
+        // After the initial design (nothing replayed yet) the boxes have that edge, clipped to the
+        // cube where a centre is near a face.
+        optimizer.budget = 100
+        var observations = Observations()
+        BayesianOptimizerTests.observe(
+            problem,
+            optimizer.sobolDesigns(count: optimizer.initialDesignCount, skip: 0, seed: 1),
+            into: &observations
+        )
+        let boxes = optimizer.acquisitionRegions(observations, reference: problem.referencePoint, batch: 4)
+            .compactMap(\.self)
+        #expect(!boxes.isEmpty)
+        for box in boxes {
+            let widest = zip(box.lower, box.upper).map { $1 - $0 }.max()!
+            #expect(widest <= edge + 1e-9)
+            #expect(zip(box.lower, box.upper).allSatisfy { $1 - $0 >= edge / 2 - 1e-9 })
+        }
+    }
+
     @Test("Boxes span every choice of a categorical parameter and narrow the continuous ones")
     func boxesSpanCategoricalChoices() throws {
         let d = 12

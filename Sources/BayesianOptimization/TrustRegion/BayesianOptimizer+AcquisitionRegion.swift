@@ -1,12 +1,25 @@
 import Acquisition
 
 extension BayesianOptimizer {
+    /// The first edge of an acquisition box: the trust regions' (0.8) up to
+    /// ``localAcquisitionDimension`` parameters, then `0.8 √(10 / d)`, so that the box's half
+    /// diagonal stays `0.4 √10` (about 1.26 in the unit cube). The acquisition is maximised by a
+    /// gradient search, and where the models know little (a few dozen points in 30 or 50
+    /// dimensions) it climbs to the box's corners, where the variance is largest: in a box of edge
+    /// 0.8 those lie 2.2 (d = 30) or 2.8 (d = 50) from the centre, while DTLZ2's best initial design
+    /// is about 1.3 from the optimum. Measured with `bench mobo`, DTLZ2 M=3 d=30, 150 evaluations,
+    /// 5 seeds: edge 0.8 median hypervolume 0.091, this rule (0.46) 0.164, 0.4 0.209, 0.2 0.101.
+    var acquisitionRegionLength: Double {
+        let d = Double(max(space.dimension, 1))
+        return trustRegion.initialLength * min(1, (Double(localAcquisitionDimension) / d).squareRoot())
+    }
+
     /// The boxes that the greedy acquisitions are maximised in, in turn: design `k` of a batch asked
     /// with `p` designs pending is searched in box `(p + k) mod B` (nil: the whole unit cube).
     ///
     /// Below ``localAcquisitionDimension`` parameters there is no box. From it, ``acquisitionRegionCount``
     /// trust regions whose state is replayed from the observations by MORBO's rules
-    /// (``TrustRegionSettings``: edge 0.8 shrinking with the budget, doubled after 3 successive
+    /// (``TrustRegionSettings``: edge ``acquisitionRegionLength`` shrinking with the budget, doubled after 3 successive
     /// improving batches, halved after `max(d/3, 10)` evaluations without improvement, restarted
     /// elsewhere below 0.01), centred on the front points with the largest hypervolume
     /// contributions, or on the designs nearest the reference box while none is inside it; below
@@ -27,8 +40,10 @@ extension BayesianOptimizer {
         let count = global ? acquisitionRegionCount - 1 : acquisitionRegionCount
         guard count > 0 else { return [] }
         let unitInputs = observations.inputs.map(space.unit)
+        var settings = trustRegion
+        settings.initialLength = acquisitionRegionLength
         var history = TrustRegionHistory(
-            settings: trustRegion,
+            settings: settings,
             unitInputs: unitInputs,
             objectives: observations.objectives,
             feasible: (0..<observations.count).map { observations.isFeasible($0) },
