@@ -68,16 +68,18 @@ struct AcquisitionRegionTests {
     }
 
     @Test(
-        "A fresh box's edge is 0.8 up to 10 parameters, then 0.8 √(10/d): the half diagonal stays 0.4 √10",
-        arguments: [(6, 0.8), (10, 0.8), (16, 0.632_455_532), (30, 0.461_880_215), (100, 0.252_982_213)]
+        "A fresh box's edge is 0.8 up to 10 parameters, then 0.8 √(10/d); it halves after max(d, 10) failures",
+        arguments: [
+            (6, 0.8, 10), (10, 0.8, 10), (16, 0.632_455_532, 16), (30, 0.461_880_215, 30), (100, 0.252_982_213, 100),
+        ]
     )
-    func freshBoxEdgeByDimension(dimension: Int, edge: Double) throws {
+    func freshBoxEdgeByDimension(dimension: Int, edge: Double, failures: Int) throws {
         let problem = DTLZ2(dimension: dimension, objectives: 2)
         var optimizer = BayesianOptimizerTests.optimizer(for: problem)
         #expect(abs(optimizer.acquisitionRegionLength - edge) < 1e-8)
-        guard dimension >= optimizer.localAcquisitionDimension else { return }
+        #expect(optimizer.acquisitionRegionFailureTolerance == failures)
         // After the initial design (nothing replayed yet) the boxes have that edge, clipped to the
-        // cube where a centre is near a face.
+        // cube where a centre is near a face; below 10 parameters there are none.
         optimizer.budget = 100
         var observations = Observations()
         BayesianOptimizerTests.observe(
@@ -87,7 +89,7 @@ struct AcquisitionRegionTests {
         )
         let boxes = optimizer.acquisitionRegions(observations, reference: problem.referencePoint, batch: 4)
             .compactMap(\.self)
-        #expect(!boxes.isEmpty)
+        #expect(boxes.isEmpty == (dimension < optimizer.localAcquisitionDimension))
         for box in boxes {
             let widest = zip(box.lower, box.upper).map { $1 - $0 }.max()!
             #expect(widest <= edge + 1e-9)
