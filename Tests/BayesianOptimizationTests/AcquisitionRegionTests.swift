@@ -76,8 +76,9 @@ struct AcquisitionRegionTests {
     func freshBoxEdgeByDimension(dimension: Int, edge: Double, failures: Int) throws {
         let problem = DTLZ2(dimension: dimension, objectives: 2)
         var optimizer = BayesianOptimizerTests.optimizer(for: problem)
-        #expect(abs(optimizer.acquisitionRegionLength - edge) < 1e-8)
-        #expect(optimizer.acquisitionRegionFailureTolerance == failures)
+        let settings = optimizer.acquisitionRegionSettings
+        #expect(abs(settings.initialLength - edge) < 1e-8)
+        #expect(settings.failureTolerance == failures)
         // After the initial design (nothing replayed yet) the boxes have that edge, clipped to the
         // cube where a centre is near a face; below 10 parameters there are none.
         optimizer.budget = 100

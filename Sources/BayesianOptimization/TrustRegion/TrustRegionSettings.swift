@@ -8,7 +8,7 @@ public struct TrustRegionSettings: Sendable, Equatable {
     /// Number of regions; nil: one per 8 designs of a batch, between 1 and 5.
     public var regionCount: Int?
     /// Edge length of a new region (the greedy acquisitions' boxes scale it down from 10
-    /// parameters on: `BayesianOptimizer.acquisitionRegionLength`).
+    /// parameters on: `BayesianOptimizer.acquisitionRegionSettings`).
     public var initialLength = 0.8
     /// A region whose edge falls below this restarts (its centre becomes tabu).
     public var minimumLength = 0.01
@@ -18,7 +18,7 @@ public struct TrustRegionSettings: Sendable, Equatable {
     public var successTolerance = 3
     /// Failed evaluations that halve a region's edge; nil: `max(d / 3, 10)` (MORBO's) for the
     /// trust-region batches, `max(d, 10)` for the greedy acquisitions' boxes
-    /// (`BayesianOptimizer.acquisitionRegionFailureTolerance`).
+    /// (`BayesianOptimizer.acquisitionRegionSettings`).
     public var failureTolerance: Int?
     /// A local model sees the points within twice the region, at least this many (the nearest).
     public var minimumLocalPoints = 200
