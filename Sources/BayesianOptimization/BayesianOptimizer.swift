@@ -571,6 +571,17 @@ public struct BayesianOptimizer: Sendable {
         return designs.filter { satisfiesLinearConstraints(space.point(fromUnit: $0)) }
     }
 
+    /// In a space with categorical parameters, continuous coordinates of a proposed design whose
+    /// redraw costs the (log-scale) acquisition at most 5% are redrawn uniformly
+    /// (``AcquisitionOptimizer/flatCoordinateTolerance``). The overlap kernel multiplies, so within
+    /// the best combination of choices an input the models read as flat stays where the search
+    /// left it, a bound, in every later design of that combination, and the distance it adds is
+    /// never learned. Measured with `bench mobo --problem mixeddtlz2 --budget 50`, 10 seeds, median
+    /// hypervolume (seeds stalled below 0.11): 0.360 (3) without, 0.376 (0) with; with `--inert 2`
+    /// 0.272 (4) against 0.345 (0). Not used for continuous spaces, where it cost: C2DTLZ2 d=6
+    /// 0.332 to 0.306, CarSideImpact 435.1 to 433.7, DTLZ2 d=10 M=3 0.619 to 0.577.
+    static let mixedSpaceFlatCoordinateTolerance = 0.051_293_294_387_550_5  // -ln 0.95
+
     /// Maximises `acquisition`: over every design of `designs` when given (a fully discrete space,
     /// scored exhaustively, best first), else by the multi-start optimiser, restricted to the
     /// linear constraints when there are any.
@@ -601,6 +612,10 @@ public struct BayesianOptimizer: Sendable {
         if categoricalEncoding == .overlap {
             optimizer.categorical = space.categoricalCoordinates.map {
                 .categorical(dimension: $0.dimension, choices: $0.choices)
+            }
+            if !optimizer.categorical.isEmpty && resolvedAcquisition != .ucb && optimizer.flatCoordinateTolerance == nil
+            {
+                optimizer.flatCoordinateTolerance = Self.mixedSpaceFlatCoordinateTolerance
             }
         }
         if linearConstraints.isEmpty {

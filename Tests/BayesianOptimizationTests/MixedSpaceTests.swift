@@ -22,6 +22,21 @@ struct ChoiceAcquisition: AcquisitionFunction {
     }
 }
 
+/// A peak in `u0`, an input that barely matters (`u1`: a slope of 1e-4 toward its upper bound)
+/// and a categorical `u2` of 3 choices whose best is the middle one.
+struct FlatInputAcquisition: AcquisitionFunction {
+    var dimension: Int { 3 }
+
+    func value(at u: [Double]) -> Double {
+        -10 * (u[0] - 0.3) * (u[0] - 0.3) + 1e-4 * u[1] + [0.0, 0.5, 0.2][Int((u[2] * 2).rounded())]
+    }
+
+    func value(at u: [Double], gradient: inout [Double]) -> Double {
+        gradient = [-20 * (u[0] - 0.3), 1e-4, 0]
+        return value(at: u)
+    }
+}
+
 @Suite("Mixed categorical and continuous spaces")
 struct MixedSpaceTests {
     @Test("Categorical coordinates of the acquisition optimum are choices, and sweeps find the best choice")
@@ -38,6 +53,28 @@ struct MixedSpaceTests {
         plain.categoricalCandidates = 0
         let unswept = plain.maximize(ChoiceAcquisition(), seed: 7)
         #expect(unswept[0].value <= candidates[0].value)
+    }
+
+    @Test(
+        "With a flat-coordinate tolerance the best optimum's flat input leaves the bound, within the tolerance of the optimum; choices are kept",
+        arguments: [UInt64(1), 2, 3]
+    )
+    func flatCoordinatesAreRedrawn(seed: UInt64) {
+        var optimizer = AcquisitionOptimizer(rawSamples: 32, restarts: 4)
+        optimizer.categorical = [.categorical(dimension: 2, choices: 3)]
+        let plain = optimizer.maximize(FlatInputAcquisition(), seed: seed)[0]
+        // Control: the search takes the flat input to its bound.
+        #expect(abs(plain.point[1] - 1) < 1e-9)
+        #expect(abs(plain.point[0] - 0.3) < 1e-4 && plain.point[2] == 0.5)
+        optimizer.flatCoordinateTolerance = 0.01
+        let redrawn = optimizer.maximize(FlatInputAcquisition(), seed: seed)[0]
+        #expect(redrawn.point[1] < 1 - 1e-3)
+        #expect(redrawn.point[2] == 0.5)
+        #expect(redrawn.value >= plain.value - 0.01 - 1e-12)
+        #expect(abs(redrawn.value - FlatInputAcquisition().value(at: redrawn.point)) < 1e-12)
+        #expect(abs(redrawn.point[0] - 0.3) <= (0.01 / 10).squareRoot() + 1e-4)
+        // Deterministic given the seed.
+        #expect(optimizer.maximize(FlatInputAcquisition(), seed: seed)[0].point == redrawn.point)
     }
 
     static func optimizer(_ encoding: CategoricalEncoding) -> BayesianOptimizer {

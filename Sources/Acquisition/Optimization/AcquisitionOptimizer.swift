@@ -52,6 +52,14 @@ public struct AcquisitionOptimizer: Sendable {
     /// Standard deviation of those perturbations (unit-cube units); each coordinate is perturbed
     /// with probability `min(1, 20 / d)`, as MORBO's and TuRBO's candidate sets.
     public var aroundBestScale = 0.05
+    /// When set, the best optimum's continuous coordinates that the acquisition hardly depends on
+    /// are redrawn uniformly in the box, one at a time from the one whose change the gradient
+    /// predicts to cost least, as long as the value stays within this much of the optimum's (in the
+    /// acquisition's units: `-ln 0.95` on a log scale is 5%). Where a model reads an input as flat,
+    /// the search leaves it wherever the variance gradient took it, often a bound, and every later
+    /// design repeats that value, so the model never learns otherwise. Costs one acquisition value
+    /// per coordinate; deterministic given the seed. Nil: off.
+    public var flatCoordinateTolerance: Double?
     /// Number of scrambled Sobol raw samples (BoTorch's tutorials use 512).
     public var rawSamples: Int = 1024
     /// Number of quasi-Newton starts (BoTorch's tutorials use 10).
@@ -181,7 +189,9 @@ public struct AcquisitionOptimizer: Sendable {
                 ? Candidate(point: result.x, value: value) : Candidate(point: start, value: startValue)
         }
         var results = starts.map { search(from: raw[$0], value: values[$0]) }.sorted { $0.value > $1.value }
-        guard !free.isEmpty else { return results }
+        guard !free.isEmpty else {
+            return redrawingFlatCoordinates(results, acquisition, fixed: fixed, box: box, seed: seed)
+        }
         for rank in 0..<min(categoricalCandidates, results.count) {
             var current = results[rank]
             for _ in 0..<categoricalRounds {
@@ -202,7 +212,44 @@ public struct AcquisitionOptimizer: Sendable {
             }
             results[rank] = current
         }
-        return results.sorted { $0.value > $1.value }
+        return redrawingFlatCoordinates(
+            results.sorted { $0.value > $1.value },
+            acquisition,
+            fixed: fixed,
+            box: box,
+            seed: seed
+        )
+    }
+
+    /// `results` (best first) with the first one's flat continuous coordinates redrawn
+    /// (``flatCoordinateTolerance``); it stays first. Fixed and categorical coordinates are kept.
+    func redrawingFlatCoordinates(
+        _ results: [Candidate],
+        _ acquisition: some AcquisitionFunction,
+        fixed: [Int: Double],
+        box: Region,
+        seed: UInt64
+    ) -> [Candidate] {
+        guard let tolerance = flatCoordinateTolerance, let best = results.first else { return results }
+        let d = best.point.count
+        var generator = SeededGenerator(seed: seed ^ 0xF1A7_C00D)
+        let targets = (0..<d).map { j in box.lower[j] + generator.nextUniform() * (box.upper[j] - box.lower[j]) }
+        let held = Set(categorical.map(\.dimension)).union(fixed.keys)
+        var gradient = [Double](repeating: 0, count: d)
+        let start = acquisition.value(at: best.point, gradient: &gradient)
+        guard start.isFinite else { return results }
+        let predictedCost = (0..<d).map { j in abs(gradient[j] * (targets[j] - best.point[j])) }
+        let order = (0..<d).filter { !held.contains($0) }.sorted { predictedCost[$0] < predictedCost[$1] }
+        var current = Candidate(point: best.point, value: start)
+        for j in order {
+            var point = current.point
+            point[j] = targets[j]
+            let value = acquisition.value(at: point)
+            if value.isFinite && value >= start - tolerance { current = Candidate(point: point, value: value) }
+        }
+        var redrawn = results
+        redrawn[0] = current
+        return redrawn
     }
 
     /// Starting points: the best raw sample, then draws without replacement with weights
