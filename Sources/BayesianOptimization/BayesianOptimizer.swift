@@ -77,9 +77,22 @@ public struct BayesianOptimizer: Sendable {
     public var kernel: any Kernel = Matern52Kernel()
     /// GP fitting settings; more restarts than a one-off fit, since small-data fits in the loop are
     /// cheap and a poor local optimum of the likelihood misleads every later ask.
+    ///
+    /// The models' prior mean is the worst value observed (``PriorMean/observedMaximum``: every
+    /// output is minimised here, constraints and the feasibility labels included) rather than the
+    /// mean. With the mean, a design far from the data is predicted as average with the largest
+    /// variance, and in 10 or more dimensions the acquisitions spent tens of evaluations on the
+    /// cube's faces and corners (DTLZ2 d=10: 26 of the 30 designs after the initial 20 had
+    /// a distance coordinate at a bound). Measured with `bench mobo` (q=4, median HV, the mean /
+    /// the worst value, same session): DTLZ2 M=3 d=10, 100, 5 seeds 0.619 / 0.650; d=30, 150,
+    /// 0.243 / 0.385; d=16, 120, 3 seeds 0.446 / 0.523; `mixeddtlz2` 50, 10 seeds 0.373 / 0.383;
+    /// DTLZ2 d=6 M=2 60 0.361 / 0.389; DTLZ1 d=6 M=2 60 157,312 / 157,208; ZDT3 60 128.31 / 128.30.
+    /// A prior mean above the worst value (mean + 5 sd) was better still at d=30 and worse where
+    /// the front has to be found far from the data (ZDT3 126.93).
     public var fitOptions: GPFitOptions = {
         var options = GPFitOptions()
         options.restarts = 8
+        options.priorMean = .observedMaximum
         return options
     }()
     /// Noise model of the evaluations.
@@ -337,6 +350,7 @@ public struct BayesianOptimizer: Sendable {
                         outputs: column,
                         bounds: bounds,
                         jitter: fitOptions.jitter,
+                        priorMean: fitOptions.priorMean,
                         categorical: modelCategoricalInputs
                     )
                 }

@@ -21,7 +21,8 @@ public struct OutputHyperparameters: Sendable, Equatable {
         noiseVariance = model.noiseVariances.count == 1 ? model.noiseVariances[0] : nil
     }
 
-    /// The GP on `inputs` and `outputs` under these hyperparameters (outputs standardised anew).
+    /// The GP on `inputs` and `outputs` under these hyperparameters (outputs standardised anew,
+    /// around `priorMean`).
     ///
     /// - Complexity: `O(n³ / 3)` for the Cholesky factor, `O(n² d)` for the covariance.
     func model(
@@ -30,6 +31,7 @@ public struct OutputHyperparameters: Sendable, Equatable {
         outputs: [Double],
         bounds: InputNormalization,
         jitter: JitterPolicy,
+        priorMean: PriorMean = .observedMean,
         categorical: CategoricalInputs = .none
     ) throws(GPError) -> ExactGP {
         try ExactGP(
@@ -39,7 +41,7 @@ public struct OutputHyperparameters: Sendable, Equatable {
             inputs: inputs,
             outputs: outputs,
             inputTransform: bounds,
-            outcomeTransform: .fitted(to: outputs),
+            outcomeTransform: .fitted(to: outputs, priorMean: priorMean),
             jitter: jitter,
             categorical: categorical
         )

@@ -45,6 +45,34 @@ struct ExactGPFitTests {
         #expect(model.noiseVariances[0] < 0.01)
     }
 
+    @Test(
+        "Far from the data the posterior mean is the prior mean: the observed maximum with .observedMaximum, the mean without; the scale is the same",
+        arguments: PriorMean.allCases
+    )
+    func priorMeanIsWhatFarDesignsArePredicted(priorMean: PriorMean) throws {
+        let x = Matrix(rowArrays: [[0.1, 0.2], [0.3, 0.1], [0.2, 0.4], [0.4, 0.3], [0.15, 0.35], [0.35, 0.25]])
+        let y = [1.0, 3.5, 2.0, 0.5, 1.5, 4.0]
+        var options = GPFitOptions()
+        options.priorMean = priorMean
+        options.restarts = 2
+        let model = try ExactGP.fit(
+            inputs: x,
+            outputs: y,
+            kernel: Matern52Kernel(),
+            bounds: InputNormalization(lower: [0, 0], upper: [1, 1]),
+            options: options,
+            seed: 1
+        ).model
+        let expected = priorMean == .observedMaximum ? 4.0 : y.reduce(0, +) / Double(y.count)
+        #expect(abs(model.outcomeTransform.mean - expected) < 1e-12)
+        #expect(abs(model.outcomeTransform.scale - OutcomeStandardization.fitted(to: y).scale) < 1e-12)
+        let far = model.posterior(at: Matrix(rowArrays: [[1e3, 1e3]]))
+        #expect(abs(far.mean[0] - expected) < 1e-9)
+        // Near the data the model still interpolates (deterministic-size noise is learned small).
+        let near = model.posterior(at: Matrix(rowArrays: [[0.4, 0.3]]))
+        #expect(abs(near.mean[0] - 0.5) < 0.3)
+    }
+
     @Test("Duplicated inputs and constant outputs fit without a crash", arguments: KernelRegistry.names)
     func degenerate(kernelName: String) throws {
         let kernel = KernelRegistry.kernel(named: kernelName)!

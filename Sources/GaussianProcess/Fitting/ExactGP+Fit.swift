@@ -53,7 +53,9 @@ extension ExactGP {
                 "dimension \(j): upper bound \(transform.upper[j]) is not above lower bound \(transform.lower[j])"
             )
         }
-        let standardization = options.standardizeOutputs ? OutcomeStandardization.fitted(to: outputs) : .identity
+        let standardization =
+            options.standardizeOutputs
+            ? OutcomeStandardization.fitted(to: outputs, priorMean: options.priorMean) : .identity
         let y = standardization.apply(outputs)
         var fixedNoise: [Double]? = nil
         if case .fixed(let variances) = noise {

@@ -36,6 +36,8 @@ public struct GPFitOptions: Sendable {
     public var jitter: JitterPolicy = .default
     /// Standardise the outputs before fitting (as BoTorch's `Standardize`).
     public var standardizeOutputs = true
+    /// The prior mean the standardised outputs are centred on (with ``standardizeOutputs``).
+    public var priorMean: PriorMean = .observedMean
     /// Inputs compared by overlap rather than by distance (``CategoricalInputs``).
     public var categorical: CategoricalInputs = .none
 

@@ -1,12 +1,23 @@
 import Memberwise
 
-/// Standardises outputs to zero mean and unit variance, as BoTorch's `Standardize`.
+/// Where a GP's prior mean sits: what the model predicts far from its data.
+public enum PriorMean: String, Sendable, Equatable, CaseIterable, Codable {
+    /// The outputs' mean (BoTorch's `Standardize`).
+    case observedMean = "mean"
+    /// The largest output observed: for a minimised output, the worst value seen. Far from the
+    /// data a design is expected to be as bad as that, so an acquisition no longer finds its
+    /// largest values where the model knows least (the corners of the cube in many dimensions).
+    case observedMaximum = "maximum"
+}
+
+/// Standardises outputs to unit variance around the prior mean: the outputs' mean (zero mean and
+/// unit variance, as BoTorch's `Standardize`) or another ``PriorMean``.
 ///
 /// The scale is the sample standard deviation (divisor `n - 1`); with fewer than two points or
 /// constant outputs the scale is 1, so a constant function still fits.
 @MemberwiseInit
 public struct OutcomeStandardization: Sendable, Equatable, Codable {
-    /// Subtracted from every output.
+    /// Subtracted from every output: the prior mean in the user's units.
     public var mean: Double
     /// Every centred output is divided by this.
     public var scale: Double
@@ -14,16 +25,17 @@ public struct OutcomeStandardization: Sendable, Equatable, Codable {
     /// No change (mean 0, scale 1).
     public static let identity = OutcomeStandardization(mean: 0, scale: 1)
 
-    /// The standardisation of `y`.
-    public static func fitted(to y: [Double]) -> OutcomeStandardization {
+    /// The standardisation of `y`: scaled by its sample standard deviation, centred on `priorMean`.
+    public static func fitted(to y: [Double], priorMean: PriorMean = .observedMean) -> OutcomeStandardization {
         let n = Double(y.count)
-        guard y.count > 0 else { return .identity }
+        guard let largest = y.max() else { return .identity }
         let mean = y.reduce(0, +) / n
-        guard y.count > 1 else { return OutcomeStandardization(mean: mean, scale: 1) }
+        let centre = priorMean == .observedMaximum ? largest : mean
+        guard y.count > 1 else { return OutcomeStandardization(mean: centre, scale: 1) }
         let variance = y.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / (n - 1)
         let scale = variance.squareRoot()
         let tiny = 1e-8 * max(1, abs(mean))
-        return OutcomeStandardization(mean: mean, scale: scale > tiny ? scale : 1)
+        return OutcomeStandardization(mean: centre, scale: scale > tiny ? scale : 1)
     }
 
     /// Outputs in model units.

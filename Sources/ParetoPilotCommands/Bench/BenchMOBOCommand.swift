@@ -92,6 +92,12 @@ struct BenchMOBOCommand: AsyncParsableCommand {
     var categorical: String = CategoricalEncoding.overlap.rawValue
 
     @Option(
+        name: .customLong("prior-mean"),
+        help: "The models' prior mean: maximum (the worst value observed, the default) or mean (a control)."
+    )
+    var priorMean: PriorMean?
+
+    @Option(
         name: .customLong("around-best"),
         help: "Raw samples of the acquisition optimisation drawn around the current front (default the optimiser's)."
     )
@@ -221,6 +227,7 @@ struct BenchMOBOCommand: AsyncParsableCommand {
         benchmark.modelsFeasibility = !noFeasibilityModel
         benchmark.maximumModelPoints = maximumModelPoints
         benchmark.categoricalEncoding = CategoricalEncoding(rawValue: categorical) ?? .overlap
+        benchmark.priorMean = priorMean
         benchmark.recordsDesigns = designs
         benchmark.localAcquisitionDimension = localFromDimension
         benchmark.descentSteps = descentSteps
@@ -243,3 +250,5 @@ struct BenchMOBOCommand: AsyncParsableCommand {
         }
     }
 }
+
+extension PriorMean: ExpressibleByArgument {}

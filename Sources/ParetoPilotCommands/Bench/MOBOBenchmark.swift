@@ -40,6 +40,8 @@ public struct MOBOBenchmark: Sendable {
     public var maximumModelPoints: Int? = nil
     /// How categorical parameters are modelled (``BayesianOptimizer/categoricalEncoding``).
     public var categoricalEncoding: CategoricalEncoding = .overlap
+    /// The models' prior mean (``GPFitOptions/priorMean``); nil: the optimiser's.
+    public var priorMean: PriorMean? = nil
     /// Whether the result lists every evaluated design and its objectives.
     public var recordsDesigns = false
     /// From how many parameters on the acquisition is maximised in a trust region (nil: the optimiser's).
@@ -122,6 +124,7 @@ public struct MOBOBenchmark: Sendable {
         optimizer.observationNoise = noise ?? (problem.isDeterministic ? .deterministic : .inferred)
         if let maximumModelPoints { optimizer.maximumModelPoints = maximumModelPoints }
         optimizer.categoricalEncoding = categoricalEncoding
+        if let priorMean { optimizer.fitOptions.priorMean = priorMean }
         optimizer.parallelOutputFits = parallelOutputFits
         if let localAcquisitionDimension { optimizer.localAcquisitionDimension = localAcquisitionDimension }
         if let descentSteps { optimizer.trustRegion.descentSteps = descentSteps }
