@@ -84,7 +84,7 @@ public struct BayesianOptimizer: Sendable {
     /// variance, and in 10 or more dimensions the acquisitions spent tens of evaluations on the
     /// cube's faces and corners (DTLZ2 d=10: 26 of the 30 designs after the initial 20 had
     /// a distance coordinate at a bound). Measured with `bench mobo` (q=4, median HV, the mean /
-    /// the worst value, same session): DTLZ2 M=3 d=10, 100, 5 seeds 0.619 / 0.650; d=30, 150,
+    /// the worst value, same session): DTLZ2 M=3 d=10, 100, 5 seeds 0.619 / 0.64995; d=30, 150,
     /// 0.243 / 0.385; d=16, 120, 3 seeds 0.446 / 0.523; `mixeddtlz2` 50, 10 seeds 0.373 / 0.383;
     /// DTLZ2 d=6 M=2 60 0.361 / 0.389; DTLZ1 d=6 M=2 60 157,312 / 157,208; ZDT3 60 128.31 / 128.30.
     /// A prior mean above the worst value (mean + 5 sd) was better still at d=30 and worse where
@@ -591,9 +591,11 @@ public struct BayesianOptimizer: Sendable {
     /// the best combination of choices an input the models read as flat stays where the search
     /// left it, a bound, in every later design of that combination, and the distance it adds is
     /// never learned. Measured with `bench mobo --problem mixeddtlz2 --budget 50`, 10 seeds, median
-    /// hypervolume (seeds stalled below 0.11): 0.360 (3) without, 0.376 (0) with; with `--inert 2`
-    /// 0.272 (4) against 0.345 (0). Not used for continuous spaces, where it cost: C2DTLZ2 d=6
-    /// 0.332 to 0.306, CarSideImpact 435.1 to 433.7, DTLZ2 d=10 M=3 0.619 to 0.577.
+    /// hypervolume (seeds stalled below 0.11), the models' prior mean at the outputs' mean: 0.360 (3)
+    /// without, 0.373 (0) with; with `--inert 2` 0.272 (4) against 0.357 (1); with the prior mean
+    /// at the worst observation (``fitOptions``) 0.377 against 0.383, and 0.362 against 0.373. Not
+    /// used for continuous spaces, where it cost (prior mean at the mean): C2DTLZ2 d=6 0.332 to
+    /// 0.306, CarSideImpact 435.1 to 433.7, DTLZ2 d=10 M=3 0.619 to 0.577.
     static let mixedSpaceFlatCoordinateTolerance = 0.051_293_294_387_550_5  // -ln 0.95
 
     /// Maximises `acquisition`: over every design of `designs` when given (a fully discrete space,

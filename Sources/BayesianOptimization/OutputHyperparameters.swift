@@ -22,7 +22,7 @@ public struct OutputHyperparameters: Sendable, Equatable {
     }
 
     /// The GP on `inputs` and `outputs` under these hyperparameters (outputs standardised anew,
-    /// around `priorMean`).
+    /// around `priorMean`, which must be the fit's for the model to be the fitted one).
     ///
     /// - Complexity: `O(n³ / 3)` for the Cholesky factor, `O(n² d)` for the covariance.
     func model(
@@ -31,7 +31,7 @@ public struct OutputHyperparameters: Sendable, Equatable {
         outputs: [Double],
         bounds: InputNormalization,
         jitter: JitterPolicy,
-        priorMean: PriorMean = .observedMean,
+        priorMean: PriorMean,
         categorical: CategoricalInputs = .none
     ) throws(GPError) -> ExactGP {
         try ExactGP(

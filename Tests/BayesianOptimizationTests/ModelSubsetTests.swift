@@ -70,7 +70,8 @@ struct ModelSubsetTests {
                 inputs: Matrix(rowArrays: rows.inputs),
                 outputs: rows.objectives.map { $0[0] },
                 bounds: bounds,
-                jitter: optimizer.fitOptions.jitter
+                jitter: optimizer.fitOptions.jitter,
+                priorMean: optimizer.fitOptions.priorMean
             )
         }
         let exact = try model(observations)

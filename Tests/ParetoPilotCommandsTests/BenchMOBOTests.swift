@@ -17,6 +17,7 @@ struct BenchMOBOTests {
             (["--no-feasibility-model"], "--no-feasibility-model"),
             (["--max-model-points", "1"], "--max-model-points"),
             (["--categorical", "onehot"], "--categorical"),
+            (["--prior-mean", "median"], "--prior-mean"),
             (["--around-best", "-1"], "--around-best"),
             (["--around-best-scale", "0"], "--around-best-scale"),
             (["--local-from-dimension", "0"], "--local-from-dimension"),
