@@ -155,7 +155,8 @@ public struct StudySpecification: Codable, Sendable, Equatable {
     public var strategy: Strategy?
     /// The surrogate model of model-based strategies (default `auto`).
     public var model: SurrogateModel?
-    /// Initial quasi-random designs (default `2 (d + 1)`, at most `max(20, budget / 10)`).
+    /// Initial quasi-random designs (default `2 (d + 1)`; from 10 parameters on at most
+    /// `max(10, budget / 20)`).
     public var initialDesign: Int?
     /// Default: deterministic for built-in problems, inferred otherwise.
     public var noise: Noise?

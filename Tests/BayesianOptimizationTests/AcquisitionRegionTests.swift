@@ -146,8 +146,10 @@ struct AcquisitionRegionTests {
     }
 
     @Test(
-        "The default initial design is 2(d+1), at most a tenth of the budget unless that is below 20",
-        arguments: [(6, 60, 14), (10, 100, 20), (30, 150, 20), (100, 2000, 200), (30, nil, 62)] as [(Int, Int?, Int)]
+        "The default initial design is 2(d+1), from 10 parameters on at most a twentieth of the budget unless that is below 10",
+        arguments: [
+            (6, 60, 14), (9, 60, 20), (10, 100, 10), (16, 400, 20), (30, 150, 10), (100, 2000, 100), (30, nil, 62),
+        ] as [(Int, Int?, Int)]
     )
     func initialDesignRule(dimension: Int, budget: Int?, expected: Int) {
         var optimizer = BayesianOptimizerTests.optimizer(for: DTLZ2(dimension: dimension, objectives: 2))

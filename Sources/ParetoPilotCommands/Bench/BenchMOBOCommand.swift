@@ -10,7 +10,7 @@ struct BenchMOBOCommand: AsyncParsableCommand {
         commandName: "mobo",
         abstract: "Run a multi-objective strategy on a test problem and report the final hypervolume.",
         discussion: """
-            For each seed F..F+S-1 (--first-seed F, default 0): an initial Sobol design of 2(d+1) points, at most max(20, budget/10) (--initial), then batches of Q until the \
+            For each seed F..F+S-1 (--first-seed F, default 0): an initial Sobol design of 2(d+1) points (from 10 parameters on at most max(10, budget/20); --initial), then batches of Q until the \
             budget (which counts every evaluation). With --json prints one line per seed: \
             {"problem", "strategy", "model", "seed", "budget", "batch", "hv", "max_hv", "log10_hv_diff", \
             "median_ask_s", "hv_trace", "n_trace", and "categorical" for a problem with categorical parameters}; median_ask_s is the median wall time of one ask \
@@ -33,7 +33,7 @@ struct BenchMOBOCommand: AsyncParsableCommand {
     @Option(help: "Inputs in [0, 1] appended to the problem that its objectives ignore (a check of SAAS).")
     var inert: Int = 0
 
-    @Option(help: "Initial quasi-random designs (default 2(d+1), at most max(20, budget/10)).")
+    @Option(help: "Initial quasi-random designs (default 2(d+1); from 10 parameters on at most max(10, budget/20)).")
     var initial: Int?
 
     @Option(help: "Batch size after the initial design.")

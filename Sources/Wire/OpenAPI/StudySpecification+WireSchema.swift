@@ -75,7 +75,7 @@ extension StudySpecification: WireSchema {
             """,
             "initial_design": .atLeast(
                 1,
-                "Quasi-random designs before the model is used (default 2(d+1), at most max(20, budget/10))"
+                "Quasi-random designs before the model is used (default 2(d+1); from 10 parameters on at most max(10, budget/20))"
             ),
             "noise": "Default: deterministic for built-in problems, inferred otherwise",
             "min_queued": .atLeast(1, "Candidates kept queued for pilots (default \(StudyDefaults.minQueued))"),
